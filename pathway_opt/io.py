@@ -1,0 +1,220 @@
+"""Reading instances: JSON text -> validated :class:`Instance`, or every problem found.
+
+JSON is parsed strictly before pydantic sees it: duplicate keys and the
+non-standard constants NaN/Infinity are recorded with their path instead of being
+silently merged or accepted.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from pathway_opt.errors import InputError, Problem
+from pathway_opt.schema import MAX_AMOUNT, UNION_TAGS, Instance
+
+
+class _NonFinite:
+    """Stands in for NaN, Infinity or an overflowing literal so it fails validation."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+class _PairsDict(dict[str, Any]):
+    """A JSON object that remembers keys it saw more than once."""
+
+    duplicates: list[str]
+
+
+def _pairs_hook(pairs: list[tuple[str, Any]]) -> _PairsDict:
+    obj = _PairsDict()
+    obj.duplicates = []
+    for key, value in pairs:
+        if key in obj:
+            obj.duplicates.append(key)
+        obj[key] = value
+    return obj
+
+
+def _parse_float(text: str) -> float | _NonFinite:
+    value = float(text)
+    return value if math.isfinite(value) else _NonFinite(text)
+
+
+def format_path(loc: tuple[int | str, ...]) -> str:
+    """`('initiatives', 3, 'cost', 1)` -> `initiatives[3].cost[1]`."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else part
+    return out
+
+
+def _strip_tags(loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
+    """Drop the discriminator tags pydantic adds inside unions."""
+    kept: list[int | str] = []
+    for part in loc:
+        if isinstance(part, str) and part in UNION_TAGS and kept:
+            prev = kept[-1]
+            in_rules = isinstance(prev, int) and len(kept) >= 2 and kept[-2] == "rules"
+            if in_rules or prev in ("cost", "type", "department", "partner"):
+                continue
+        kept.append(part)
+    return tuple(kept)
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, _NonFinite):
+        return value.text
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _plain_message(err: dict[str, Any]) -> str:
+    """One error from pydantic, said in words a planner can act on."""
+    kind = err["type"]
+    value = err.get("input")
+    ctx = err.get("ctx") or {}
+    got = _describe(value)
+    if isinstance(value, _NonFinite) or (
+        isinstance(value, int) and not isinstance(value, bool) and abs(value) > 1e300
+    ):
+        return f"must be a finite number no larger than {MAX_AMOUNT:g}, got {got}"
+    simple = {
+        "missing": "is required but missing; add it",
+        "extra_forbidden": "is not a known field; remove it or fix its spelling "
+        "(`pathway-opt schema` lists the fields)",
+        "float_type": f"must be a number, got {got}",
+        "int_type": f"must be a whole number, got {got}",
+        "string_type": f"must be text (in quotes), got {got}",
+        "bool_type": f"must be true or false, got {got}",
+        "list_type": f"must be a list [...], got {got}",
+        "dict_type": f"must be an object {{...}}, got {got}",
+        "model_type": f"must be an object {{...}}, got {got}",
+        "finite_number": f"must be a finite number, got {got}",
+        "literal_error": f"must be one of {ctx.get('expected', '')}, got {got}",
+        "rule_kind": "kind must be one of requires, at_most, at_least, exactly, "
+        f"synergy, got {_describe(value.get('kind')) if isinstance(value, dict) else got}",
+        "greater_than_equal": f"must be at least {ctx.get('ge')}, got {got}",
+        "greater_than": f"must be greater than {ctx.get('gt')}, got {got}",
+        "less_than_equal": f"must be at most {ctx.get('le')}, got {got}",
+        "too_short": f"must have at least {ctx.get('min_length')} "
+        f"{'entry' if ctx.get('min_length') == 1 else 'entries'}",
+        "string_too_short": "must not be empty",
+        "string_too_long": f"is too long (at most {ctx.get('max_length')} characters)",
+        "string_pattern_mismatch": "must be non-empty without leading or trailing "
+        f"spaces, got {got}",
+    }
+    return simple.get(kind, f"{err['msg']} (got {got})")
+
+
+def problems_from_validation(exc: ValidationError) -> list[Problem]:
+    """Translate a pydantic ValidationError into path-named problems."""
+    problems: list[Problem] = []
+    for err in exc.errors(include_url=False):
+        if err["type"] == "instance_consistency":
+            problems.extend(Problem(*p) for p in err["ctx"]["problems"])
+            continue
+        loc = _strip_tags(err["loc"])
+        problems.append(Problem(format_path(loc) or "(top level)", _plain_message(err)))
+    return problems
+
+
+def _collect_duplicates(node: Any, loc: tuple[int | str, ...]) -> list[Problem]:
+    problems: list[Problem] = []
+    if isinstance(node, _PairsDict):
+        for key in node.duplicates:
+            problems.append(
+                Problem(
+                    format_path((*loc, key)),
+                    f'the key "{key}" appears more than once in this object; '
+                    "keep one",
+                )
+            )
+        for key, value in node.items():
+            problems.extend(_collect_duplicates(value, (*loc, key)))
+    elif isinstance(node, list):
+        for k, value in enumerate(node):
+            problems.extend(_collect_duplicates(value, (*loc, k)))
+    return problems
+
+
+def parse_json_text(text: str) -> Any:
+    """Parse JSON text strictly; raises InputError with line and column on failure."""
+    if not text.strip():
+        raise InputError([Problem("", "the file is empty; expected a JSON object")])
+    try:
+        return json.loads(
+            text,
+            object_pairs_hook=_pairs_hook,
+            parse_float=_parse_float,
+            parse_constant=_NonFinite,
+        )
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            [
+                Problem(
+                    f"line {exc.lineno}, column {exc.colno}",
+                    f"not valid JSON: {exc.msg}",
+                )
+            ]
+        ) from None
+    except RecursionError:
+        raise InputError([Problem("", "the JSON is nested too deeply")]) from None
+
+
+def instance_from_data(data: Any) -> Instance:
+    """Validate parsed JSON data (or a plain dict) into an Instance."""
+    if not isinstance(data, dict):
+        raise InputError(
+            [Problem("(top level)", f"must be a JSON object {{...}}, got {_describe(data)}")]
+        )
+    duplicates = _collect_duplicates(data, ())
+    try:
+        instance = Instance.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(duplicates + problems_from_validation(exc)) from None
+    if duplicates:
+        raise InputError(duplicates)
+    return instance
+
+
+def read_text(path: Path) -> str:
+    """Read a UTF-8 text file (a BOM is accepted); unreadable files are input errors."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError([Problem(str(path), "no such file")]) from None
+    except IsADirectoryError:
+        raise InputError([Problem(str(path), "is a folder, not a file")]) from None
+    except OSError as exc:
+        raise InputError([Problem(str(path), f"cannot be read: {exc.strerror}")]) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            [Problem(str(path), f"is not UTF-8 text (byte {exc.start}); save it as UTF-8")]
+        ) from None
+
+
+def load_instance(path: str | Path) -> Instance:
+    """Load and validate an instance file.
+
+    Raises:
+        InputError: with every problem found, each naming its JSON path.
+    """
+    path = Path(path)
+    try:
+        return instance_from_data(parse_json_text(read_text(path)))
+    except InputError as exc:
+        raise InputError(exc.problems, source=str(path)) from None
