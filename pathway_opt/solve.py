@@ -89,7 +89,10 @@ def solver_version() -> str:
     """`HiGHS x.y.z` as reported by highspy."""
     import highspy
 
-    return f"HiGHS {highspy.Highs().version()}"
+    return (
+        f"HiGHS {highspy.HIGHS_VERSION_MAJOR}.{highspy.HIGHS_VERSION_MINOR}."
+        f"{highspy.HIGHS_VERSION_PATCH}"
+    )
 
 
 class Solver:

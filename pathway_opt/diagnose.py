@@ -1,0 +1,207 @@
+"""First explanations of infeasibility, in the planner's terms.
+
+Two passes. :func:`structural_conflicts` reasons on the instance alone about what
+the must-fund initiatives (with their prerequisites) force: rules they break,
+starts their prerequisite chains push past the horizon, and the least money or
+capacity they need in a period. When that finds nothing, :func:`relaxed_families`
+re-solves the built model with one constraint family switched off at a time and
+names the families whose removal gives a plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pyomo.environ as pyo
+
+from pathway_opt.schema import CountRule, Initiative, Instance, RequiresRule
+from pathway_opt.solve import Solver, SolveSettings, Termination
+
+#: Constraint families that may be switched off one at a time, with their names.
+FAMILIES = {
+    "budget_limit": "the budget limits",
+    "resource_limit": "the resource capacities",
+    "requires_start": "the prerequisite (requires) rules",
+    "count_limit": "the at_most / at_least / exactly rules",
+}
+
+
+def explain_infeasible(inst: Instance, model: pyo.ConcreteModel) -> list[str]:
+    """Sentences saying which families conflict, most specific first."""
+    found = list(structural_conflicts(inst))
+    if found:
+        return found
+    return relaxed_families(inst, model)
+
+
+def _forced(inst: Instance) -> dict[str, str]:
+    """Initiatives every plan must fund: musts and, transitively, their prerequisites.
+
+    Maps each id to the must-fund initiative that forces it.
+    """
+    forced = {i.id: i.id for i in inst.initiatives if i.decision == "must"}
+    changed = True
+    while changed:
+        changed = False
+        for rule in inst.rules:
+            if isinstance(rule, RequiresRule) and rule.initiative in forced:
+                for other in rule.on:
+                    if other not in forced:
+                        forced[other] = forced[rule.initiative]
+                        changed = True
+    return forced
+
+
+def _earliest_starts(inst: Instance, forced: dict[str, str]) -> dict[str, int]:
+    """Earliest start of each forced initiative once prerequisite lags are applied."""
+    by_id = {i.id: i for i in inst.initiatives}
+    earliest = {i: inst.start_window(by_id[i]).start for i in forced}
+    for _ in range(len(forced) + 1):
+        changed = False
+        for rule in inst.rules:
+            if isinstance(rule, RequiresRule) and rule.initiative in forced:
+                need = max(earliest[o] + rule.lag for o in rule.on)
+                if need > earliest[rule.initiative]:
+                    earliest[rule.initiative] = need
+                    changed = True
+        if not changed:
+            break
+    return earliest
+
+
+def structural_conflicts(inst: Instance) -> Iterator[str]:
+    """Conflicts provable from the instance alone, each as one sentence."""
+    forced = _forced(inst)
+    by_id = {i.id: i for i in inst.initiatives}
+    for ini_id, by in forced.items():
+        if by_id[ini_id].decision == "never":
+            yield f'must-fund "{by}" requires "{ini_id}", which is marked never.'
+    earliest = _earliest_starts(inst, forced)
+    starts: dict[str, list[int]] = {}
+    for ini_id in forced:
+        ini = by_id[ini_id]
+        starts[ini_id] = [s for s in inst.possible_starts(ini) if s >= earliest[ini_id]]
+        if not starts[ini_id] and ini.decision != "never":
+            yield (
+                f'"{ini_id}" (needed by must-fund "{forced[ini_id]}") cannot start: '
+                "its prerequisites' lags push its earliest start to "
+                f"{_period(inst, earliest[ini_id])}, after its latest possible start."
+            )
+    yield from _count_conflicts(inst, forced)
+    if all(starts.values()):
+        yield from _capacity_conflicts(inst, forced, starts)
+
+
+def _period(inst: Instance, index: int) -> str:
+    if index < len(inst.periods):
+        return inst.periods[index]
+    return f"{index - len(inst.periods) + 1} period(s) after {inst.periods[-1]}"
+
+
+def _count_conflicts(inst: Instance, forced: dict[str, str]) -> Iterator[str]:
+    by_id = {i.id: i for i in inst.initiatives}
+    for k, rule in enumerate(inst.rules):
+        if not isinstance(rule, CountRule):
+            continue
+        members = inst.rule_members(rule)
+        must_in = [m for m in members if m in forced]
+        possible = [m for m in members if inst.possible_starts(by_id[m])]
+        if rule.kind in ("at_most", "exactly") and len(must_in) > rule.count:
+            yield (
+                f"rules[{k}] ({rule.kind} {rule.count}) is broken by must-fund "
+                f"initiatives {', '.join(must_in)}: release one from must or "
+                "raise the count."
+            )
+        if rule.kind in ("at_least", "exactly") and len(possible) < rule.count:
+            yield (
+                f"rules[{k}] ({rule.kind} {rule.count}) cannot be met: only "
+                f"{len(possible)} of its {len(members)} members can be selected."
+            )
+
+
+def _capacity_conflicts(
+    inst: Instance, forced: dict[str, str], starts: dict[str, list[int]]
+) -> Iterator[str]:
+    """Least spend or use the forced initiatives need, against each limit."""
+    by_id = {i.id: i for i in inst.initiatives}
+    budget_ids = inst.budget_ids()
+    owners = [("budget", b.id, b.limits, b.carry_over) for b in inst.budgets]
+    owners += [("resource", r.id, r.capacity, False) for r in inst.resources]
+    for kind, owner, limits, cumulative in owners:
+        for t, period in enumerate(inst.periods):
+            need = 0.0
+            for ini_id in forced:
+                ini = by_id[ini_id]
+                profile = _profile(ini, kind, owner, budget_ids)
+                need += min(
+                    _amount(profile, s, t, cumulative) for s in starts[ini_id]
+                )
+            allowed = sum(limits[: t + 1]) if cumulative else limits[t]
+            if need > allowed * (1 + 1e-9) + 1e-6:
+                scope = f"up to {period}" if cumulative else f"in {period}"
+                unit = inst.currency if kind == "budget" else _unit(inst, owner)
+                yield (
+                    f"the must-fund initiatives and their prerequisites "
+                    f"({', '.join(sorted(forced))}) need at least {need:,.0f} {unit} "
+                    f'of {kind} "{owner}" {scope}, but it allows {allowed:,.0f}.'
+                )
+                break
+
+
+def _profile(ini: Initiative, kind: str, owner: str, budget_ids: list[str]) -> list[float]:
+    if kind == "budget":
+        return ini.cost_by_budget(budget_ids).get(owner, [])
+    return ini.uses.get(owner, [])
+
+
+def _amount(profile: list[float], start: int, t: int, cumulative: bool) -> float:
+    if cumulative:
+        return sum(profile[: max(0, t - start + 1)])
+    k = t - start
+    return profile[k] if 0 <= k < len(profile) else 0.0
+
+
+def _unit(inst: Instance, resource_id: str) -> str:
+    unit = next(r.unit for r in inst.resources if r.id == resource_id)
+    return unit or "units"
+
+
+def relaxed_families(inst: Instance, model: pyo.ConcreteModel) -> list[str]:
+    """Re-solve with each family switched off; name those whose removal helps."""
+    helping = []
+    settings = SolveSettings(time_limit=30.0, mip_rel_gap=1.0)
+    musts = [i.id for i in inst.initiatives if i.decision == "must"]
+    candidates: list[tuple[str, str]] = [
+        (name, label) for name, label in FAMILIES.items() if hasattr(model, name)
+    ]
+    if musts:
+        candidates.append(("must", "the must-fund decisions"))
+    for name, label in candidates:
+        _switch(model, name, musts, off=True)
+        try:
+            outcome = Solver(model).solve(settings)
+        finally:
+            _switch(model, name, musts, off=False)
+        if outcome.starts is not None and outcome.termination != Termination.INFEASIBLE:
+            helping.append(label)
+    if not helping:
+        return [
+            "HiGHS proved that no plan meets every constraint, and switching off any "
+            "single family (budgets, capacities, requires, count rules, must "
+            "decisions) does not help: several families conflict together."
+        ]
+    return [
+        f"No plan meets every constraint; switching off {label} alone gives a plan, "
+        "so they conflict with the rest of the instance."
+        for label in helping
+    ]
+
+
+def _switch(model: pyo.ConcreteModel, name: str, musts: list[str], off: bool) -> None:
+    if name == "must":
+        for i in musts:
+            model.select[i].setlb(0 if off else 1)
+    elif off:
+        getattr(model, name).deactivate()
+    else:
+        getattr(model, name).activate()

@@ -1,0 +1,38 @@
+"""The one-way pipeline: Instance -> model -> HiGHS -> verified Plan."""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from pathway_opt.diagnose import explain_infeasible
+from pathway_opt.errors import SolverError
+from pathway_opt.model import build_model
+from pathway_opt.plan import Plan, Status, make_plan
+from pathway_opt.schema import Instance
+from pathway_opt.solve import Solver, SolveSettings, confirm_infeasible
+
+
+def solve(inst: Instance, settings: SolveSettings | None = None) -> Plan:
+    """Build, solve and verify an instance; infeasible plans carry an explanation.
+
+    Raises:
+        SolverError: when HiGHS calls the instance infeasible but a second solve
+            with presolve off finds a plan (a solver inconsistency).
+    """
+    settings = settings or SolveSettings()
+    model = build_model(inst)
+    plan = make_plan(inst, Solver(model).solve(settings))
+    if plan.status == Status.INFEASIBLE:
+        _confirm_and_explain(inst, model, plan, settings)
+    return plan
+
+
+def _confirm_and_explain(
+    inst: Instance, model: pyo.ConcreteModel, plan: Plan, settings: SolveSettings
+) -> None:
+    if not confirm_infeasible(model, settings):
+        raise SolverError(
+            "solver inconsistency: HiGHS called the instance infeasible, but a "
+            "second solve with presolve off found a plan"
+        )
+    plan.messages.extend(explain_infeasible(inst, model))

@@ -1,0 +1,249 @@
+"""Independent check of a plan against its instance: no Pyomo, no model code.
+
+:func:`verify` recomputes, from the instance and the list of (initiative, start
+period) pairs alone, every budget, capacity, window, decision and rule and the
+objective, and returns the recomputed figures with every violation found. The
+reports print these recomputed figures, so what a planner reads has been checked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from pathway_opt.schema import CountRule, Initiative, Instance, RequiresRule, SynergyRule
+
+#: Relative and absolute slack allowed on limits and on the objective, far below
+#: any amount a planner would notice and above HiGHS's feasibility tolerance.
+REL_TOL = 1e-9
+ABS_TOL = 1e-6
+
+
+@dataclass(frozen=True)
+class UsageRow:
+    """Use of one budget or resource in one period, recomputed from the plan."""
+
+    kind: str
+    """`budget` or `resource`."""
+    id: str
+    period: str
+    used: float
+    limit: float
+    cumulative_used: float
+    cumulative_limit: float
+    binding_on: str
+    """`period` or `cumulative`: which comparison the limit applies to."""
+
+    @property
+    def slack(self) -> float:
+        """Room left under the limit that applies."""
+        if self.binding_on == "cumulative":
+            return self.cumulative_limit - self.cumulative_used
+        return self.limit - self.used
+
+
+@dataclass
+class Verification:
+    """The verifier's verdict and the figures it recomputed."""
+
+    problems: list[str] = field(default_factory=list)
+    objective: float = 0.0
+    values: dict[str, float] = field(default_factory=dict)
+    """Expected value of each selected initiative (after delay discount)."""
+    synergy_total: float = 0.0
+    usage: list[UsageRow] = field(default_factory=list)
+    beyond_horizon: dict[str, float] = field(default_factory=dict)
+    """Per budget or resource id: amount committed after the last period."""
+
+    @property
+    def ok(self) -> bool:
+        """True when no violation was found."""
+        return not self.problems
+
+
+def _within(value: float, limit: float) -> bool:
+    return value <= limit + REL_TOL * abs(limit) + ABS_TOL
+
+
+def _profiles(inst: Instance, ini: Initiative) -> dict[str, list[float]]:
+    """Per budget: the cost profile (a bare list is charged to the only budget)."""
+    if isinstance(ini.cost, dict):
+        return dict(ini.cost)
+    if ini.cost and len(inst.budgets) == 1:
+        return {inst.budgets[0].id: list(ini.cost)}
+    return {}
+
+
+def verify(
+    inst: Instance,
+    selection: Sequence[tuple[str, str]],
+    claimed_objective: float | None = None,
+) -> Verification:
+    """Check a plan: `selection` lists (initiative id, start period) pairs."""
+    report = Verification()
+    by_id = {i.id: i for i in inst.initiatives}
+    index = {p: k for k, p in enumerate(inst.periods)}
+    starts: dict[str, int] = {}
+    for ini_id, period in selection:
+        if ini_id not in by_id:
+            report.problems.append(f'"{ini_id}" is not an initiative of the instance')
+        elif ini_id in starts:
+            report.problems.append(f'"{ini_id}" is selected more than once')
+        elif period not in index:
+            report.problems.append(f'"{ini_id}" starts in unknown period "{period}"')
+        else:
+            starts[ini_id] = index[period]
+    _check_decisions_and_windows(inst, starts, report)
+    _recompute_usage(inst, starts, report)
+    _check_rules(inst, starts, report)
+    _recompute_objective(inst, starts, report)
+    if claimed_objective is not None and not _close(claimed_objective, report.objective):
+        report.problems.append(
+            f"the reported objective {claimed_objective:.9g} differs from the "
+            f"recomputed {report.objective:.9g}"
+        )
+    return report
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= ABS_TOL + 1e-7 * max(abs(a), abs(b))
+
+
+def _check_decisions_and_windows(
+    inst: Instance, starts: dict[str, int], report: Verification
+) -> None:
+    horizon = len(inst.periods)
+    for ini in inst.initiatives:
+        if ini.decision == "must" and ini.id not in starts:
+            report.problems.append(f'must-fund "{ini.id}" is not selected')
+        if ini.id not in starts:
+            continue
+        s = starts[ini.id]
+        if ini.decision == "never":
+            report.problems.append(f'"{ini.id}" is selected but its decision is never')
+        first = inst.periods.index(ini.earliest_start or inst.periods[0])
+        last = inst.periods.index(ini.latest_start or inst.periods[-1])
+        if not first <= s <= last:
+            report.problems.append(
+                f'"{ini.id}" starts in {inst.periods[s]}, outside its window '
+                f"{inst.periods[first]}-{inst.periods[last]}"
+            )
+        if not inst.settings.allow_beyond_horizon:
+            profiles = list(_profiles(inst, ini).values()) + list(ini.uses.values())
+            if any(v for p in profiles for v in p[max(0, horizon - s):]):
+                report.problems.append(
+                    f'"{ini.id}" started in {inst.periods[s]} runs past the last period'
+                )
+
+
+def _recompute_usage(inst: Instance, starts: dict[str, int], report: Verification) -> None:
+    horizon = len(inst.periods)
+    amounts: dict[tuple[str, str], list[float]] = {}
+    for b in inst.budgets:
+        amounts["budget", b.id] = [0.0] * horizon
+    for r in inst.resources:
+        amounts["resource", r.id] = [0.0] * horizon
+    beyond: dict[str, float] = {}
+    by_id = {i.id: i for i in inst.initiatives}
+    for ini_id, s in starts.items():
+        ini = by_id[ini_id]
+        owned = [("budget", b, p) for b, p in _profiles(inst, ini).items()]
+        owned += [("resource", r, p) for r, p in ini.uses.items()]
+        for kind, owner, profile in owned:
+            for k, v in enumerate(profile):
+                if s + k < horizon:
+                    amounts[kind, owner][s + k] += v
+                elif v:
+                    beyond[owner] = beyond.get(owner, 0.0) + v
+    report.beyond_horizon = beyond
+    limits = [("budget", b.id, b.limits, b.carry_over) for b in inst.budgets]
+    limits += [("resource", r.id, r.capacity, False) for r in inst.resources]
+    for kind, owner, limit, carry in limits:
+        used_total = limit_total = 0.0
+        for t, period in enumerate(inst.periods):
+            used = amounts[kind, owner][t]
+            used_total += used
+            limit_total += limit[t]
+            row = UsageRow(
+                kind, owner, period, used, limit[t], used_total, limit_total,
+                "cumulative" if carry else "period",
+            )
+            report.usage.append(row)
+            if carry and not _within(used_total, limit_total):
+                report.problems.append(
+                    f'budget "{owner}": spend up to {period} is {used_total:,.2f}, '
+                    f"above the cumulative limit {limit_total:,.2f}"
+                )
+            elif not carry and not _within(used, limit[t]):
+                report.problems.append(
+                    f'{kind} "{owner}": {used:,.2f} used in {period}, above the '
+                    f"limit {limit[t]:,.2f}"
+                )
+
+
+def _members(inst: Instance, rule: CountRule) -> list[str]:
+    if rule.members is not None:
+        return list(rule.members)
+    where = rule.where
+    assert where is not None
+    chosen = []
+    for ini in inst.initiatives:
+        fields = {"type": ini.type, "department": ini.department, "partner": ini.partner}
+        wanted = {"type": where.type, "department": where.department, "partner": where.partner}
+        if all(
+            w is None or fields[f] in (w if isinstance(w, list) else [w])
+            for f, w in wanted.items()
+        ):
+            chosen.append(ini.id)
+    return chosen
+
+
+def _check_rules(inst: Instance, starts: dict[str, int], report: Verification) -> None:
+    for k, rule in enumerate(inst.rules):
+        if isinstance(rule, RequiresRule):
+            if rule.initiative not in starts:
+                continue
+            for other in rule.on:
+                if other not in starts:
+                    report.problems.append(
+                        f'rules[{k}]: "{rule.initiative}" is selected without its '
+                        f'prerequisite "{other}"'
+                    )
+                elif starts[other] + rule.lag > starts[rule.initiative]:
+                    report.problems.append(
+                        f'rules[{k}]: "{rule.initiative}" starts less than {rule.lag} '
+                        f'period(s) after "{other}"'
+                    )
+        elif isinstance(rule, CountRule):
+            n = sum(1 for i in _members(inst, rule) if i in starts)
+            broken = (
+                (rule.kind == "at_most" and n > rule.count)
+                or (rule.kind == "at_least" and n < rule.count)
+                or (rule.kind == "exactly" and n != rule.count)
+            )
+            if broken:
+                report.problems.append(
+                    f"rules[{k}]: {rule.kind} {rule.count} of its members, "
+                    f"but {n} are selected"
+                )
+
+
+def _recompute_objective(
+    inst: Instance, starts: dict[str, int], report: Verification
+) -> None:
+    weights = {c.id: c.weight for c in inst.criteria}
+    for ini in inst.initiatives:
+        if ini.id not in starts:
+            continue
+        first = inst.periods.index(ini.earliest_start or inst.periods[0])
+        score = sum(weights[c] * v for c, v in ini.scores.items())
+        delay = starts[ini.id] - first
+        report.values[ini.id] = (
+            ini.success_probability * score * inst.settings.delay_discount**delay
+        )
+    report.synergy_total = sum(
+        rule.bonus
+        for rule in inst.rules
+        if isinstance(rule, SynergyRule) and all(m in starts for m in rule.members)
+    )
+    report.objective = sum(report.values.values()) + report.synergy_total
