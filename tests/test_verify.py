@@ -1,0 +1,156 @@
+"""The verifier rejects every kind of broken plan and never imports Pyomo."""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import pathway_opt as po
+from pathway_opt.plan import make_plan
+from pathway_opt.solve import SolveOutcome, Termination
+
+DATA: dict[str, Any] = {
+    "name": "verifier",
+    "periods": ["2027", "2028", "2029"],
+    "criteria": [{"id": "TC", "weight": 1.0}],
+    "budgets": [{"id": "central", "limits": [100, 100, 100], "carry_over": False}],
+    "resources": [{"id": "fte", "capacity": [2, 2, 2]}],
+    "initiatives": [
+        {"id": "A", "scores": {"TC": 5}, "cost": [60, 20], "uses": {"fte": [1, 1]}},
+        {"id": "B", "scores": {"TC": 3.5}, "cost": [50], "latest_start": "2028"},
+        {"id": "C", "scores": {"TC": 4}, "cost": [90]},
+        {"id": "M", "scores": {"TC": 1}, "cost": [10], "decision": "must"},
+        {"id": "N", "scores": {"TC": 9}, "decision": "never"},
+    ],
+    "rules": [
+        {"kind": "requires", "initiative": "B", "on": ["A"], "lag": 1},
+        {"kind": "at_most", "count": 1, "members": ["B", "C"]},
+        {"kind": "synergy", "members": ["A", "B"], "bonus": 1},
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def solved() -> tuple[po.Instance, po.Plan]:
+    inst = po.instance_from_data(DATA)
+    plan = po.solve(inst)
+    assert plan.status == po.Status.OPTIMAL
+    return inst, plan
+
+
+def test_optimal_plan_passes(solved: tuple[po.Instance, po.Plan]) -> None:
+    inst, plan = solved
+    check = po.verify(inst, list(plan.starts.items()), plan.objective)
+    assert check.ok, check.problems
+
+
+def _mutations(starts: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
+    base = list(starts.items())
+    moved = [(i, "2029" if p != "2029" else "2027") for i, p in base]
+    out = {
+        "one start moved": [moved[0], *base[1:]],
+        "initiative added (budget)": [*base, ("C", "2027")],
+        "never selected": [*base, ("N", "2027")],
+        "must dropped": [(i, p) for i, p in base if i != "M"],
+        "unknown id": [*base, ("ZZ", "2027")],
+        "unknown period": [*base[:-1], (base[-1][0], "2031")],
+        "duplicate": [*base, base[0]],
+        "prerequisite missing": [(i, p) for i, p in base if i != "A"],
+        "window broken": [*[(i, p) for i, p in base if i != "B"], ("B", "2029")],
+    }
+    return out
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "one start moved",
+        "initiative added (budget)",
+        "never selected",
+        "must dropped",
+        "unknown id",
+        "unknown period",
+        "duplicate",
+        "prerequisite missing",
+        "window broken",
+    ],
+)
+def test_mutated_plans_are_rejected(solved: tuple[po.Instance, po.Plan], name: str) -> None:
+    inst, plan = solved
+    selection = _mutations(plan.starts)[name]
+    check = po.verify(inst, selection)
+    assert not check.ok, f"{name}: {selection}"
+
+
+@pytest.mark.parametrize("delta", [1e-3, -1e-3, 0.5])
+def test_objective_off_by_a_little_is_rejected(
+    solved: tuple[po.Instance, po.Plan], delta: float
+) -> None:
+    inst, plan = solved
+    assert plan.objective is not None
+    check = po.verify(inst, list(plan.starts.items()), plan.objective + delta)
+    assert not check.ok
+    assert "objective" in check.problems[0]
+
+
+def test_resource_and_cumulative_budget_violations_are_found() -> None:
+    data = {
+        **DATA,
+        "budgets": [{"id": "central", "limits": [50, 50, 50], "carry_over": True}],
+        "resources": [{"id": "fte", "capacity": [0, 2, 2]}],
+    }
+    inst = po.instance_from_data(data)
+    check = po.verify(inst, [("A", "2027"), ("M", "2027")])
+    text = " ".join(check.problems)
+    assert 'resource "fte"' in text
+    assert "cumulative limit" in text
+
+
+def test_a_plan_failing_verification_is_reported_as_error_not_optimal() -> None:
+    inst = po.instance_from_data(DATA)
+    outcome = SolveOutcome(
+        Termination.OPTIMAL,
+        {"A": 0, "C": 0, "M": 0},
+        objective=10.0,
+        bound=10.0,
+        seconds=0.0,
+        solver="stub",
+    )
+    plan = make_plan(inst, outcome)
+    assert plan.status == po.Status.ERROR
+    assert plan.exit_code == 5
+    assert any("verification failed" in m for m in plan.messages)
+
+
+def _imports(module: str) -> set[str]:
+    """Modules imported by a module of the package (its own source only)."""
+    spec = importlib.util.find_spec(module)
+    assert spec is not None and spec.origin is not None
+    tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+    return found
+
+
+def test_verifier_never_imports_pyomo_or_the_model() -> None:
+    """Follow the verifier's imports through the package: no Pyomo, no model."""
+    seen: set[str] = set()
+    todo = ["pathway_opt.verify"]
+    while todo:
+        module = todo.pop()
+        if module in seen:
+            continue
+        seen.add(module)
+        todo += [m for m in _imports(module) if m.startswith("pathway_opt.")]
+    everything = set().union(*(_imports(m) for m in seen))
+    assert not {m for m in everything if m.split(".")[0] == "pyomo"}
+    assert not seen & {"pathway_opt.model", "pathway_opt.solve", "pathway_opt.plan"}
+    assert "pathway_opt.schema" in seen  # the walk really followed the imports
