@@ -8,13 +8,19 @@ Typical use::
     print(plan.status, plan.objective)
 """
 
-from pathway_opt.errors import InputError, OutputError, PathwayError, Problem, SolverError
+from pathway_opt.errors import (
+    InputError,
+    OutputError,
+    PathwayError,
+    Problem,
+    SolverError,
+)
 from pathway_opt.io import instance_from_data, load_instance
 from pathway_opt.model import build_model, update_data
 from pathway_opt.pipeline import solve
 from pathway_opt.plan import Plan, Status
 from pathway_opt.schema import Instance
-from pathway_opt.solve import SolveSettings, Solver
+from pathway_opt.solve import Solver, SolveSettings
 from pathway_opt.verify import Verification, verify
 
 __all__ = [

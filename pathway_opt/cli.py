@@ -66,19 +66,28 @@ def main() -> None:
 @main.command(name="solve")
 @instance_argument
 @click.option(
-    "--output", "-o", type=click.Path(path_type=Path),
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path),
     help="Write the plan JSON here (written atomically).",
 )
 @click.option(
-    "--time-limit", type=click.FloatRange(min=0), default=None,
+    "--time-limit",
+    type=click.FloatRange(min=0),
+    default=None,
     help="Seconds HiGHS may run (default: no limit).",
 )
 @click.option(
-    "--mip-gap", type=click.FloatRange(min=0, max=1), default=0.0, show_default=True,
+    "--mip-gap",
+    type=click.FloatRange(min=0, max=1),
+    default=0.0,
+    show_default=True,
     help="Relative gap at which a plan counts as optimal (0 = proven optimal).",
 )
 @click.option(
-    "--threads", type=click.IntRange(min=1), default=None,
+    "--threads",
+    type=click.IntRange(min=1),
+    default=None,
     help="Threads HiGHS may use (default: HiGHS decides).",
 )
 @debug_option
@@ -92,7 +101,9 @@ def solve_command(
 ) -> int:
     """Solve INSTANCE and print the plan; exit 0 with a plan, 3 if infeasible."""
     inst = load_instance(instance)
-    settings = SolveSettings(time_limit=time_limit, mip_rel_gap=mip_gap, threads=threads)
+    settings = SolveSettings(
+        time_limit=time_limit, mip_rel_gap=mip_gap, threads=threads
+    )
     plan = solve(inst, settings)
     click.echo(summary(plan))
     if output is not None:

@@ -133,9 +133,7 @@ def _capacity_conflicts(
             for ini_id in forced:
                 ini = by_id[ini_id]
                 profile = _profile(ini, kind, owner, budget_ids)
-                need += min(
-                    _amount(profile, s, t, cumulative) for s in starts[ini_id]
-                )
+                need += min(_amount(profile, s, t, cumulative) for s in starts[ini_id])
             allowed = sum(limits[: t + 1]) if cumulative else limits[t]
             if need > allowed * (1 + 1e-9) + 1e-6:
                 scope = f"up to {period}" if cumulative else f"in {period}"
@@ -148,7 +146,9 @@ def _capacity_conflicts(
                 break
 
 
-def _profile(ini: Initiative, kind: str, owner: str, budget_ids: list[str]) -> list[float]:
+def _profile(
+    ini: Initiative, kind: str, owner: str, budget_ids: list[str]
+) -> list[float]:
     if kind == "budget":
         return ini.cost_by_budget(budget_ids).get(owner, [])
     return ini.uses.get(owner, [])

@@ -44,7 +44,9 @@ def plan_json(plan: Plan) -> str:
 
 def _finite(value: Any) -> Any:
     """Replace NaN and infinities (never valid JSON) by null."""
-    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+    if isinstance(value, float) and (
+        value != value or value in (float("inf"), float("-inf"))
+    ):
         return None
     if isinstance(value, dict):
         return {k: _finite(v) for k, v in value.items()}

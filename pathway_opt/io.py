@@ -80,12 +80,13 @@ def _describe(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _plain_message(err: dict[str, Any]) -> str:
+def _plain_message(err: Any) -> str:
     """One error from pydantic, said in words a planner can act on."""
     kind = err["type"]
     value = err.get("input")
     ctx = err.get("ctx") or {}
     got = _describe(value)
+    kind_got = _describe(value.get("kind")) if isinstance(value, dict) else got
     if isinstance(value, _NonFinite) or (
         isinstance(value, int) and not isinstance(value, bool) and abs(value) > 1e300
     ):
@@ -104,7 +105,7 @@ def _plain_message(err: dict[str, Any]) -> str:
         "finite_number": f"must be a finite number, got {got}",
         "literal_error": f"must be one of {ctx.get('expected', '')}, got {got}",
         "rule_kind": "kind must be one of requires, at_most, at_least, exactly, "
-        f"synergy, got {_describe(value.get('kind')) if isinstance(value, dict) else got}",
+        f"synergy, got {kind_got}",
         "greater_than_equal": f"must be at least {ctx.get('ge')}, got {got}",
         "greater_than": f"must be greater than {ctx.get('gt')}, got {got}",
         "less_than_equal": f"must be at most {ctx.get('le')}, got {got}",
@@ -137,8 +138,7 @@ def _collect_duplicates(node: Any, loc: tuple[int | str, ...]) -> list[Problem]:
             problems.append(
                 Problem(
                     format_path((*loc, key)),
-                    f'the key "{key}" appears more than once in this object; '
-                    "keep one",
+                    f'the key "{key}" appears more than once in this object; keep one',
                 )
             )
         for key, value in node.items():
@@ -177,7 +177,12 @@ def instance_from_data(data: Any) -> Instance:
     """Validate parsed JSON data (or a plain dict) into an Instance."""
     if not isinstance(data, dict):
         raise InputError(
-            [Problem("(top level)", f"must be a JSON object {{...}}, got {_describe(data)}")]
+            [
+                Problem(
+                    "(top level)",
+                    f"must be a JSON object {{...}}, got {_describe(data)}",
+                )
+            ]
         )
     duplicates = _collect_duplicates(data, ())
     try:
@@ -198,12 +203,18 @@ def read_text(path: Path) -> str:
     except IsADirectoryError:
         raise InputError([Problem(str(path), "is a folder, not a file")]) from None
     except OSError as exc:
-        raise InputError([Problem(str(path), f"cannot be read: {exc.strerror}")]) from None
+        raise InputError(
+            [Problem(str(path), f"cannot be read: {exc.strerror}")]
+        ) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(
-            [Problem(str(path), f"is not UTF-8 text (byte {exc.start}); save it as UTF-8")]
+            [
+                Problem(
+                    str(path), f"is not UTF-8 text (byte {exc.start}); save it as UTF-8"
+                )
+            ]
         ) from None
 
 

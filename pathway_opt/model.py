@@ -66,7 +66,9 @@ def compile_data(inst: Instance) -> ModelData:
             key = (ini.id, s)
             starts.append(key)
             for bud, profile in costs.items():
-                _add_profile(budget_rows, bud, profile, s, horizon, key, cumulative[bud])
+                _add_profile(
+                    budget_rows, bud, profile, s, horizon, key, cumulative[bud]
+                )
             for res, profile in ini.uses.items():
                 _add_profile(resource_rows, res, profile, s, horizon, key, False)
     requires_rows = _compile_requires(inst, by_initiative)
@@ -89,8 +91,13 @@ def compile_data(inst: Instance) -> ModelData:
         tuple((k, tuple(m)) for k, m in synergies.items()),
     )
     return ModelData(
-        starts, dict(budget_rows), dict(resource_rows), requires_rows,
-        count_rules, synergies, structure,
+        starts,
+        dict(budget_rows),
+        dict(resource_rows),
+        requires_rows,
+        count_rules,
+        synergies,
+        structure,
     )
 
 
@@ -124,7 +131,9 @@ def _compile_requires(
         for prereq in rule.on:
             for s in dependant:
                 started = [(rule.initiative, u) for u in dependant if u <= s]
-                early = [(prereq, u) for u in by_initiative[prereq] if u <= s - rule.lag]
+                early = [
+                    (prereq, u) for u in by_initiative[prereq] if u <= s - rule.lag
+                ]
                 rows[k, prereq, s] = (started, early)
     return rows
 
@@ -137,7 +146,9 @@ def _frozen_rows(
 
 def _linear(terms: list[tuple[float, pyo.Var]]) -> LinearExpression:
     return LinearExpression(
-        constant=0, linear_coefs=[c for c, _ in terms], linear_vars=[v for _, v in terms]
+        constant=0,
+        linear_coefs=[c for c, _ in terms],
+        linear_vars=[v for _, v in terms],
     )
 
 
@@ -176,7 +187,10 @@ def add_variables(m: pyo.ConcreteModel, inst: Instance, data: ModelData) -> None
 
 
 def add_start_once(m: pyo.ConcreteModel, data: ModelData) -> None:
-    r"""``start_once[i]``: :math:`\sum_{s \in S_i} x_{is} = y_i` (one start if selected)."""
+    r"""``start_once[i]``: one start if selected.
+
+    :math:`\sum_{s \in S_i} x_{is} = y_i`.
+    """
     starts_of: dict[str, list[pyo.Var]] = defaultdict(list)
     for key in data.starts:
         starts_of[key[0]].append(m.start[key])
@@ -205,7 +219,10 @@ def add_budget_limit(m: pyo.ConcreteModel, inst: Instance, data: ModelData) -> N
 
 
 def add_resource_limit(m: pyo.ConcreteModel, inst: Instance, data: ModelData) -> None:
-    r"""``resource_limit[r, t]``: :math:`\sum_{(i,s) \in S} u_{ir,t-s} x_{is} \le C_{rt}`."""
+    r"""``resource_limit[r, t]``: use within capacity.
+
+    :math:`\sum_{(i,s) \in S} u_{ir,t-s} x_{is} \le C_{rt}`.
+    """
 
     def rule(m: pyo.ConcreteModel, r: str, t: int) -> object:
         terms = [(c, m.start[key]) for c, key in data.resource_rows[r, t]]
@@ -215,8 +232,9 @@ def add_resource_limit(m: pyo.ConcreteModel, inst: Instance, data: ModelData) ->
 
 
 def add_requires_start(m: pyo.ConcreteModel, data: ModelData) -> None:
-    r"""``requires_start[k, j, s]``: started by :math:`s` only if the prerequisite
-    started by :math:`s - \ell_k`.
+    r"""``requires_start[k, j, s]``: prerequisite started early enough.
+
+    Started by :math:`s` only if the prerequisite started by :math:`s - \ell_k`:
 
     :math:`\sum_{u \in S_i, u \le s} x_{iu} \le \sum_{u \in S_j, u \le s - \ell_k}
     x_{ju}` for each rule :math:`k` (:math:`i` requires :math:`j` with lag
@@ -227,15 +245,20 @@ def add_requires_start(m: pyo.ConcreteModel, data: ModelData) -> None:
 
     def rule(m: pyo.ConcreteModel, k: int, j: str, s: int) -> object:
         started, early = data.requires_rows[k, j, s]
-        terms = [(1.0, m.start[u]) for u in started] + [(-1.0, m.start[u]) for u in early]
+        terms = [(1.0, m.start[u]) for u in started] + [
+            (-1.0, m.start[u]) for u in early
+        ]
         return _linear(terms) <= 0
 
     m.requires_start = pyo.Constraint(list(data.requires_rows), rule=rule)
 
 
 def add_count_limit(m: pyo.ConcreteModel, data: ModelData) -> None:
-    r"""``count_limit[k]``: :math:`n^{lo}_k \le \sum_{i \in M_k} y_i \le n^{hi}_k`
-    for ``at_least`` (lower), ``at_most`` (upper) and ``exactly`` (both)."""
+    r"""``count_limit[k]``: number of selected members within bounds.
+
+    :math:`n^{lo}_k \le \sum_{i \in M_k} y_i \le n^{hi}_k` for ``at_least``
+    (lower), ``at_most`` (upper) and ``exactly`` (both).
+    """
 
     def rule(m: pyo.ConcreteModel, k: int) -> object:
         members, lo, hi = data.count_rules[k]
@@ -245,9 +268,10 @@ def add_count_limit(m: pyo.ConcreteModel, data: ModelData) -> None:
 
 
 def add_synergy(m: pyo.ConcreteModel, data: ModelData) -> None:
-    r"""``synergy_link[g, i]``: :math:`z_g \le y_i` for every member :math:`i` of
-    :math:`g`, and ``synergy_penalty[g]``: :math:`z_g \ge \sum_{i \in g} y_i -
-    (|g| - 1)`.
+    r"""``synergy_link[g, i]`` and ``synergy_penalty[g]``: the synergy indicator.
+
+    ``synergy_link``: :math:`z_g \le y_i` for every member :math:`i` of :math:`g`;
+    ``synergy_penalty``: :math:`z_g \ge \sum_{i \in g} y_i - (|g| - 1)`.
 
     Maximising :math:`b_g z_g` makes :math:`z_g` the indicator that all members are
     selected: the upper links bind for a bonus (:math:`b_g > 0`), the lower one for
@@ -268,8 +292,11 @@ def add_synergy(m: pyo.ConcreteModel, data: ModelData) -> None:
 
 
 def add_objective(m: pyo.ConcreteModel) -> None:
-    r"""``expected_score``: maximise :math:`\sum_{(i,s)} v_{is} x_{is} + \sum_g b_g
-    z_g` with :math:`v_{is} = p_i \sum_c w_c a_{ic} \delta^{s - e_i}`."""
+    r"""``expected_score``: expected integration score, maximised.
+
+    :math:`\sum_{(i,s)} v_{is} x_{is} + \sum_g b_g z_g` with
+    :math:`v_{is} = p_i \sum_c w_c a_{ic} \delta^{s - e_i}`.
+    """
     expr = pyo.quicksum(m.value[k] * m.start[k] for k in m.start) + pyo.quicksum(
         m.bonus[g] * m.synergy_active[g] for g in m.synergy_active
     )

@@ -76,9 +76,7 @@ class Plan:
                 "partner": ini.partner or "",
                 "start": self.starts[ini.id],
                 "expected_value": values.get(ini.id, 0.0),
-                "total_cost": sum(
-                    sum(p) for p in ini.cost_by_budget(budgets).values()
-                ),
+                "total_cost": sum(sum(p) for p in ini.cost_by_budget(budgets).values()),
             }
             for ini in self.instance.initiatives
             if ini.id in self.starts
@@ -105,8 +103,15 @@ class Plan:
         return pd.DataFrame(
             rows,
             columns=[
-                "kind", "id", "period", "used", "limit", "cumulative_used",
-                "cumulative_limit", "limit_applies_to", "slack",
+                "kind",
+                "id",
+                "period",
+                "used",
+                "limit",
+                "cumulative_used",
+                "cumulative_limit",
+                "limit_applies_to",
+                "slack",
             ],
         )
 
@@ -120,7 +125,11 @@ class Plan:
             "bound": self.bound,
             "gap": self.gap,
             "selected": [
-                {"id": row["id"], "start": row["start"], "expected_value": row["expected_value"]}
+                {
+                    "id": row["id"],
+                    "start": row["start"],
+                    "expected_value": row["expected_value"],
+                }
                 for row in self.selected_table().to_dict("records")
             ]
             if has_plan
@@ -129,7 +138,9 @@ class Plan:
             "messages": list(self.messages),
             "instance": self.instance.name,
             "budgets": _records(usage[usage["kind"] == "budget"]) if has_plan else [],
-            "resources": _records(usage[usage["kind"] == "resource"]) if has_plan else [],
+            "resources": _records(usage[usage["kind"] == "resource"])
+            if has_plan
+            else [],
             "committed_beyond_horizon": (
                 dict(self.verification.beyond_horizon)
                 if has_plan and self.verification
@@ -147,7 +158,8 @@ class Plan:
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [
-        {k: v for k, v in row.items() if k != "kind"} for row in frame.to_dict("records")
+        {str(k): v for k, v in row.items() if k != "kind"}
+        for row in frame.to_dict("records")
     ]
 
 
@@ -186,6 +198,8 @@ def make_plan(inst: Instance, outcome: SolveOutcome) -> Plan:
         plan.messages.extend(f"verification failed: {p}" for p in check.problems)
         return plan
     plan.status = (
-        Status.OPTIMAL if outcome.termination == Termination.OPTIMAL else Status.FEASIBLE
+        Status.OPTIMAL
+        if outcome.termination == Termination.OPTIMAL
+        else Status.FEASIBLE
     )
     return plan

@@ -16,8 +16,7 @@ def summary(plan: Plan) -> str:
     inst = plan.instance
     lines = [
         f"{inst.name}",
-        f"status     {plan.status.value}"
-        + ("  (verified)" if plan.verified else ""),
+        f"status     {plan.status.value}" + ("  (verified)" if plan.verified else ""),
         f"objective  {_number(plan.objective)}",
         f"bound      {_number(plan.bound)}",
         "gap        " + ("-" if plan.gap is None else f"{plan.gap:.4%}"),
@@ -33,7 +32,9 @@ def summary(plan: Plan) -> str:
         lines.append("  (none)")
     else:
         shown = selected[["id", "start", "name", "expected_value", "total_cost"]]
-        lines.append(_indent(shown.to_string(index=False, float_format="{:,.3f}".format)))
+        lines.append(
+            _indent(shown.to_string(index=False, float_format="{:,.3f}".format))
+        )
     usage = plan.usage_table()
     if not usage.empty:
         lines += ["", "Use per period (used / limit; carry-over budgets cumulative):"]

@@ -196,8 +196,11 @@ class Where(StrictModel):
 
 
 class RequiresRule(StrictModel):
-    """`initiative` may be selected only if every initiative in `on` is selected
-    and started at least `lag` periods earlier."""
+    """Prerequisites: `initiative` needs every initiative in `on`, started earlier.
+
+    It may be selected only if each of them is selected and started at least `lag`
+    periods before it.
+    """
 
     kind: Literal["requires"]
     """Rule kind."""
@@ -234,7 +237,9 @@ class SynergyRule(StrictModel):
 
 
 def _rule_kind(value: Any) -> str | None:
-    kind = value.get("kind") if isinstance(value, dict) else getattr(value, "kind", None)
+    kind = (
+        value.get("kind") if isinstance(value, dict) else getattr(value, "kind", None)
+    )
     if kind in ("at_most", "at_least", "exactly"):
         return kind
     return kind if kind in ("requires", "synergy") else None
@@ -325,7 +330,7 @@ class Instance(StrictModel):
         return range(first, last + 1)
 
     def fits(self, initiative: Initiative, start: int) -> bool:
-        """Whether every non-zero profile entry from `start` falls inside the horizon."""
+        """Whether every non-zero profile entry from `start` is inside the horizon."""
         if self.settings.allow_beyond_horizon:
             return True
         horizon = len(self.periods)

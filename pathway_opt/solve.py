@@ -125,16 +125,26 @@ class Solver:
             )
         except Exception as exc:  # HiGHS or the interface failed: never a traceback
             return SolveOutcome(
-                Termination.ERROR, None, None, None,
-                time.perf_counter() - began, solver_version(),
-                detail=f"{type(exc).__name__}: {exc}", settings=settings,
+                Termination.ERROR,
+                None,
+                None,
+                None,
+                time.perf_counter() - began,
+                solver_version(),
+                detail=f"{type(exc).__name__}: {exc}",
+                settings=settings,
             )
         seconds = time.perf_counter() - began
         return self._outcome(result, seconds, settings)
 
-    def _outcome(self, result: Any, seconds: float, settings: SolveSettings) -> SolveOutcome:
+    def _outcome(
+        self, result: Any, seconds: float, settings: SolveSettings
+    ) -> SolveOutcome:
         cond = result.termination_condition
-        has_plan = result.solution_status in (SolutionStatus.feasible, SolutionStatus.optimal)
+        has_plan = result.solution_status in (
+            SolutionStatus.feasible,
+            SolutionStatus.optimal,
+        )
         if cond == TerminationCondition.convergenceCriteriaSatisfied and has_plan:
             termination = Termination.OPTIMAL
         elif cond in (
@@ -151,8 +161,14 @@ class Solver:
             termination = Termination.LIMIT
         else:
             return SolveOutcome(
-                Termination.ERROR, None, None, None, seconds, solver_version(),
-                detail=f"HiGHS stopped with {cond.name}", settings=settings,
+                Termination.ERROR,
+                None,
+                None,
+                None,
+                seconds,
+                solver_version(),
+                detail=f"HiGHS stopped with {cond.name}",
+                settings=settings,
             )
         starts = self._read_starts(result) if has_plan else None
         objective = result.incumbent_objective if has_plan else None
@@ -160,7 +176,12 @@ class Solver:
         if bound is not None and math.isnan(bound):
             bound = None
         return SolveOutcome(
-            termination, starts, objective, bound, seconds, solver_version(),
+            termination,
+            starts,
+            objective,
+            bound,
+            seconds,
+            solver_version(),
             settings=settings,
         )
 
@@ -168,9 +189,7 @@ class Solver:
         variables = list(self.model.start.values())
         values = result.solution_loader.get_vars(variables)
         return {
-            var.index()[0]: var.index()[1]
-            for var in variables
-            if values[var] > 0.5
+            var.index()[0]: var.index()[1] for var in variables if values[var] > 0.5
         }
 
 

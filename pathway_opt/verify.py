@@ -11,7 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from pathway_opt.schema import CountRule, Initiative, Instance, RequiresRule, SynergyRule
+from pathway_opt.schema import (
+    CountRule,
+    Initiative,
+    Instance,
+    RequiresRule,
+    SynergyRule,
+)
 
 #: Relative and absolute slack allowed on limits and on the objective, far below
 #: any amount a planner would notice and above HiGHS's feasibility tolerance.
@@ -97,7 +103,9 @@ def verify(
     _recompute_usage(inst, starts, report)
     _check_rules(inst, starts, report)
     _recompute_objective(inst, starts, report)
-    if claimed_objective is not None and not _close(claimed_objective, report.objective):
+    if claimed_objective is not None and not _close(
+        claimed_objective, report.objective
+    ):
         report.problems.append(
             f"the reported objective {claimed_objective:.9g} differs from the "
             f"recomputed {report.objective:.9g}"
@@ -130,13 +138,15 @@ def _check_decisions_and_windows(
             )
         if not inst.settings.allow_beyond_horizon:
             profiles = list(_profiles(inst, ini).values()) + list(ini.uses.values())
-            if any(v for p in profiles for v in p[max(0, horizon - s):]):
+            if any(v for p in profiles for v in p[max(0, horizon - s) :]):
                 report.problems.append(
                     f'"{ini.id}" started in {inst.periods[s]} runs past the last period'
                 )
 
 
-def _recompute_usage(inst: Instance, starts: dict[str, int], report: Verification) -> None:
+def _recompute_usage(
+    inst: Instance, starts: dict[str, int], report: Verification
+) -> None:
     horizon = len(inst.periods)
     amounts: dict[tuple[str, str], list[float]] = {}
     for b in inst.budgets:
@@ -165,7 +175,13 @@ def _recompute_usage(inst: Instance, starts: dict[str, int], report: Verificatio
             used_total += used
             limit_total += limit[t]
             row = UsageRow(
-                kind, owner, period, used, limit[t], used_total, limit_total,
+                kind,
+                owner,
+                period,
+                used,
+                limit[t],
+                used_total,
+                limit_total,
                 "cumulative" if carry else "period",
             )
             report.usage.append(row)
@@ -188,8 +204,16 @@ def _members(inst: Instance, rule: CountRule) -> list[str]:
     assert where is not None
     chosen = []
     for ini in inst.initiatives:
-        fields = {"type": ini.type, "department": ini.department, "partner": ini.partner}
-        wanted = {"type": where.type, "department": where.department, "partner": where.partner}
+        fields = {
+            "type": ini.type,
+            "department": ini.department,
+            "partner": ini.partner,
+        }
+        wanted = {
+            "type": where.type,
+            "department": where.department,
+            "partner": where.partner,
+        }
         if all(
             w is None or fields[f] in (w if isinstance(w, list) else [w])
             for f, w in wanted.items()

@@ -62,7 +62,11 @@ def test_budget_without_carry_over_binds_per_period() -> None:
     and fits in no year beside them; A+C in one year is 110 > 100. Optimum A+B = 9."""
     data = make(
         budgets=[{"id": "central", "limits": [100, 100], "carry_over": False}],
-        initiatives=[ini("A", 5, cost=[80]), ini("B", 4, cost=[80]), ini("C", 2, cost=[30])],
+        initiatives=[
+            ini("A", 5, cost=[80]),
+            ini("B", 4, cost=[80]),
+            ini("C", 2, cost=[30]),
+        ],
     )
     plan = solve_dict(data)
     assert plan.objective == pytest.approx(9.0)
@@ -159,7 +163,9 @@ def test_at_least_with_where_selector_binds() -> None:
             ini("A", 5, cost=[10]),
             ini("IC", 1, cost=[10], type="industrial_college"),
         ],
-        rules=[{"kind": "at_least", "count": 1, "where": {"type": "industrial_college"}}],
+        rules=[
+            {"kind": "at_least", "count": 1, "where": {"type": "industrial_college"}}
+        ],
     )
     plan = solve_dict(data)
     assert starts(plan) == {"IC": "2027"}
@@ -170,7 +176,12 @@ def test_exactly_binds_from_both_sides() -> None:
     """Exactly 2 of A, B, C (department CS): the two best; D (other dept) free."""
     cs = {"department": "CS"}
     data = make(
-        initiatives=[ini("A", 3, **cs), ini("B", 2, **cs), ini("C", 1, **cs), ini("D", 1)],
+        initiatives=[
+            ini("A", 3, **cs),
+            ini("B", 2, **cs),
+            ini("C", 1, **cs),
+            ini("D", 1),
+        ],
         rules=[{"kind": "exactly", "count": 2, "where": {"department": ["CS"]}}],
     )
     plan = solve_dict(data)
@@ -183,7 +194,11 @@ def test_synergy_bonus_changes_the_choice() -> None:
     data = make(
         periods=["2027"],
         budgets=[{"id": "central", "limits": [2]}],
-        initiatives=[ini("A", 3, cost=[1]), ini("B", 1, cost=[1]), ini("C", 2.5, cost=[1])],
+        initiatives=[
+            ini("A", 3, cost=[1]),
+            ini("B", 1, cost=[1]),
+            ini("C", 2.5, cost=[1]),
+        ],
         rules=[{"kind": "synergy", "members": ["A", "B"], "bonus": 2}],
     )
     plan = solve_dict(data)
@@ -197,7 +212,11 @@ def test_synergy_penalty_avoids_the_overlap() -> None:
     data = make(
         periods=["2027"],
         budgets=[{"id": "central", "limits": [2]}],
-        initiatives=[ini("A", 3, cost=[1]), ini("B", 2, cost=[1]), ini("C", 1.5, cost=[1])],
+        initiatives=[
+            ini("A", 3, cost=[1]),
+            ini("B", 2, cost=[1]),
+            ini("C", 1.5, cost=[1]),
+        ],
         rules=[{"kind": "synergy", "members": ["A", "B"], "bonus": -2}],
     )
     plan = solve_dict(data)

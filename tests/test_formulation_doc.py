@@ -40,7 +40,9 @@ def _documented() -> set[str]:
             continue
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         if column is None:
-            column = cells.index("Pyomo component") if "Pyomo component" in cells else -1
+            column = (
+                cells.index("Pyomo component") if "Pyomo component" in cells else -1
+            )
         elif column >= 0 and len(cells) > column:
             names |= set(re.findall(r"`([a-z_]+)`", cells[column]))
     return names
@@ -55,7 +57,9 @@ def test_documented_components_are_the_built_ones() -> None:
     m = po.build_model(po.instance_from_data(FULL))
     built = {
         c.local_name
-        for c in m.component_objects((pyo.Var, pyo.Constraint, pyo.Objective, pyo.Param))
+        for c in m.component_objects(
+            (pyo.Var, pyo.Constraint, pyo.Objective, pyo.Param)
+        )
     }
     assert _documented() == built
 

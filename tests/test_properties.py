@@ -27,14 +27,21 @@ def instances(draw: st.DrawFn) -> dict[str, Any]:
     budgets = [
         {
             "id": f"b{k}",
-            "limits": draw(st.lists(st.integers(0, 20), min_size=n_periods, max_size=n_periods)),
+            "limits": draw(
+                st.lists(st.integers(0, 20), min_size=n_periods, max_size=n_periods)
+            ),
             "carry_over": draw(st.booleans()),
         }
         for k in range(n_budgets)
     ]
     n_resources = draw(st.integers(0, 1))
     resources = [
-        {"id": f"r{k}", "capacity": draw(st.lists(st.integers(0, 3), min_size=n_periods, max_size=n_periods))}
+        {
+            "id": f"r{k}",
+            "capacity": draw(
+                st.lists(st.integers(0, 3), min_size=n_periods, max_size=n_periods)
+            ),
+        }
         for k in range(n_resources)
     ]
     profile = st.lists(st.integers(0, 10), min_size=1, max_size=2)
@@ -57,24 +64,52 @@ def instances(draw: st.DrawFn) -> dict[str, Any]:
         elif n_budgets == 2:
             item["cost"] = {b["id"]: draw(profile) for b in budgets}
         if resources:
-            item["uses"] = {"r0": draw(st.lists(st.integers(0, 2), min_size=1, max_size=2))}
+            item["uses"] = {
+                "r0": draw(st.lists(st.integers(0, 2), min_size=1, max_size=2))
+            }
         initiatives.append(item)
     ids = [i["id"] for i in initiatives]
     rules: list[dict[str, Any]] = []
     if n_init >= 2:
         a, b = draw(st.permutations(ids))[:2]
-        rules.append({"kind": "requires", "initiative": a, "on": [b], "lag": draw(st.integers(0, 1))})
-        members = draw(st.lists(st.sampled_from(ids), min_size=1, max_size=n_init, unique=True))
+        rules.append(
+            {
+                "kind": "requires",
+                "initiative": a,
+                "on": [b],
+                "lag": draw(st.integers(0, 1)),
+            }
+        )
+        members = draw(
+            st.lists(st.sampled_from(ids), min_size=1, max_size=n_init, unique=True)
+        )
         kind = draw(st.sampled_from(["at_most", "at_least", "exactly"]))
-        rules.append({"kind": kind, "count": draw(st.integers(0, 2)), "members": members})
+        rules.append(
+            {"kind": kind, "count": draw(st.integers(0, 2)), "members": members}
+        )
         c, d = draw(st.permutations(ids))[:2]
-        rules.append({"kind": "synergy", "members": [c, d], "bonus": draw(st.sampled_from([-2, 1, 3]))})
+        rules.append(
+            {
+                "kind": "synergy",
+                "members": [c, d],
+                "bonus": draw(st.sampled_from([-2, 1, 3])),
+            }
+        )
     if draw(st.booleans()):
-        rules.append({"kind": "at_most", "count": draw(st.integers(0, 2)), "where": {"type": initiatives[0]["type"]}})
+        rules.append(
+            {
+                "kind": "at_most",
+                "count": draw(st.integers(0, 2)),
+                "where": {"type": initiatives[0]["type"]},
+            }
+        )
     return {
         "name": "random",
         "periods": periods,
-        "criteria": [{"id": "TC", "weight": draw(st.sampled_from([0.5, 1.0, 2.0]))}, {"id": "CU", "weight": 0.25}],
+        "criteria": [
+            {"id": "TC", "weight": draw(st.sampled_from([0.5, 1.0, 2.0]))},
+            {"id": "CU", "weight": 0.25},
+        ],
         "budgets": budgets,
         "resources": resources,
         "initiatives": initiatives,
@@ -99,7 +134,9 @@ def brute_force(inst: po.Instance) -> float | None:
     choices = [[None, *inst.periods] for _ in inst.initiatives]
     best = None
     for combo in itertools.product(*choices):
-        selection = [(i.id, p) for i, p in zip(inst.initiatives, combo, strict=True) if p]
+        selection = [
+            (i.id, p) for i, p in zip(inst.initiatives, combo, strict=True) if p
+        ]
         check = po.verify(inst, selection)
         if check.ok and (best is None or check.objective > best):
             best = check.objective

@@ -79,7 +79,9 @@ def _mutations(starts: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
         "window broken",
     ],
 )
-def test_mutated_plans_are_rejected(solved: tuple[po.Instance, po.Plan], name: str) -> None:
+def test_mutated_plans_are_rejected(
+    solved: tuple[po.Instance, po.Plan], name: str
+) -> None:
     inst, plan = solved
     selection = _mutations(plan.starts)[name]
     check = po.verify(inst, selection)
