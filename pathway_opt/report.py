@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from pathway_opt.plan import Plan, Status
 
 
 def _number(value: float | None, digits: int = 4) -> str:
-    return "-" if value is None else f"{value:,.{digits}f}"
+    if value is None or not math.isfinite(value):
+        return "-"
+    return f"{value:,.{digits}f}"
+
+
+def _amount(value: float) -> str:
+    """Money and quantities: whole numbers with separators, else two decimals."""
+    if value == int(value) or abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:,.2f}"
 
 
 def summary(plan: Plan) -> str:
@@ -31,10 +42,11 @@ def summary(plan: Plan) -> str:
     if selected.empty:
         lines.append("  (none)")
     else:
-        shown = selected[["id", "start", "name", "expected_value", "total_cost"]]
-        lines.append(
-            _indent(shown.to_string(index=False, float_format="{:,.3f}".format))
-        )
+        shown = selected[["id", "start", "name", "expected_value", "total_cost"]].copy()
+        shown["name"] = [n if len(n) <= 40 else n[:39] + "…" for n in shown["name"]]
+        shown["expected_value"] = [f"{v:.3f}" for v in shown["expected_value"]]
+        shown["total_cost"] = [_amount(v) for v in shown["total_cost"]]
+        lines.append(_indent(shown.to_string(index=False)))
     usage = plan.usage_table()
     if not usage.empty:
         lines += ["", "Use per period (used / limit; carry-over budgets cumulative):"]
@@ -53,7 +65,9 @@ def _usage_grid(usage: pd.DataFrame) -> pd.DataFrame:
     limit = usage["limit"].where(~cumulative, usage["cumulative_limit"])
     cells = usage.assign(
         row=usage["kind"] + " " + usage["id"],
-        cell=[f"{u:,.6g} / {lim:,.6g}" for u, lim in zip(used, limit, strict=True)],
+        cell=[
+            f"{_amount(u)} / {_amount(lim)}" for u, lim in zip(used, limit, strict=True)
+        ],
     )
     grid = cells.pivot(index="row", columns="period", values="cell")
     grid = grid.reindex(index=list(dict.fromkeys(cells["row"])))
