@@ -83,13 +83,22 @@ def structural_conflicts(inst: Instance) -> Iterator[str]:
         starts[ini_id] = [s for s in inst.possible_starts(ini) if s >= earliest[ini_id]]
         if not starts[ini_id] and ini.decision != "never":
             yield (
-                f'"{ini_id}" (needed by must-fund "{forced[ini_id]}") cannot start: '
+                f"{_who(ini_id, forced)} cannot start: "
                 "its prerequisites' lags push its earliest start to "
                 f"{_period(inst, earliest[ini_id])}, after its latest possible start."
             )
     yield from _count_conflicts(inst, forced)
     if all(starts.values()):
-        yield from _capacity_conflicts(inst, forced, starts)
+        alone = list(_single_conflicts(inst, forced, starts))
+        yield from alone
+        if not alone:
+            yield from _capacity_conflicts(inst, forced, starts)
+
+
+def _who(ini_id: str, forced: dict[str, str]) -> str:
+    if forced[ini_id] == ini_id:
+        return f'must-fund "{ini_id}"'
+    return f'"{ini_id}" (needed by must-fund "{forced[ini_id]}")'
 
 
 def _period(inst: Instance, index: int) -> str:
@@ -119,15 +128,64 @@ def _count_conflicts(inst: Instance, forced: dict[str, str]) -> Iterator[str]:
             )
 
 
+def _limits(inst: Instance) -> list[tuple[str, str, list[float], bool]]:
+    """(kind, id, limit per period, cumulative?) for every budget and resource."""
+    owners = [("budget", b.id, b.limits, b.carry_over) for b in inst.budgets]
+    return owners + [("resource", r.id, r.capacity, False) for r in inst.resources]
+
+
+def _first_excess(
+    inst: Instance, profile: list[float], start: int, kind: str, owner: str
+) -> str | None:
+    """Where one initiative started at `start` exceeds a limit on its own."""
+    for k, l_owner, limits, cumulative in _limits(inst):
+        if (k, l_owner) != (kind, owner):
+            continue
+        for t in range(start, len(inst.periods)):
+            need = _amount(profile, start, t, cumulative)
+            allowed = sum(limits[: t + 1]) if cumulative else limits[t]
+            if need > allowed * (1 + 1e-9) + 1e-6:
+                scope = (
+                    f"up to {inst.periods[t]}"
+                    if cumulative
+                    else f"in {inst.periods[t]}"
+                )
+                unit = inst.currency if kind == "budget" else _unit(inst, owner)
+                return (
+                    f'needs {need:,.6g} {unit} of {kind} "{owner}" {scope}, '
+                    f"{'limit' if kind == 'budget' else 'capacity'} {allowed:,.6g}"
+                )
+    return None
+
+
+def _single_conflicts(
+    inst: Instance, forced: dict[str, str], starts: dict[str, list[int]]
+) -> Iterator[str]:
+    """Forced initiatives that exceed a budget or capacity by themselves."""
+    by_id = {i.id: i for i in inst.initiatives}
+    budget_ids = inst.budget_ids()
+    for ini_id in forced:
+        for kind, owner, _, _ in _limits(inst):
+            profile = _profile(by_id[ini_id], kind, owner, budget_ids)
+            excess = [
+                _first_excess(inst, profile, s, kind, owner) for s in starts[ini_id]
+            ]
+            if profile and all(excess):
+                yield (
+                    f"{_who(ini_id, forced)} cannot fit from any start it may take: "
+                    f"started in {inst.periods[starts[ini_id][0]]} it alone "
+                    f"{excess[0]}."
+                )
+                break
+
+
 def _capacity_conflicts(
     inst: Instance, forced: dict[str, str], starts: dict[str, list[int]]
 ) -> Iterator[str]:
     """Least spend or use the forced initiatives need, against each limit."""
     by_id = {i.id: i for i in inst.initiatives}
     budget_ids = inst.budget_ids()
-    owners = [("budget", b.id, b.limits, b.carry_over) for b in inst.budgets]
-    owners += [("resource", r.id, r.capacity, False) for r in inst.resources]
-    for kind, owner, limits, cumulative in owners:
+    for kind, owner, limits, cumulative in _limits(inst):
         for t, period in enumerate(inst.periods):
             need = 0.0
             for ini_id in forced:

@@ -198,9 +198,7 @@ def assert_rejected(result: Result, expected: tuple[str, ...]) -> None:
         assert fragment in result.stderr, (fragment, result.stderr)
 
 
-def case(
-    id: str, mutation: Mutation, *expected: str, xfail: str | None = None
-) -> Any:
+def case(id: str, mutation: Mutation, *expected: str, xfail: str | None = None) -> Any:
     marks = [pytest.mark.xfail(strict=True, reason=xfail)] if xfail else []
     return pytest.param(mutation, expected, id=id, marks=marks)
 
@@ -921,7 +919,9 @@ def test_zero_lag_requires_cycle_is_accepted(tmp_path: Path) -> None:
     """A requires B and B requires A, both lag 0: start both together."""
     data = copy.deepcopy(BASE)
     data["rules"][0]["lag"] = 0
-    data["rules"].append({"kind": "requires", "initiative": "JL", "on": ["IC"], "lag": 0})
+    data["rules"].append(
+        {"kind": "requires", "initiative": "JL", "on": ["IC"], "lag": 0}
+    )
     result = validate(tmp_path, data)
     assert result.exit_code == 0, result.output
     assert "valid" in result.output
@@ -1015,7 +1015,9 @@ def test_duplicate_key_reported_with_other_problems(tmp_path: Path) -> None:
 
 API_CASES = [
     pytest.param(
-        set_at(("initiatives", 1, "budget"), 5), "initiatives[1].budget", id="unknown-key"
+        set_at(("initiatives", 1, "budget"), 5),
+        "initiatives[1].budget",
+        id="unknown-key",
     ),
     pytest.param(
         set_at(("budgets", 0, "limits", 0), "5000"),
