@@ -34,6 +34,8 @@ def _error_boundary(func: Callable[..., int]) -> Callable[..., None]:
     def wrapper(*args: Any, debug: bool = False, **kwargs: Any) -> None:
         try:
             code = func(*args, **kwargs)
+        except click.ClickException:
+            raise  # usage errors: click prints them and exits 2
         except PathwayError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(exc.exit_code)
@@ -100,6 +102,12 @@ def solve_command(
     threads: int | None,
 ) -> int:
     """Solve INSTANCE and print the plan; exit 0 with a plan, 3 if infeasible."""
+    if output is not None and output.resolve() == instance.resolve():
+        raise click.BadParameter(
+            "is the instance file itself; choose another file so the instance is "
+            "not overwritten",
+            param_hint="'--output'",
+        )
     inst = load_instance(instance)
     settings = SolveSettings(
         time_limit=time_limit, mip_rel_gap=mip_gap, threads=threads

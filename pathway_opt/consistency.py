@@ -56,14 +56,14 @@ def _check_lengths(inst: Instance) -> Iterator[Problem]:
         if len(b.limits) != n:
             yield Problem(
                 f"budgets[{k}].limits",
-                f"has {len(b.limits)} entries but there are {n} periods; "
+                f"has {_entries(len(b.limits))} but there are {n} periods; "
                 "give one limit per period",
             )
     for k, r in enumerate(inst.resources):
         if len(r.capacity) != n:
             yield Problem(
                 f"resources[{k}].capacity",
-                f"has {len(r.capacity)} entries but there are {n} periods; "
+                f"has {_entries(len(r.capacity))} but there are {n} periods; "
                 "give one capacity per period",
             )
 
@@ -88,6 +88,12 @@ def _check_initiatives(inst: Instance) -> Iterator[Problem]:
                         f"{at}.cost.{bud}",
                         f'unknown budget "{bud}" (known: {_listing(budgets)})',
                     )
+        elif any(ini.cost) and not budgets:
+            yield Problem(
+                f"{at}.cost",
+                "there is no budget to charge this cost to; add a budget to "
+                "`budgets` or remove the cost",
+            )
         elif ini.cost and len(budgets) > 1:
             yield Problem(
                 f"{at}.cost",
@@ -190,7 +196,7 @@ def _check_requires_cycles(inst: Instance) -> Iterator[Problem]:
             edges += [(rule.initiative, o, rule.lag, k) for o in rule.on if o in ids]
     component = _strong_components({(a, b) for a, b, _, _ in edges})
     for a, b, lag, k in edges:
-        if lag > 0 and a in component and component.get(b) == component[a]:
+        if lag > 0 and a != b and a in component and component.get(b) == component[a]:
             yield Problem(
                 f"rules[{k}]",
                 f'"{a}" requires "{b}" with lag {lag}, but "{b}" also depends on '
@@ -240,6 +246,10 @@ def _strong_components(edges: set[tuple[str, str]]) -> dict[str, int]:
                 parent = work[-1][0]
                 low[parent] = min(low[parent], low[node])
     return comp
+
+
+def _entries(n: int) -> str:
+    return f"{n} entry" if n == 1 else f"{n} entries"
 
 
 def _listing(values: set[str] | list[str]) -> str:

@@ -7,6 +7,7 @@ silently merged or accepted.
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 from pathlib import Path
@@ -44,9 +45,20 @@ def _pairs_hook(pairs: list[tuple[str, Any]]) -> _PairsDict:
     return obj
 
 
+class _TooLarge(_NonFinite):
+    """Stands in for a number far beyond any amount the model accepts."""
+
+
 def _parse_float(text: str) -> float | _NonFinite:
     value = float(text)
-    return value if math.isfinite(value) else _NonFinite(text)
+    return value if math.isfinite(value) else _TooLarge(text)
+
+
+def _parse_int(text: str) -> int | _NonFinite:
+    # Long digit strings would overflow floats (and Python refuses > 4300 digits).
+    if len(text.lstrip("-")) > 30:
+        return _TooLarge(f"{text[:12]}... ({len(text.lstrip('-'))} digits)")
+    return int(text)
 
 
 def format_path(loc: tuple[int | str, ...]) -> str:
@@ -87,10 +99,12 @@ def _plain_message(err: Any) -> str:
     ctx = err.get("ctx") or {}
     got = _describe(value)
     kind_got = _describe(value.get("kind")) if isinstance(value, dict) else got
-    if isinstance(value, _NonFinite) or (
+    if isinstance(value, _TooLarge) or (
         isinstance(value, int) and not isinstance(value, bool) and abs(value) > 1e300
     ):
-        return f"must be a finite number no larger than {MAX_AMOUNT:g}, got {got}"
+        return f"is far too large (got {got}); amounts may be at most {MAX_AMOUNT:g}"
+    if isinstance(value, _NonFinite):
+        return f"must be a finite number, got {got}"
     simple = {
         "missing": "is required but missing; add it",
         "extra_forbidden": "is not a known field; remove it or fix its spelling "
@@ -158,6 +172,7 @@ def parse_json_text(text: str) -> Any:
             text,
             object_pairs_hook=_pairs_hook,
             parse_float=_parse_float,
+            parse_int=_parse_int,
             parse_constant=_NonFinite,
         )
     except json.JSONDecodeError as exc:
@@ -188,10 +203,51 @@ def instance_from_data(data: Any) -> Instance:
     try:
         instance = Instance.model_validate(data)
     except ValidationError as exc:
-        raise InputError(duplicates + problems_from_validation(exc)) from None
+        problems = problems_from_validation(exc)
+        raise InputError(duplicates + problems + _later_problems(data, exc)) from None
     if duplicates:
         raise InputError(duplicates)
     return instance
+
+
+#: Field errors whose value can be stood in for by a neutral number, so that the
+#: cross-entity checks (which pydantic runs only on valid fields) still run.
+_NUMERIC_ERRORS = frozenset(
+    {"float_type", "int_type", "finite_number", "greater_than_equal"}
+    | {"greater_than", "less_than_equal", "less_than"}
+)
+
+
+def _later_problems(data: dict[str, Any], exc: ValidationError) -> list[Problem]:
+    """Cross-entity problems of a file that also has field errors.
+
+    Bad numbers are replaced by 1 (valid for every numeric field) and unknown keys
+    dropped in a copy; if that copy validates as far as the cross-entity checks,
+    their problems are reported too, so the user sees everything at once. Other
+    field errors (wrong structure, bad text) stop this second pass.
+    """
+    patched = copy.deepcopy(data)
+    for err in exc.errors(include_url=False):
+        loc = _strip_tags(err["loc"])
+        if not loc or err["type"] not in _NUMERIC_ERRORS | {"extra_forbidden"}:
+            return []
+        parent: Any = patched
+        for part in loc[:-1]:
+            parent = parent[part]
+        if err["type"] == "extra_forbidden":
+            parent.pop(loc[-1], None)
+        else:
+            parent[loc[-1]] = 1
+    try:
+        Instance.model_validate(patched)
+    except ValidationError as second:
+        return [
+            Problem(*p)
+            for e in second.errors(include_url=False)
+            if e["type"] == "instance_consistency"
+            for p in e["ctx"]["problems"]
+        ]
+    return []
 
 
 def read_text(path: Path) -> str:

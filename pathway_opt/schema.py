@@ -25,6 +25,9 @@ from pydantic_core import PydanticCustomError
 #: infinite to HiGHS and ruins the conditioning of the model long before that.
 MAX_AMOUNT = 1e15
 
+#: Largest count or lag accepted (far beyond any real portfolio or horizon).
+MAX_COUNT = 1_000_000
+
 Id = Annotated[
     str,
     StringConstraints(min_length=1, max_length=100, pattern=r"^\S(.*\S)?$"),
@@ -208,7 +211,7 @@ class RequiresRule(StrictModel):
     """The dependent initiative."""
     on: Annotated[list[Id], Field(min_length=1)]
     """Its prerequisites."""
-    lag: Annotated[int, Field(ge=0)] = 0
+    lag: Annotated[int, Field(ge=0, le=MAX_COUNT)] = 0
     """Minimum number of periods between a prerequisite's start and its start."""
 
 
@@ -217,7 +220,7 @@ class CountRule(StrictModel):
 
     kind: Literal["at_most", "at_least", "exactly"]
     """Rule kind."""
-    count: Annotated[int, Field(ge=0)]
+    count: Annotated[int, Field(ge=0, le=MAX_COUNT)]
     """The bound on the number of selected members."""
     members: Annotated[list[Id], Field(min_length=1)] | None = None
     """The members, listed by id (give this or `where`)."""

@@ -95,6 +95,22 @@ def solver_version() -> str:
     )
 
 
+_threads_in_use: list[int | None] = [None]
+
+
+def _use_threads(threads: int | None) -> None:
+    """Reset HiGHS's process-wide thread pool when the thread count changes.
+
+    HiGHS sizes one global scheduler at its first solve; a later solve asking for
+    a different count stops with status "unknown" unless the pool is reset first.
+    """
+    import highspy
+
+    if threads != _threads_in_use[0]:
+        highspy.Highs.resetGlobalScheduler(True)
+        _threads_in_use[0] = threads
+
+
 class Solver:
     """A persistent HiGHS solver bound to one built pathway model."""
 
@@ -115,6 +131,7 @@ class Solver:
         }
         began = time.perf_counter()
         try:
+            _use_threads(settings.threads)
             result = self._highs.solve(
                 self.model,
                 load_solutions=False,

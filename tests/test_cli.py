@@ -139,7 +139,7 @@ def test_solve_without_output_writes_nothing(tmp_path: Path) -> None:
 
 
 def test_solve_accepts_solver_options(tmp_path: Path) -> None:
-    """Run in a fresh process, as a planner would (see the xfail test below)."""
+    """Run in a fresh process, as a planner would."""
     instance = write(tmp_path, FEASIBLE)
     out = tmp_path / "plan.json"
     command = "from pathway_opt.cli import main; main()"
@@ -157,20 +157,22 @@ def test_solve_accepts_solver_options(tmp_path: Path) -> None:
     assert plan["settings"]["threads"] == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="HiGHS's global thread pool is created once per process; a later solve "
-    "with a different `threads` value stops with status 'unknown' (exit 5, "
-    "'HiGHS failed: HiGHS stopped with unknown') unless "
-    "highspy.Highs.resetGlobalScheduler is called first",
-)
 def test_threads_option_can_change_within_one_process(tmp_path: Path) -> None:
     """Two thread counts in one process: at least one differs from the pool size."""
     instance = write(tmp_path, FEASIBLE)
-    for threads in ("1", "2"):
+    for threads in ("1", "2", "1"):
         result = run("solve", str(instance), "--threads", threads)
         exited(result, 0)
         assert "objective  9.0000" in result.stdout
+
+
+def test_output_onto_the_instance_is_refused(tmp_path: Path) -> None:
+    instance = write(tmp_path, FEASIBLE)
+    before = instance.read_bytes()
+    result = run("solve", str(instance), "--output", str(instance))
+    exited(result, 2)
+    assert "not overwritten" in result.output
+    assert instance.read_bytes() == before
 
 
 def test_solve_leaves_input_file_unchanged(tmp_path: Path) -> None:
