@@ -156,3 +156,39 @@ def test_verifier_never_imports_pyomo_or_the_model() -> None:
     assert not {m for m in everything if m.split(".")[0] == "pyomo"}
     assert not seen & {"pathway_opt.model", "pathway_opt.solve", "pathway_opt.plan"}
     assert "pathway_opt.schema" in seen  # the walk really followed the imports
+
+
+@pytest.mark.parametrize(
+    ("termination", "starts", "status", "code"),
+    [
+        (Termination.LIMIT, {"A": 0, "M": 0}, po.Status.FEASIBLE, 0),
+        (Termination.LIMIT, None, po.Status.NO_SOLUTION, 4),
+        (Termination.INFEASIBLE, None, po.Status.INFEASIBLE, 3),
+        (Termination.ERROR, None, po.Status.ERROR, 5),
+    ],
+)
+def test_status_follows_the_solver_verdict_and_the_plan_held(
+    termination: Termination,
+    starts: dict[str, int] | None,
+    status: po.Status,
+    code: int,
+) -> None:
+    """Only the solver's verdict is stubbed: a time-limited run with a plan cannot be
+    produced reliably by a real instance in a unit test."""
+    inst = po.instance_from_data(DATA)
+    objective = None
+    if starts is not None:
+        objective = po.verify(inst, [(i, inst.periods[s]) for i, s in starts.items()])
+        objective = objective.objective
+    outcome = SolveOutcome(
+        termination, starts, objective, bound=20.0, seconds=0.0, solver="stub"
+    )
+    plan = make_plan(inst, outcome)
+    assert plan.status == status
+    assert plan.exit_code == code
+    if status == po.Status.FEASIBLE:
+        assert plan.verified
+        assert plan.gap is not None and plan.gap > 0
+    else:
+        assert plan.to_dict()["selected"] == []
+        assert plan.to_dict()["budgets"] == []
