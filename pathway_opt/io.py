@@ -231,13 +231,16 @@ def _later_problems(data: dict[str, Any], exc: ValidationError) -> list[Problem]
         loc = _strip_tags(err["loc"])
         if not loc or err["type"] not in _NUMERIC_ERRORS | {"extra_forbidden"}:
             return []
-        parent: Any = patched
-        for part in loc[:-1]:
-            parent = parent[part]
-        if err["type"] == "extra_forbidden":
-            parent.pop(loc[-1], None)
-        else:
-            parent[loc[-1]] = 1
+        try:
+            parent: Any = patched
+            for part in loc[:-1]:
+                parent = parent[part]
+            if err["type"] == "extra_forbidden":
+                parent.pop(loc[-1], None)
+            else:
+                parent[loc[-1]] = 1
+        except (KeyError, IndexError, TypeError):
+            return []
     try:
         Instance.model_validate(patched)
     except ValidationError as second:
