@@ -16,11 +16,11 @@ from pathway_opt.errors import (
     SolverError,
 )
 from pathway_opt.io import instance_from_data, load_instance
-from pathway_opt.model import build_model, update_data
+from pathway_opt.model import StandardForm, StructureChanged, build_model, compile_form
 from pathway_opt.pipeline import solve
 from pathway_opt.plan import Plan, Status
 from pathway_opt.schema import Instance
-from pathway_opt.solve import Solver, SolveSettings
+from pathway_opt.solver import Solver, SolveSettings, solve_pyomo
 from pathway_opt.verify import Verification, verify
 
 __all__ = [
@@ -33,12 +33,15 @@ __all__ = [
     "SolveSettings",
     "Solver",
     "SolverError",
+    "StandardForm",
     "Status",
+    "StructureChanged",
     "Verification",
     "build_model",
+    "compile_form",
     "instance_from_data",
     "load_instance",
     "solve",
-    "update_data",
+    "solve_pyomo",
     "verify",
 ]

@@ -22,7 +22,7 @@ from pathway_opt.io import load_instance
 from pathway_opt.pipeline import solve
 from pathway_opt.report import summary
 from pathway_opt.schema import Instance
-from pathway_opt.solve import SolveSettings
+from pathway_opt.solver import SolveSettings
 
 _DEBUG_HELP = "Show a traceback on internal errors."
 

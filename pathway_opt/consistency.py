@@ -148,6 +148,7 @@ def _references_ok(inst: Instance, ini: Initiative) -> bool:
 
 def _check_rules(inst: Instance) -> Iterator[Problem]:
     ids = {i.id for i in inst.initiatives}
+    selected = inst.count_rule_members()
     for k, rule in enumerate(inst.rules):
         at = f"rules[{k}]"
         if rule.kind == "requires":
@@ -167,7 +168,7 @@ def _check_rules(inst: Instance) -> Iterator[Problem]:
                     for f in ("type", "department", "partner")
                 ):
                     yield Problem(f"{at}.where", "names no field to match")
-                elif not inst.rule_members(rule):
+                elif not selected[k]:
                     yield Problem(
                         f"{at}.where",
                         "matches no initiative; check the spelling of the values",

@@ -11,11 +11,13 @@ names the families whose removal gives a plan.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
-import pyomo.environ as pyo
+import numpy as np
 
+from pathway_opt.model import StandardForm
 from pathway_opt.schema import CountRule, Initiative, Instance, RequiresRule
-from pathway_opt.solve import Solver, SolveSettings, Termination
+from pathway_opt.solver import Solver, SolveSettings, Termination
 
 #: Constraint families that may be switched off one at a time, with their names.
 FAMILIES = {
@@ -26,12 +28,12 @@ FAMILIES = {
 }
 
 
-def explain_infeasible(inst: Instance, model: pyo.ConcreteModel) -> list[str]:
+def explain_infeasible(inst: Instance, form: StandardForm) -> list[str]:
     """Sentences saying which families conflict, most specific first."""
     found = list(structural_conflicts(inst))
     if found:
         return found
-    return relaxed_families(inst, model)
+    return relaxed_families(form)
 
 
 def _forced(inst: Instance) -> dict[str, str]:
@@ -109,10 +111,11 @@ def _period(inst: Instance, index: int) -> str:
 
 def _count_conflicts(inst: Instance, forced: dict[str, str]) -> Iterator[str]:
     by_id = {i.id: i for i in inst.initiatives}
+    selected = inst.count_rule_members()
     for k, rule in enumerate(inst.rules):
         if not isinstance(rule, CountRule):
             continue
-        members = inst.rule_members(rule)
+        members = selected[k]
         must_in = [m for m in members if m in forced]
         possible = [m for m in members if inst.possible_starts(by_id[m])]
         if rule.kind in ("at_most", "exactly") and len(must_in) > rule.count:
@@ -224,24 +227,20 @@ def _unit(inst: Instance, resource_id: str) -> str:
     return unit or "units"
 
 
-def relaxed_families(inst: Instance, model: pyo.ConcreteModel) -> list[str]:
+def relaxed_families(form: StandardForm) -> list[str]:
     """Re-solve with each family switched off; name those whose removal helps."""
-    helping = []
     settings = SolveSettings(time_limit=30.0, mip_rel_gap=1.0)
-    musts = [i.id for i in inst.initiatives if i.decision == "must"]
-    candidates: list[tuple[str, str]] = [
-        (name, label) for name, label in FAMILIES.items() if hasattr(model, name)
-    ]
-    if musts:
-        candidates.append(("must", "the must-fund decisions"))
-    for name, label in candidates:
-        _switch(model, name, musts, off=True)
-        try:
-            outcome = Solver(model).solve(settings)
-        finally:
-            _switch(model, name, musts, off=False)
+    candidates = {name: form.without(name) for name in FAMILIES if name in form.blocks}
+    select = form.columns.select_col(np.arange(len(form.columns.ids)))
+    if form.col_lower[select].any():
+        lower = form.col_lower.copy()
+        lower[select] = 0.0
+        candidates["must"] = replace(form, col_lower=lower)
+    helping = []
+    for name, relaxed in candidates.items():
+        outcome = Solver(relaxed).solve(settings)
         if outcome.starts is not None and outcome.termination != Termination.INFEASIBLE:
-            helping.append(label)
+            helping.append(FAMILIES.get(name, "the must-fund decisions"))
     if not helping:
         return [
             "HiGHS proved that no plan meets every constraint, and switching off any "
@@ -253,13 +252,3 @@ def relaxed_families(inst: Instance, model: pyo.ConcreteModel) -> list[str]:
         "so they conflict with the rest of the instance."
         for label in helping
     ]
-
-
-def _switch(model: pyo.ConcreteModel, name: str, musts: list[str], off: bool) -> None:
-    if name == "must":
-        for i in musts:
-            model.select[i].setlb(0 if off else 1)
-    elif off:
-        getattr(model, name).deactivate()
-    else:
-        getattr(model, name).activate()

@@ -1,9 +1,16 @@
-"""Writing results: every file goes to a temporary sibling first, then is renamed."""
+"""Writing results: every file goes to a temporary sibling first, then is renamed.
+
+Temporary files are named ``.<target name>.<pid>.<random>.part`` in the target's
+folder. A process killed mid-write (``kill -9``, power loss) can leave one behind,
+never a partial target; the next write to the same target removes leftovers whose
+process is gone.
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -11,30 +18,87 @@ from typing import Any
 from pathway_opt.errors import OutputError
 from pathway_opt.plan import Plan
 
+#: Suffix of the temporary files :func:`write_atomic` writes before renaming.
+TEMP_SUFFIX = ".part"
 
-def write_atomic(path: str | Path, text: str) -> None:
-    """Write text so that `path` holds either its old content or all of the new.
+
+def write_atomic(path: str | Path, data: str | bytes) -> None:
+    """Write text (as UTF-8) or bytes: `path` ends with its old content or all the new.
 
     Raises:
-        OutputError: if the folder cannot be created or the file cannot be written.
+        OutputError: if the folder cannot be created, the target is a folder or
+            read-only, or the file cannot be written.
     """
     path = Path(path)
     if path.is_dir():
         raise OutputError(f"cannot write {path}: it is a folder; give a file name")
+    if _read_only(path):
+        raise OutputError(
+            f"cannot write {path}: the file is read-only; make it writable or "
+            "choose another name"
+        )
+    payload = data.encode("utf-8") if isinstance(data, str) else data
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        _remove_stale_temporaries(path)
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{path.name}.{os.getpid()}.", suffix=TEMP_SUFFIX, dir=path.parent
+        )
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp, _file_mode(path))
         os.replace(tmp, path)
     except OSError as exc:
         if tmp is not None and os.path.exists(tmp):
             os.unlink(tmp)
         reason = exc.strerror or str(exc)
+        if isinstance(exc, PermissionError):
+            reason += " (is the file open in another program, or the folder read-only?)"
         raise OutputError(f"cannot write {path}: {reason}") from None
+
+
+def _read_only(path: Path) -> bool:
+    """Whether `path` is an existing file its owner has marked read-only."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return stat.S_ISREG(mode) and not mode & stat.S_IWUSR
+
+
+def _file_mode(path: Path) -> int:
+    """Permissions for the new file: the old file's, else the usual umask ones."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    """Delete temporaries of `path` left by writers that no longer run (POSIX)."""
+    if os.name != "posix":
+        return
+    for leftover in path.parent.glob(f".{_glob_escape(path.name)}.*{TEMP_SUFFIX}"):
+        parts = leftover.name[len(path.name) + 2 :].split(".")
+        # Exactly `<pid>.<random>.part`: not a temporary of a longer target name.
+        if len(parts) != 3 or not parts[0].isdigit() or int(parts[0]) == os.getpid():
+            continue
+        pid_text = parts[0]
+        try:
+            os.kill(int(pid_text), 0)
+        except ProcessLookupError:
+            leftover.unlink(missing_ok=True)
+        except OSError:
+            continue
+
+
+def _glob_escape(name: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[]" else c for c in name)
 
 
 def plan_json(plan: Plan) -> str:

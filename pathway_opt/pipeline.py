@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
-
 from pathway_opt.diagnose import explain_infeasible
 from pathway_opt.errors import SolverError
-from pathway_opt.model import build_model
+from pathway_opt.model import StandardForm, compile_form
 from pathway_opt.plan import Plan, Status, make_plan
 from pathway_opt.schema import Instance
-from pathway_opt.solve import Solver, SolveSettings, confirm_infeasible
+from pathway_opt.solver import Solver, SolveSettings, confirm_infeasible
 
 
 def solve(inst: Instance, settings: SolveSettings | None = None) -> Plan:
@@ -20,19 +18,19 @@ def solve(inst: Instance, settings: SolveSettings | None = None) -> Plan:
             with presolve off finds a plan (a solver inconsistency).
     """
     settings = settings or SolveSettings()
-    model = build_model(inst)
-    plan = make_plan(inst, Solver(model).solve(settings))
+    form = compile_form(inst)
+    plan = make_plan(inst, Solver(form).solve(settings))
     if plan.status == Status.INFEASIBLE:
-        _confirm_and_explain(inst, model, plan, settings)
+        _confirm_and_explain(inst, form, plan, settings)
     return plan
 
 
 def _confirm_and_explain(
-    inst: Instance, model: pyo.ConcreteModel, plan: Plan, settings: SolveSettings
+    inst: Instance, form: StandardForm, plan: Plan, settings: SolveSettings
 ) -> None:
-    if not confirm_infeasible(model, settings):
+    if not confirm_infeasible(form, settings):
         raise SolverError(
             "solver inconsistency: HiGHS called the instance infeasible, but a "
             "second solve with presolve off found a plan"
         )
-    plan.messages.extend(explain_infeasible(inst, model))
+    plan.messages.extend(explain_infeasible(inst, form))

@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from pathway_opt.schema import Instance
-from pathway_opt.solve import SolveOutcome, Termination
+from pathway_opt.solver import SolveOutcome, Termination
 from pathway_opt.verify import Verification, verify
 
 

@@ -186,17 +186,6 @@ class Where(StrictModel):
     partner: MatchValue | None = None
     """Partner, or a list of partners any of which matches."""
 
-    def matches(self, initiative: Initiative) -> bool:
-        """Whether the initiative matches every given field."""
-        for field in ("type", "department", "partner"):
-            wanted = getattr(self, field)
-            if wanted is None:
-                continue
-            options = wanted if isinstance(wanted, list) else [wanted]
-            if getattr(initiative, field) not in options:
-                return False
-        return True
-
 
 class RequiresRule(StrictModel):
     """Prerequisites: `initiative` needs every initiative in `on`, started earlier.
@@ -319,12 +308,34 @@ class Instance(StrictModel):
         """Budget ids in order."""
         return [b.id for b in self.budgets]
 
-    def rule_members(self, rule: CountRule) -> list[str]:
-        """Ids of the members of a count rule, listed or selected by `where`."""
-        if rule.members is not None:
-            return list(rule.members)
-        assert rule.where is not None
-        return [i.id for i in self.initiatives if rule.where.matches(i)]
+    def count_rule_members(self) -> dict[int, list[str]]:
+        """Members of every count rule by rule position, in linear time.
+
+        `where` selectors are answered from one index of field values, so that
+        thousands of department-level rules do not each scan every initiative.
+        """
+        by_value: dict[tuple[str, str | None], list[str]] = {}
+        for ini in self.initiatives:
+            for field in ("type", "department", "partner"):
+                by_value.setdefault((field, getattr(ini, field)), []).append(ini.id)
+        order = {ini.id: k for k, ini in enumerate(self.initiatives)}
+        members: dict[int, list[str]] = {}
+        for k, rule in enumerate(self.rules):
+            if not isinstance(rule, CountRule):
+                continue
+            if rule.members is not None or rule.where is None:
+                members[k] = list(rule.members or [])
+                continue
+            chosen: set[str] | None = None
+            for field in ("type", "department", "partner"):
+                wanted = getattr(rule.where, field)
+                if wanted is None:
+                    continue
+                options = wanted if isinstance(wanted, list) else [wanted]
+                found = {i for o in options for i in by_value.get((field, o), [])}
+                chosen = found if chosen is None else chosen & found
+            members[k] = sorted(chosen or set(), key=order.__getitem__)
+        return members
 
     def start_window(self, initiative: Initiative) -> range:
         """Period indices of the initiative's start window (fit not checked)."""

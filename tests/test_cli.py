@@ -21,7 +21,7 @@ from click.testing import CliRunner, Result
 
 import pathway_opt.cli
 from pathway_opt.cli import main
-from pathway_opt.solve import SolveOutcome, Solver, SolveSettings, Termination
+from pathway_opt.solver import SolveOutcome, Solver, SolveSettings, Termination
 
 # Two periods, one budget (10 then 5, no carry-over), four initiatives, each
 # startable in either period. Values 5, 4, 3, 2 (weight 1, probability 1);

@@ -8,7 +8,8 @@ from pathlib import Path
 import pyomo.environ as pyo
 
 import pathway_opt as po
-from pathway_opt import model as model_module
+from pathway_opt.model import families as model_module
+from pathway_opt.model import form as form_module
 
 DOC = Path(__file__).resolve().parents[1] / "models" / "pathway.md"
 
@@ -50,7 +51,7 @@ def _documented() -> set[str]:
 
 def _builders() -> set[str]:
     text = DOC.read_text(encoding="utf-8")
-    return set(re.findall(r"\| `(add_[a-z_]+)` \|", text))
+    return set(re.findall(r"\| `((?:add|load)_[a-z_]+)` \|", text))
 
 
 def test_documented_components_are_the_built_ones() -> None:
@@ -68,9 +69,10 @@ def test_documented_builders_exist_and_carry_their_component_in_the_docstring() 
     builders = _builders()
     assert builders
     for name in builders:
-        func = getattr(model_module, name)
+        func = getattr(model_module, name, None) or getattr(form_module, name)
         assert func.__doc__
     text = DOC.read_text(encoding="utf-8")
-    rows = re.findall(r"\| `([a-z_]+)` \| `(add_[a-z_]+)` \|", text)
+    rows = re.findall(r"\| `([a-z_]+)` \| `((?:add|load)_[a-z_]+)` \|", text)
     for component, builder in rows:
-        assert f"``{component}" in getattr(model_module, builder).__doc__
+        func = getattr(model_module, builder, None) or getattr(form_module, builder)
+        assert f"``{component}" in func.__doc__

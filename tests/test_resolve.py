@@ -75,28 +75,35 @@ EDITS = [
 
 def test_resolves_on_one_built_model_match_fresh_builds() -> None:
     base = po.instance_from_data(DATA)
-    model = po.build_model(base)
-    solver = po.Solver(model)
+    solver = po.Solver(po.compile_form(base))
     settings = po.SolveSettings()
     first = make_plan(base, solver.solve(settings))
     assert first.status == po.Status.OPTIMAL
     objectives = set()
     for changes in EDITS:
         inst = edited(**changes)
-        po.update_data(model, inst)
+        solver.update(inst)
         reused = make_plan(inst, solver.solve(settings))
         fresh = po.solve(inst)
         assert reused.status == fresh.status == po.Status.OPTIMAL, changes
         assert reused.objective == pytest.approx(fresh.objective, abs=1e-9), changes
         objectives.add(round(reused.objective or 0.0, 6))
-        po.update_data(model, base)
+        solver.update(base)
     assert len(objectives) > 3  # the edits really changed the optimum
 
 
-def test_structural_change_is_refused() -> None:
-    model = po.build_model(po.instance_from_data(DATA))
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"initiatives__0__cost": {"central": [10]}},
+        {"initiatives__1__earliest_start": "2028"},
+        {"budgets__0__carry_over": False},
+    ],
+)
+def test_structural_change_is_refused(changes: dict[str, Any]) -> None:
+    solver = po.Solver(po.compile_form(po.instance_from_data(DATA)))
     with pytest.raises(StructureChanged):
-        po.update_data(model, edited(initiatives__0__cost={"central": [10]}))
+        solver.update(edited(**changes))
 
 
 def test_same_instance_gives_byte_identical_plan_json_apart_from_timing() -> None:

@@ -11,7 +11,7 @@ import pytest
 
 import pathway_opt as po
 from pathway_opt.plan import make_plan
-from pathway_opt.solve import SolveOutcome, Termination
+from pathway_opt.solver import SolveOutcome, Termination
 
 DATA: dict[str, Any] = {
     "name": "verifier",
@@ -154,7 +154,7 @@ def test_verifier_never_imports_pyomo_or_the_model() -> None:
         todo += [m for m in _imports(module) if m.startswith("pathway_opt.")]
     everything = set().union(*(_imports(m) for m in seen))
     assert not {m for m in everything if m.split(".")[0] == "pyomo"}
-    assert not seen & {"pathway_opt.model", "pathway_opt.solve", "pathway_opt.plan"}
+    assert not seen & {"pathway_opt.model", "pathway_opt.solver", "pathway_opt.plan"}
     assert "pathway_opt.schema" in seen  # the walk really followed the imports
 
 

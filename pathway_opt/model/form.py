@@ -1,0 +1,173 @@
+r"""The pathway model as arrays: columns, objective, bounds and named row blocks.
+
+:func:`compile_form` is the formulation: it calls one builder per constraint
+family (:mod:`pathway_opt.model.families`) and :func:`load_data` for the data a
+what-if may change (values, synergy bonuses, decisions, budget limits and
+capacities). The Pyomo model of :func:`pathway_opt.model.build_model` is built
+from the same blocks, and HiGHS receives the arrays directly, so a large
+instance goes to the solver without a Python object per coefficient.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from pathway_opt.model.columns import (
+    Columns,
+    compile_columns,
+    cost_profiles,
+    use_profiles,
+    window_arrays,
+)
+from pathway_opt.model.families import (
+    RowBlock,
+    add_budget_limit,
+    add_count_limit,
+    add_requires_start,
+    add_resource_limit,
+    add_start_once,
+    add_synergy,
+)
+from pathway_opt.schema import Instance, SynergyRule
+
+
+class StructureChanged(Exception):
+    """The edited instance needs other columns or rows: build the model anew."""
+
+
+@dataclass
+class StandardForm:
+    """The model as arrays: maximise ``cost @ x`` subject to the row blocks.
+
+    Each block holds ``lower <= matrix @ x <= upper``; columns are bounded by
+    ``col_lower <= x <= col_upper``; start and select columns are binary.
+    """
+
+    columns: Columns
+    cost: np.ndarray
+    col_lower: np.ndarray
+    col_upper: np.ndarray
+    integrality: np.ndarray
+    """1 for binary (integer) columns, 0 for continuous ones."""
+    blocks: dict[str, RowBlock]
+    structure: str
+    """Fingerprint of what shaped the columns and rows (see :func:`structure_key`)."""
+
+    @property
+    def n_rows(self) -> int:
+        """Number of rows over all blocks."""
+        return sum(b.n for b in self.blocks.values())
+
+    def stacked(self) -> tuple[sp.csc_array, np.ndarray, np.ndarray]:
+        """All blocks stacked in order: matrix (CSC), row lower and upper bounds."""
+        blocks = list(self.blocks.values())
+        if not blocks:
+            return sp.csc_array((0, self.columns.n)), np.zeros(0), np.zeros(0)
+        matrix = sp.vstack([b.matrix for b in blocks], format="csc")
+        lower = np.concatenate([b.lower for b in blocks])
+        upper = np.concatenate([b.upper for b in blocks])
+        return sp.csc_array(matrix), lower, upper
+
+    def without(self, name: str) -> StandardForm:
+        """A copy with one constraint family dropped (for diagnosis)."""
+        blocks = {k: b for k, b in self.blocks.items() if k != name}
+        return replace(self, blocks=blocks)
+
+
+def structure_key(inst: Instance) -> str:
+    """Hash of the instance fields that shape columns and rows.
+
+    Everything else (scores, weights, probabilities, discount, decisions, budget
+    limits, capacities, synergy bonuses) is data that :func:`load_data` updates.
+    """
+    shape: dict[str, Any] = {
+        "periods": inst.periods,
+        "beyond": inst.settings.allow_beyond_horizon,
+        "budgets": [(b.id, b.carry_over) for b in inst.budgets],
+        "resources": [r.id for r in inst.resources],
+        "initiatives": [
+            i.model_dump(
+                include={"id", "type", "department", "partner", "cost"}
+                | {"uses", "earliest_start", "latest_start"}
+            )
+            for i in inst.initiatives
+        ],
+        "rules": [r.model_dump(exclude={"bonus"}) for r in inst.rules],
+    }
+    text = json.dumps(shape, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def compile_form(inst: Instance) -> StandardForm:
+    """Build the pathway model as arrays for a validated instance."""
+    cols = compile_columns(inst)
+    links, penalties = add_synergy(inst, cols)
+    blocks = [
+        add_start_once(cols),
+        add_budget_limit(inst, cols, cost_profiles(inst)),
+        add_resource_limit(inst, cols, use_profiles(inst)),
+        add_requires_start(inst, cols),
+        add_count_limit(inst, cols),
+        links,
+        penalties,
+    ]
+    integrality = np.zeros(cols.n, dtype=np.int8)
+    integrality[: cols.n_start + len(cols.ids)] = 1
+    form = StandardForm(
+        columns=cols,
+        cost=np.zeros(cols.n),
+        col_lower=np.zeros(cols.n),
+        col_upper=np.ones(cols.n),
+        integrality=integrality,
+        blocks={b.name: b for b in blocks},
+        structure=structure_key(inst),
+    )
+    load_data(form, inst)
+    return form
+
+
+def load_data(form: StandardForm, inst: Instance) -> None:
+    r"""Set the data a what-if may change, in place.
+
+    Objective ``expected_score``: maximise :math:`\sum_{(i,s)} v_{is} x_{is} +
+    \sum_g b_g z_g` with :math:`v_{is} = p_i \sum_c w_c a_{ic} \delta^{s - e_i}`.
+    Bounds of ``select``: must :math:`y_i = 1`, never :math:`y_i = 0`. Right-hand
+    sides of ``budget_limit`` (cumulative with carry-over) and ``resource_limit``.
+
+    Raises:
+        StructureChanged: if the instance needs other columns or rows.
+    """
+    if structure_key(inst) != form.structure:
+        raise StructureChanged(
+            "the periods, windows, profiles or rules changed; build the model anew"
+        )
+    cols = form.columns
+    base = np.array([inst.base_value(i) for i in inst.initiatives])
+    first, _ = window_arrays(inst)
+    delay = cols.start_period - first[cols.start_ini]
+    form.cost[: cols.n_start] = base[cols.start_ini] * (
+        inst.settings.delay_discount ** delay.astype(float)
+    )
+    for g, k in enumerate(cols.synergies):
+        rule = inst.rules[k]
+        assert isinstance(rule, SynergyRule)
+        form.cost[cols.synergy_col(g)] = rule.bonus
+    decision = np.array([i.decision for i in inst.initiatives])
+    select = cols.select_col(np.arange(len(cols.ids)))
+    form.col_lower[select] = (decision == "must").astype(float)
+    form.col_upper[select] = (decision != "never").astype(float)
+    limits = {b.id: np.asarray(b.limits, dtype=float) for b in inst.budgets}
+    limits = {
+        b.id: np.cumsum(limits[b.id]) if b.carry_over else limits[b.id]
+        for b in inst.budgets
+    }
+    capacity = {r.id: np.asarray(r.capacity, dtype=float) for r in inst.resources}
+    for name, amounts in (("budget_limit", limits), ("resource_limit", capacity)):
+        block = form.blocks[name]
+        block.upper = np.array([amounts[o][t] for o, t in block.owners], dtype=float)
