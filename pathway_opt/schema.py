@@ -8,6 +8,7 @@ in :meth:`Instance._check_consistency`, which reports every problem at once.
 
 from __future__ import annotations
 
+import functools
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -166,6 +167,15 @@ class Initiative(StrictModel):
     """Last period in which it may start (default: the last period)."""
     decision: Decision = "optional"
     """`optional` (the model decides), `must` (always funded) or `never`."""
+
+    @functools.cached_property
+    def last_entry(self) -> int:
+        """Index of the last non-zero entry over all profiles (-1 if none)."""
+        costs = self.cost.values() if isinstance(self.cost, dict) else [self.cost]
+        return max(
+            (k for p in [*costs, *self.uses.values()] for k, v in enumerate(p) if v),
+            default=-1,
+        )
 
     def cost_by_budget(self, budget_ids: list[str]) -> dict[str, list[float]]:
         """Cost profiles per budget id (a bare list belongs to the only budget)."""
@@ -347,12 +357,7 @@ class Instance(StrictModel):
         """Whether every non-zero profile entry from `start` is inside the horizon."""
         if self.settings.allow_beyond_horizon:
             return True
-        horizon = len(self.periods)
-        profiles = list(initiative.cost_by_budget(self.budget_ids()).values())
-        profiles += list(initiative.uses.values())
-        return all(
-            v == 0 for p in profiles for k, v in enumerate(p) if start + k >= horizon
-        )
+        return start + initiative.last_entry < len(self.periods)
 
     def possible_starts(self, initiative: Initiative) -> list[int]:
         """Start indices inside the window where the profiles fit the horizon."""

@@ -21,6 +21,7 @@ import highspy
 import numpy as np
 import pyomo.environ as pyo
 import scipy.sparse as sp
+from pyomo.common.tee import capture_output
 
 from pathway_opt.errors import SolverError
 from pathway_opt.model import StandardForm, load_data
@@ -157,7 +158,9 @@ class _HighsRun:
     """One HiGHS instance and how to run it within a hard time limit."""
 
     def __init__(self, arrays: _Arrays) -> None:
-        self.highs = highspy.Highs()
+        # HiGHS prints a banner on stdout when created, before any option applies.
+        with capture_output(capture_fd=True):
+            self.highs = highspy.Highs()
         self.highs.setOptionValue("output_flag", False)
         self.n_cols = arrays.matrix.shape[1]
         _pass_model(self.highs, arrays)

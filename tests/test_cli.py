@@ -150,6 +150,8 @@ def test_solve_accepts_solver_options(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Traceback" not in done.stderr
+    assert "Running HiGHS" not in done.stdout  # HiGHS's banner is kept off stdout
+    assert done.stdout.startswith("tiny") or "status     optimal" in done.stdout
     plan = json.loads(out.read_text(encoding="utf-8"))
     assert plan["status"] == "optimal"
     assert plan["objective"] == pytest.approx(OPTIMUM, abs=1e-6)

@@ -114,16 +114,6 @@ def use_profiles(inst: Instance) -> Profiles:
     return Profiles(owners, amount)
 
 
-def _last_nonzero(inst: Instance) -> np.ndarray:
-    """Per initiative: index of its last non-zero profile entry (-1 if none)."""
-    budgets = inst.budget_ids()
-    out = np.full(len(inst.initiatives), -1, dtype=np.int64)
-    for i, ini in enumerate(inst.initiatives):
-        profiles = [*ini.cost_by_budget(budgets).values(), *ini.uses.values()]
-        out[i] = max((k for p in profiles for k, v in enumerate(p) if v), default=-1)
-    return out
-
-
 def compile_columns(inst: Instance) -> Columns:
     """Columns, with start columns only where a start is possible.
 
@@ -136,7 +126,8 @@ def compile_columns(inst: Instance) -> Columns:
     s = np.arange(horizon)[None, :]
     possible = (s >= first[:, None]) & (s <= last[:, None])
     if not inst.settings.allow_beyond_horizon:
-        possible &= s + _last_nonzero(inst)[:, None] < horizon
+        last_entry = np.array([i.last_entry for i in inst.initiatives])
+        possible &= s + last_entry[:, None] < horizon
     start_ini, start_period = np.nonzero(possible)
     synergies = [k for k, r in enumerate(inst.rules) if isinstance(r, SynergyRule)]
     return Columns([i.id for i in inst.initiatives], start_ini, start_period, synergies)

@@ -10,10 +10,9 @@ instance goes to the solver without a Python object per coefficient.
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import json
 from dataclasses import dataclass, replace
-from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -56,8 +55,13 @@ class StandardForm:
     integrality: np.ndarray
     """1 for binary (integer) columns, 0 for continuous ones."""
     blocks: dict[str, RowBlock]
-    structure: str
-    """Fingerprint of what shaped the columns and rows (see :func:`structure_key`)."""
+    source: Instance
+    """The instance the columns and rows were built for."""
+
+    @functools.cached_property
+    def structure(self) -> str:
+        """Fingerprint of what shaped the columns and rows (computed when needed)."""
+        return structure_key(self.source)
 
     @property
     def n_rows(self) -> int:
@@ -86,22 +90,22 @@ def structure_key(inst: Instance) -> str:
     Everything else (scores, weights, probabilities, discount, decisions, budget
     limits, capacities, synergy bonuses) is data that :func:`load_data` updates.
     """
-    shape: dict[str, Any] = {
-        "periods": inst.periods,
-        "beyond": inst.settings.allow_beyond_horizon,
-        "budgets": [(b.id, b.carry_over) for b in inst.budgets],
-        "resources": [r.id for r in inst.resources],
-        "initiatives": [
-            i.model_dump(
-                include={"id", "type", "department", "partner", "cost"}
-                | {"uses", "earliest_start", "latest_start"}
-            )
+    shape = (
+        inst.periods,
+        inst.settings.allow_beyond_horizon,
+        [(b.id, b.carry_over) for b in inst.budgets],
+        [r.id for r in inst.resources],
+        [
+            (i.id, i.type, i.department, i.partner, i.cost, i.uses, i.earliest_start)
             for i in inst.initiatives
         ],
-        "rules": [r.model_dump(exclude={"bonus"}) for r in inst.rules],
-    }
-    text = json.dumps(shape, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()
+        [i.latest_start for i in inst.initiatives],
+        [
+            r.model_copy(update={"bonus": 0.0}) if isinstance(r, SynergyRule) else r
+            for r in inst.rules
+        ],
+    )
+    return hashlib.sha256(repr(shape).encode()).hexdigest()
 
 
 def compile_form(inst: Instance) -> StandardForm:
@@ -126,9 +130,9 @@ def compile_form(inst: Instance) -> StandardForm:
         col_upper=np.ones(cols.n),
         integrality=integrality,
         blocks={b.name: b for b in blocks},
-        structure=structure_key(inst),
+        source=inst,
     )
-    load_data(form, inst)
+    _load(form, inst)
     return form
 
 
@@ -143,10 +147,14 @@ def load_data(form: StandardForm, inst: Instance) -> None:
     Raises:
         StructureChanged: if the instance needs other columns or rows.
     """
-    if structure_key(inst) != form.structure:
+    if inst is not form.source and structure_key(inst) != form.structure:
         raise StructureChanged(
             "the periods, windows, profiles or rules changed; build the model anew"
         )
+    _load(form, inst)
+
+
+def _load(form: StandardForm, inst: Instance) -> None:
     cols = form.columns
     base = np.array([inst.base_value(i) for i in inst.initiatives])
     first, _ = window_arrays(inst)
