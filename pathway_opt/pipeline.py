@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from pathway_opt.diagnose import explain_infeasible
 from pathway_opt.errors import SolverError
 from pathway_opt.model import StandardForm, compile_form
@@ -18,10 +20,25 @@ def solve(inst: Instance, settings: SolveSettings | None = None) -> Plan:
             with presolve off finds a plan (a solver inconsistency).
     """
     settings = settings or SolveSettings()
+    began = time.perf_counter()
+    deadline = None if settings.time_limit is None else began + settings.time_limit
     form = compile_form(inst)
-    plan = make_plan(inst, Solver(form).solve(settings))
+    built = time.perf_counter()
+    solver = Solver(form)
+    handed = time.perf_counter()
+    outcome = solver.solve(settings, deadline)
+    solved = time.perf_counter()
+    plan = make_plan(inst, outcome)
     if plan.status == Status.INFEASIBLE:
         _confirm_and_explain(inst, form, plan, settings)
+    done = time.perf_counter()
+    plan.timings = {
+        "build": built - began,
+        "handover": handed - built,
+        "highs": outcome.seconds,
+        "verify": done - solved,
+        "total": done - began,
+    }
     return plan
 
 

@@ -52,6 +52,9 @@ class Plan:
     termination: str = ""
     seconds: float = 0.0
     settings: dict[str, Any] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    """Seconds spent building the model, handing it to HiGHS, in HiGHS,
+    verifying and explaining, and in total."""
 
     @property
     def verified(self) -> bool:
@@ -150,6 +153,7 @@ class Plan:
                 "name": self.solver,
                 "termination": self.termination,
                 "seconds": round(self.seconds, 3),
+                "timings": {k: round(v, 3) for k, v in self.timings.items()},
             },
             "settings": dict(self.settings),
         }

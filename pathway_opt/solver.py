@@ -165,27 +165,34 @@ class _HighsRun:
         self.n_cols = arrays.matrix.shape[1]
         _pass_model(self.highs, arrays)
 
-    def run(self, settings: SolveSettings) -> tuple[Any, float]:
-        """Solve; returns HiGHS's model status and the wall time."""
+    def run(
+        self, settings: SolveSettings, deadline: float | None = None
+    ) -> tuple[Any, float]:
+        """Solve; returns HiGHS's model status and the wall time.
+
+        ``deadline`` (a ``time.perf_counter()`` instant) shortens the time limit by
+        what was already spent, so that the limit holds for the whole solve call.
+        """
         h = self.highs
         _use_threads(settings.threads)
+        limit = settings.time_limit
+        if limit is not None and deadline is not None:
+            limit = max(0.0, deadline - time.perf_counter())
         options: dict[str, Any] = {
             "random_seed": settings.random_seed,
             "mip_rel_gap": settings.mip_rel_gap,
             "mip_abs_gap": settings.mip_abs_gap,
             "presolve": "on" if settings.presolve else "off",
-            "time_limit": math.inf
-            if settings.time_limit is None
-            else settings.time_limit,
+            "time_limit": math.inf if limit is None else limit,
             "threads": settings.threads or 0,
         }
         for key, value in options.items():
             h.setOptionValue(key, value)
         began = time.perf_counter()
-        if settings.time_limit is None:
+        if limit is None:
             h.run()
         else:
-            self._run_with_deadline(settings.time_limit)
+            self._run_with_deadline(limit)
         return h.getModelStatus(), time.perf_counter() - began
 
     def _run_with_deadline(self, limit: float) -> None:
@@ -290,11 +297,17 @@ class Solver:
         rows = np.arange(len(lower), dtype=np.int32)
         h.changeRowsBounds(len(rows), rows, lower, upper)  # type: ignore[attr-defined]
 
-    def solve(self, settings: SolveSettings) -> SolveOutcome:
-        """Solve the model as it now stands and read back the plan, if any."""
+    def solve(
+        self, settings: SolveSettings, deadline: float | None = None
+    ) -> SolveOutcome:
+        """Solve the model as it now stands and read back the plan, if any.
+
+        With a ``deadline`` (a ``time.perf_counter()`` instant), HiGHS gets only
+        the time left until it, at most ``settings.time_limit``.
+        """
         began = time.perf_counter()
         try:
-            status, seconds = self._run.run(settings)
+            status, seconds = self._run.run(settings, deadline)
             return _outcome(self._run, status, seconds, settings, self._starts)
         except Exception as exc:  # HiGHS failed: a typed result, never a traceback
             return SolveOutcome(

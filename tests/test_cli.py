@@ -328,8 +328,10 @@ def test_plan_failing_verification_exits_5(
     """HiGHS's plan is tampered with: A (cost 8) is added in P1, over budget."""
     real_solve = Solver.solve
 
-    def tampered(self: Any, settings: SolveSettings) -> SolveOutcome:
-        outcome = real_solve(self, settings)
+    def tampered(
+        self: Any, settings: SolveSettings, deadline: Any = None
+    ) -> SolveOutcome:
+        outcome = real_solve(self, settings, deadline)
         assert outcome.starts is not None and "A" not in outcome.starts
         return dataclasses.replace(outcome, starts={**outcome.starts, "A": 0})
 
@@ -387,7 +389,9 @@ def test_solver_error_verdict_exits_5(
 ) -> None:
     """Only HiGHS's verdict is stubbed: it reports a failure of its own."""
 
-    def failed(self: Any, settings: SolveSettings) -> SolveOutcome:
+    def failed(
+        self: Any, settings: SolveSettings, deadline: Any = None
+    ) -> SolveOutcome:
         return SolveOutcome(
             Termination.ERROR, None, None, None, 0.0, "HiGHS (stub)",
             detail="simulated crash", settings=settings,
