@@ -278,12 +278,17 @@ def read_text(path: Path) -> str:
 
 
 def load_instance(path: str | Path) -> Instance:
-    """Load and validate an instance file.
+    """Load and validate an instance file: JSON, or an .xlsx input workbook.
 
     Raises:
-        InputError: with every problem found, each naming its JSON path.
+        InputError: with every problem found, each naming its JSON path (or, for
+            a workbook, its `sheet!CELL`).
     """
     path = Path(path)
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        from pathway_opt.workbook import read_instance_xlsx  # imports this module
+
+        return read_instance_xlsx(path)
     try:
         return instance_from_data(parse_json_text(read_text(path)))
     except InputError as exc:

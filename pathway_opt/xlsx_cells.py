@@ -1,0 +1,205 @@
+"""Cell-level rules shared by every workbook pathway-opt writes or reads.
+
+- Text is always written as text: the workbooks are created with
+  ``strings_to_formulas`` (and number / URL guessing) off and every string goes
+  through ``write_string``, so `=SUM(A1)` or `-2` typed as a name stays text.
+- Excel escapes characters XML cannot hold as ``_xHHHH_``; :func:`escape_text` and
+  :func:`unescape_text` apply the same rule, so any string survives a round trip.
+- XlsxWriter stores 16 significant digits. :func:`exact_number` keeps a number
+  that needs 17 (e.g. ``0.30000000000000004``) exact by writing it as text; the
+  reader turns numeric text back into the number.
+- NaN and infinities never reach a cell: they are written as blanks.
+- List cells hold values separated by `;` or line breaks; a value containing `;`,
+  a line break, a leading quote or surrounding spaces is put in double quotes.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from typing import Any
+
+from pathway_opt.errors import OutputError
+
+#: Options of every XlsxWriter workbook we create.
+WORKBOOK_OPTIONS: dict[str, Any] = {
+    "strings_to_formulas": False,
+    "strings_to_numbers": False,
+    "strings_to_urls": False,
+    "nan_inf_to_errors": False,
+    "in_memory": True,
+}
+
+#: The most characters an Excel cell holds.
+MAX_TEXT = 32767
+
+_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def escape_text(text: str) -> str:
+    """Protect a literal `_xHHHH_` so Excel does not read it as an escape."""
+    return _ESCAPED.sub(lambda m: "_x005F" + m.group(0), text)
+
+
+def unescape_text(text: str) -> str:
+    """Undo Excel's `_xHHHH_` escapes (control characters, literal `_x`)."""
+    return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
+
+
+def exact_number(value: float) -> float | str:
+    """`value`, or its exact decimal text if 16 significant digits lose it."""
+    if float(f"{value:.16G}") == value:
+        return value
+    return repr(float(value))
+
+
+def _needs_quotes(item: str) -> bool:
+    return (
+        item == ""
+        or item != item.strip()
+        or item.startswith('"')
+        or any(c in item for c in ";\n\r")
+    )
+
+
+def _quoted(item: str) -> str:
+    return '"' + item.replace('"', '""') + '"' if _needs_quotes(item) else item
+
+
+def format_list(items: list[str], *, mark_single: bool = False) -> str:
+    """`["a", "b"]` -> `a; b`. With `mark_single`, `["a"]` -> `a;` (a list)."""
+    text = "; ".join(_quoted(i) for i in items)
+    return text + ";" if mark_single and len(items) == 1 else text
+
+
+def format_single(value: str) -> str:
+    """One value of a list column, quoted if it would otherwise split."""
+    return _quoted(value)
+
+
+def parse_list(text: str) -> tuple[list[str], bool]:
+    """Split a list cell; also tell whether it contained a separator.
+
+    Raises:
+        ValueError: on a quote that is not closed or text after a closing quote.
+    """
+    items: list[str] = []
+    separated = False
+    pos, end = 0, len(text)
+    while True:
+        start = pos
+        while start < end and text[start] not in ";\n" and text[start].isspace():
+            start += 1
+        if start < end and text[start] == '"':
+            value, pos = _read_quoted(text, start + 1)
+            items.append(value)
+        else:
+            pos = start
+            while pos < end and text[pos] not in ";\n":
+                pos += 1
+            if text[start:pos].strip():
+                items.append(text[start:pos].strip())
+        if pos >= end:
+            return items, separated
+        separated = True
+        pos += 1
+
+
+def _read_quoted(text: str, pos: int) -> tuple[str, int]:
+    """Read a quoted value from just after its opening quote to the separator."""
+    chars: list[str] = []
+    while True:
+        if pos >= len(text):
+            raise ValueError("a double quote is opened but not closed")
+        if text[pos] == '"':
+            if text[pos + 1 : pos + 2] == '"':
+                chars.append('"')
+                pos += 2
+                continue
+            pos += 1
+            break
+        chars.append(text[pos])
+        pos += 1
+    while pos < len(text) and text[pos] not in ";\n" and text[pos].isspace():
+        pos += 1
+    if pos < len(text) and text[pos] not in ";\n":
+        raise ValueError("there is text after a closing double quote; add a `;`")
+    return "".join(chars), pos
+
+
+class CellWriter:
+    """Writes Python values to an XlsxWriter worksheet by their type, safely.
+
+    Args:
+        worksheet: the XlsxWriter worksheet.
+        exact: keep numbers exact (see :func:`exact_number`) and refuse text that
+            does not fit a cell; otherwise such text is shortened with an ellipsis.
+    """
+
+    def __init__(self, worksheet: Any, *, exact: bool) -> None:
+        self.ws = worksheet
+        self.exact = exact
+
+    def write(self, row: int, col: int, value: Any, fmt: Any = None) -> None:
+        """Write text, a number, a boolean or a blank (None, NaN and infinities)."""
+        if isinstance(value, bool):
+            code = self.ws.write_boolean(row, col, value, fmt)
+        elif isinstance(value, int | float):
+            if not math.isfinite(value):
+                code = self.ws.write_blank(row, col, None, fmt)
+            elif self.exact and isinstance(value, float):
+                number = exact_number(value)
+                if isinstance(number, str):
+                    code = self.ws.write_string(row, col, number, fmt)
+                else:
+                    code = self.ws.write_number(row, col, number, fmt)
+            else:
+                code = self.ws.write_number(row, col, value, fmt)
+        elif value is None:
+            code = self.ws.write_blank(row, col, None, fmt)
+        else:
+            code = self.ws.write_string(row, col, self._fit(str(value), row, col), fmt)
+        if code not in (0, None):
+            raise OutputError(
+                f"cannot write cell {self.ws.name}!{_cell(row, col)} (code {code})"
+            )
+
+    def _fit(self, text: str, row: int, col: int) -> str:
+        text = escape_text(text)
+        if len(text) <= MAX_TEXT:
+            return text
+        if self.exact:
+            raise OutputError(
+                f"cannot write {self.ws.name}!{_cell(row, col)}: the text has "
+                f"{len(text):,} characters, more than the {MAX_TEXT:,} an Excel cell "
+                "holds; shorten it or keep this instance in JSON"
+            )
+        return text[: MAX_TEXT - 1] + "…"
+
+
+def _cell(row: int, col: int) -> str:
+    from xlsxwriter.utility import xl_rowcol_to_cell  # type: ignore[import-untyped]
+
+    return str(xl_rowcol_to_cell(row, col))
+
+
+def new_workbook() -> tuple[Any, io.BytesIO]:
+    """An in-memory XlsxWriter workbook with the safe options, and its buffer."""
+    import xlsxwriter  # type: ignore[import-untyped]
+
+    buffer = io.BytesIO()
+    return xlsxwriter.Workbook(buffer, WORKBOOK_OPTIONS), buffer
+
+
+def text_width(value: Any) -> float:
+    """Approximate display width of a value, East Asian characters counting 2."""
+    text = (
+        value
+        if isinstance(value, str)
+        else f"{value:,.2f}"
+        if isinstance(value, float)
+        else str(value)
+    )
+    longest = max(text.split("\n"), key=len) if text else ""
+    return sum(2 if ord(c) > 0x2E7F else 1 for c in longest)
