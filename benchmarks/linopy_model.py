@@ -37,7 +37,9 @@ def _arrays(inst: Instance) -> dict[str, Any]:
             cost = {inst.budgets[0].id: cost} if cost and inst.budgets else {}
         for owner, profile in [*cost.items(), *ini.uses.items()]:
             amount[i, pos_owner[owner], : min(T, len(profile))] = profile[:T]
-            last[i] = max(last[i], max((k for k, v in enumerate(profile) if v), default=-1))
+            last[i] = max(
+                last[i], max((k for k, v in enumerate(profile) if v), default=-1)
+            )
         first[i] = pidx[ini.earliest_start] if ini.earliest_start else 0
         final[i] = pidx[ini.latest_start] if ini.latest_start else T - 1
     s = np.arange(T)
@@ -78,9 +80,14 @@ def build(inst: Instance) -> linopy.Model:
     # budget_limit and resource_limit: coefficient of start[i, s] in row t
     tt = pd.RangeIndex(T, name="t")
     lag = np.arange(T)[None, :] - np.arange(T)[:, None]  # t - s
-    limits = [(k, np.array(b.limits, float), b.carry_over) for k, b in enumerate(inst.budgets)]
+    limits = [
+        (k, np.array(b.limits, float), b.carry_over) for k, b in enumerate(inst.budgets)
+    ]
     nb = len(inst.budgets)
-    limits += [(nb + k, np.array(r.capacity, float), False) for k, r in enumerate(inst.resources)]
+    limits += [
+        (nb + k, np.array(r.capacity, float), False)
+        for k, r in enumerate(inst.resources)
+    ]
     for owner, rhs, carry in limits:
         prof = a["amount"][:, owner, :]
         prof = np.cumsum(prof, axis=1) if carry else prof
@@ -111,12 +118,18 @@ def build(inst: Instance) -> linopy.Model:
     # count rules, one constraint group per sense
     members = inst.count_rule_members()
     for kind, sign in (("at_most", "<="), ("at_least", ">="), ("exactly", "==")):
-        rules = [(q, r) for q, r in enumerate(inst.rules) if isinstance(r, CountRule) and r.kind == kind]
+        rules = [
+            (q, r)
+            for q, r in enumerate(inst.rules)
+            if isinstance(r, CountRule) and r.kind == kind
+        ]
         if not rules:
             continue
         idx, valid = _padded([[pos[x] for x in members[q]] for q, _ in rules])
         chosen = select.isel(ini=xr.DataArray(idx, dims=["rule", "slot"]))
-        expr = (chosen * xr.DataArray(valid.astype(float), dims=["rule", "slot"])).sum("slot")
+        expr = (chosen * xr.DataArray(valid.astype(float), dims=["rule", "slot"])).sum(
+            "slot"
+        )
         rhs = xr.DataArray(np.array([r.count for _, r in rules], float), dims="rule")
         m.add_constraints(expr, sign, rhs, name=f"count_{kind}")
 
@@ -134,7 +147,9 @@ def build(inst: Instance) -> linopy.Model:
         m.add_constraints(link_expr <= 0, name="synergy_link")
         idx, valid = _padded([[pos[x] for x in r.members] for r in syn])
         members_sel = select.isel(ini=xr.DataArray(idx, dims=["g", "slot"]))
-        total = (members_sel * xr.DataArray(valid.astype(float), dims=["g", "slot"])).sum("slot")
+        total = (
+            members_sel * xr.DataArray(valid.astype(float), dims=["g", "slot"])
+        ).sum("slot")
         size = xr.DataArray(np.array([len(r.members) - 1.0 for r in syn]), dims="g")
         m.add_constraints(total - z <= size, name="synergy_penalty")
         bonus = xr.DataArray(np.array([r.bonus for r in syn]), coords=[g_ix])

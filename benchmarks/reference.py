@@ -58,7 +58,9 @@ def build(inst: Instance) -> dict[str, Any]:
     up: list[np.ndarray] = []
     nrow = 0
 
-    def add(r: np.ndarray, c: np.ndarray, v: np.ndarray, low: np.ndarray, upp: np.ndarray) -> None:
+    def add(
+        r: np.ndarray, c: np.ndarray, v: np.ndarray, low: np.ndarray, upp: np.ndarray
+    ) -> None:
         nonlocal nrow
         rows.append(r + nrow)
         cols.append(c)
@@ -73,7 +75,10 @@ def build(inst: Instance) -> dict[str, Any]:
     # budgets (cumulative with carry-over) and resources, rows only where used
     limits = [(k, np.cumsum(b.limits) if b.carry_over else np.array(b.limits), b.carry_over)
               for k, b in enumerate(inst.budgets)]  # fmt: skip
-    limits += [(len(bud) + k, np.array(r.capacity), False) for k, r in enumerate(inst.resources)]
+    limits += [
+        (len(bud) + k, np.array(r.capacity), False)
+        for k, r in enumerate(inst.resources)
+    ]
     for owner, rhs, carry in limits:
         a = np.cumsum(amount[:, owner, :], axis=1) if carry else amount[:, owner, :]
         t = ss[:, None] + np.arange(T)[None, :]
@@ -106,10 +111,18 @@ def build(inst: Instance) -> dict[str, Any]:
     members = inst.count_rule_members()
     cnt = [(q, r) for q, r in enumerate(inst.rules) if isinstance(r, CountRule)]
     if cnt:
-        rr = np.concatenate([np.full(len(members[q]), m) for m, (q, _) in enumerate(cnt)])
-        cc = ns + np.array([_pos(inst)[x] for q, _ in cnt for x in members[q]], dtype=np.int64)
-        low = np.array([r.count if r.kind != "at_most" else -np.inf for _, r in cnt], float)
-        upp = np.array([r.count if r.kind != "at_least" else np.inf for _, r in cnt], float)
+        rr = np.concatenate(
+            [np.full(len(members[q]), m) for m, (q, _) in enumerate(cnt)]
+        )
+        cc = ns + np.array(
+            [_pos(inst)[x] for q, _ in cnt for x in members[q]], dtype=np.int64
+        )
+        low = np.array(
+            [r.count if r.kind != "at_most" else -np.inf for _, r in cnt], float
+        )
+        upp = np.array(
+            [r.count if r.kind != "at_least" else np.inf for _, r in cnt], float
+        )
         add(rr, cc, np.ones(len(rr)), low, upp)
     # synergies
     for g, q in enumerate(syn):
@@ -131,7 +144,9 @@ def build(inst: Instance) -> dict[str, Any]:
     base = np.array([i.success_probability * sum(w[c] * v for c, v in i.scores.items())
                      for i in inst.initiatives])  # fmt: skip
     cost = np.zeros(ncol)
-    cost[:ns] = base[si] * inst.settings.delay_discount ** (ss - first[si]).astype(float)
+    cost[:ns] = base[si] * inst.settings.delay_discount ** (ss - first[si]).astype(
+        float
+    )
     for g, q in enumerate(syn):
         cost[ns + n + g] = inst.rules[q].bonus  # type: ignore[union-attr]
     col_lo, col_up = np.zeros(ncol), np.ones(ncol)

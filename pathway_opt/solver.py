@@ -10,22 +10,27 @@ compiler and the same hand-over. The result separates why HiGHS stopped
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import math
+import os
+import sys
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import highspy
 import numpy as np
-import pyomo.environ as pyo
 import scipy.sparse as sp
-from pyomo.common.tee import capture_output
 
 from pathway_opt.errors import SolverError
 from pathway_opt.model import StandardForm, load_data
 from pathway_opt.schema import Instance
+
+if TYPE_CHECKING:
+    import pyomo.environ as pyo
 
 #: Seconds HiGHS may overrun its own time limit before we interrupt it.
 INTERRUPT_GRACE = 1.0
@@ -154,12 +159,28 @@ def _pass_model(highs: highspy.Highs, a: _Arrays) -> None:
         raise RuntimeError(f"HiGHS refused the model ({status})")
 
 
+@contextlib.contextmanager
+def _stdout_silenced() -> Iterator[None]:
+    """Silence file descriptor 1 for a moment.
+
+    HiGHS prints a banner there when created, before any option can turn it off.
+    """
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 1)
+            yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
 class _HighsRun:
     """One HiGHS instance and how to run it within a hard time limit."""
 
     def __init__(self, arrays: _Arrays) -> None:
-        # HiGHS prints a banner on stdout when created, before any option applies.
-        with capture_output(capture_fd=True):
+        with _stdout_silenced():
             self.highs = highspy.Highs()
         self.highs.setOptionValue("output_flag", False)
         self.n_cols = arrays.matrix.shape[1]
@@ -335,6 +356,7 @@ def solve_pyomo(model: pyo.ConcreteModel, settings: SolveSettings) -> SolveOutco
     Pyomo's standard-form compiler turns the model into arrays; the plan is read
     from the model's ``start`` variables.
     """
+    import pyomo.environ as pyo
     from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
     info = LinearStandardFormCompiler().write(model, mixed_form=True, set_sense=None)
