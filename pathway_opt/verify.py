@@ -197,32 +197,46 @@ def _recompute_usage(
                 )
 
 
-def _members(inst: Instance, rule: CountRule) -> list[str]:
-    if rule.members is not None:
-        return list(rule.members)
-    where = rule.where
-    assert where is not None
-    chosen = []
+_FIELDS = ("type", "department", "partner")
+
+
+def _selected_by_value(
+    inst: Instance, starts: dict[str, int]
+) -> dict[tuple[str, str | None], list[Initiative]]:
+    """Selected initiatives grouped by each field's value."""
+    groups: dict[tuple[str, str | None], list[Initiative]] = {}
     for ini in inst.initiatives:
-        fields = {
-            "type": ini.type,
-            "department": ini.department,
-            "partner": ini.partner,
-        }
-        wanted = {
-            "type": where.type,
-            "department": where.department,
-            "partner": where.partner,
-        }
-        if all(
-            w is None or fields[f] in (w if isinstance(w, list) else [w])
-            for f, w in wanted.items()
-        ):
-            chosen.append(ini.id)
-    return chosen
+        if ini.id in starts:
+            for field in _FIELDS:
+                groups.setdefault((field, getattr(ini, field)), []).append(ini)
+    return groups
+
+
+def _count_selected(
+    rule: CountRule,
+    starts: dict[str, int],
+    groups: dict[tuple[str, str | None], list[Initiative]],
+) -> int:
+    """How many selected initiatives are members of a count rule."""
+    if rule.members is not None:
+        return sum(1 for m in rule.members if m in starts)
+    assert rule.where is not None
+    wanted = {
+        f: (w if isinstance(w, list) else [w])
+        for f in _FIELDS
+        if (w := getattr(rule.where, f)) is not None
+    }
+    first, options = next(iter(wanted.items()))
+    candidates = {i.id: i for o in options for i in groups.get((first, o), [])}
+    return sum(
+        1
+        for ini in candidates.values()
+        if all(getattr(ini, f) in opts for f, opts in wanted.items())
+    )
 
 
 def _check_rules(inst: Instance, starts: dict[str, int], report: Verification) -> None:
+    groups = _selected_by_value(inst, starts)
     for k, rule in enumerate(inst.rules):
         if isinstance(rule, RequiresRule):
             if rule.initiative not in starts:
@@ -239,7 +253,7 @@ def _check_rules(inst: Instance, starts: dict[str, int], report: Verification) -
                         f'period(s) after "{other}"'
                     )
         elif isinstance(rule, CountRule):
-            n = sum(1 for i in _members(inst, rule) if i in starts)
+            n = _count_selected(rule, starts, groups)
             broken = (
                 (rule.kind == "at_most" and n > rule.count)
                 or (rule.kind == "at_least" and n < rule.count)
