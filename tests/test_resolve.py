@@ -70,6 +70,8 @@ EDITS = [
     {"initiatives__3__scores": {"TC": 50}},
     {"criteria__1__weight": 3.0},
     {"initiatives__0__success_probability": 0.1},
+    {"initiatives__1__earliest_start": "2028"},
+    {"initiatives__0__latest_start": "2027"},
 ]
 
 
@@ -96,7 +98,6 @@ def test_resolves_on_one_built_model_match_fresh_builds() -> None:
     "changes",
     [
         {"initiatives__0__cost": {"central": [10]}},
-        {"initiatives__1__earliest_start": "2028"},
         {"budgets__0__carry_over": False},
     ],
 )
@@ -104,6 +105,13 @@ def test_structural_change_is_refused(changes: dict[str, Any]) -> None:
     solver = po.Solver(po.compile_form(po.instance_from_data(DATA)))
     with pytest.raises(StructureChanged):
         solver.update(edited(**changes))
+
+
+def test_widening_a_window_beyond_the_built_starts_needs_a_rebuild() -> None:
+    narrow = edited(initiatives__2__latest_start="2027")
+    solver = po.Solver(po.compile_form(narrow))
+    with pytest.raises(StructureChanged, match="start window"):
+        solver.update(po.instance_from_data(DATA))
 
 
 def test_same_instance_gives_byte_identical_plan_json_apart_from_timing() -> None:

@@ -87,8 +87,10 @@ class StandardForm:
 def structure_key(inst: Instance) -> str:
     """Hash of the instance fields that shape columns and rows.
 
-    Everything else (scores, weights, probabilities, discount, decisions, budget
-    limits, capacities, synergy bonuses) is data that :func:`load_data` updates.
+    Everything else (scores, weights, probabilities, discount, decisions, start
+    windows, budget limits, capacities, synergy bonuses) is data that
+    :func:`load_data` updates; a window may narrow but not reach a start the
+    model has no column for.
     """
     shape = (
         inst.periods,
@@ -96,10 +98,9 @@ def structure_key(inst: Instance) -> str:
         [(b.id, b.carry_over) for b in inst.budgets],
         [r.id for r in inst.resources],
         [
-            (i.id, i.type, i.department, i.partner, i.cost, i.uses, i.earliest_start)
+            (i.id, i.type, i.department, i.partner, i.cost, i.uses)
             for i in inst.initiatives
         ],
-        [i.latest_start for i in inst.initiatives],
         [
             r.model_copy(update={"bonus": 0.0}) if isinstance(r, SynergyRule) else r
             for r in inst.rules
@@ -141,23 +142,42 @@ def load_data(form: StandardForm, inst: Instance) -> None:
 
     Objective ``expected_score``: maximise :math:`\sum_{(i,s)} v_{is} x_{is} +
     \sum_g b_g z_g` with :math:`v_{is} = p_i \sum_c w_c a_{ic} \delta^{s - e_i}`.
-    Bounds of ``select``: must :math:`y_i = 1`, never :math:`y_i = 0`. Right-hand
-    sides of ``budget_limit`` (cumulative with carry-over) and ``resource_limit``.
+    Bounds of ``select``: must :math:`y_i = 1`, never :math:`y_i = 0`; bounds of
+    ``start``: 0 outside the current start window. Right-hand sides of
+    ``budget_limit`` (cumulative with carry-over) and ``resource_limit``.
 
     Raises:
         StructureChanged: if the instance needs other columns or rows.
     """
-    if inst is not form.source and structure_key(inst) != form.structure:
-        raise StructureChanged(
-            "the periods, windows, profiles or rules changed; build the model anew"
-        )
+    if inst is not form.source:
+        if structure_key(inst) != form.structure:
+            raise StructureChanged(
+                "the periods, profiles or rules changed; build the model anew"
+            )
+        _check_columns_cover(form.columns, compile_columns(inst))
     _load(form, inst)
+
+
+def _check_columns_cover(built: Columns, needed: Columns) -> None:
+    horizon = (
+        int(max(built.start_period.max(initial=0), needed.start_period.max(initial=0)))
+        + 1
+    )
+    have = built.start_ini * horizon + built.start_period
+    want = needed.start_ini * horizon + needed.start_period
+    if not np.isin(want, have).all():
+        raise StructureChanged(
+            "a start window now reaches a period the model has no start for; "
+            "build the model anew"
+        )
 
 
 def _load(form: StandardForm, inst: Instance) -> None:
     cols = form.columns
     base = np.array([inst.base_value(i) for i in inst.initiatives])
-    first, _ = window_arrays(inst)
+    first, last = window_arrays(inst)
+    period, ini = cols.start_period, cols.start_ini
+    form.col_upper[: cols.n_start] = (period >= first[ini]) & (period <= last[ini])
     delay = cols.start_period - first[cols.start_ini]
     form.cost[: cols.n_start] = base[cols.start_ini] * (
         inst.settings.delay_discount ** delay.astype(float)
