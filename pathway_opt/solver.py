@@ -1,8 +1,9 @@
 """Solving the pathway model with HiGHS, arrays passed in memory (no files).
 
 :class:`Solver` hands a :class:`StandardForm` to one HiGHS instance with
-``passModel``; after :meth:`Solver.update` it re-solves the same HiGHS model with
-the new costs and bounds, without a rebuild. :func:`solve_pyomo` solves a Pyomo
+``passModel`` (see :mod:`pathway_opt.highs_run` for how a time limit is kept);
+after :meth:`Solver.update` it re-solves the same HiGHS model with the new costs
+and bounds, without a rebuild. :func:`solve_pyomo` solves a Pyomo
 model (for instance one an analyst extended) through Pyomo's standard-form
 compiler and the same hand-over. The result separates why HiGHS stopped
 (:class:`Termination`) from what plan we hold.
@@ -10,14 +11,9 @@ compiler and the same hand-over. The result separates why HiGHS stopped
 
 from __future__ import annotations
 
-import contextlib
 import enum
 import math
-import os
-import sys
-import threading
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -26,14 +22,12 @@ import numpy as np
 import scipy.sparse as sp
 
 from pathway_opt.errors import SolverError
+from pathway_opt.highs_run import Arrays, HighsRun, RunResult
 from pathway_opt.model import StandardForm, load_data
 from pathway_opt.schema import Instance
 
 if TYPE_CHECKING:
     import pyomo.environ as pyo
-
-#: Seconds HiGHS may overrun its own time limit before we interrupt it.
-INTERRUPT_GRACE = 1.0
 
 
 @dataclass(frozen=True)
@@ -109,136 +103,6 @@ def solver_version() -> str:
     )
 
 
-_threads_in_use: list[int | None] = [None]
-
-
-def _use_threads(threads: int | None) -> None:
-    """Reset HiGHS's process-wide thread pool when the thread count changes.
-
-    HiGHS sizes one global scheduler at its first solve; a later solve asking for
-    a different count stops with status "unknown" unless the pool is reset first.
-    """
-    if threads != _threads_in_use[0]:
-        highspy.Highs.resetGlobalScheduler(True)
-        _threads_in_use[0] = threads
-
-
-@dataclass(frozen=True)
-class _Arrays:
-    """A MIP in HiGHS's terms: maximise cost @ x."""
-
-    cost: np.ndarray
-    col_lower: np.ndarray
-    col_upper: np.ndarray
-    integrality: np.ndarray
-    matrix: sp.csc_array
-    row_lower: np.ndarray
-    row_upper: np.ndarray
-
-
-def _pass_model(highs: highspy.Highs, a: _Arrays) -> None:
-    matrix = a.matrix
-    status = highs.passModel(
-        matrix.shape[1],
-        matrix.shape[0],
-        matrix.nnz,
-        1,  # column-wise matrix
-        -1,  # maximise
-        0.0,
-        a.cost,
-        a.col_lower,
-        a.col_upper,
-        a.row_lower,
-        a.row_upper,
-        matrix.indptr.astype(np.int32),
-        matrix.indices.astype(np.int32),
-        matrix.data.astype(np.float64),
-        a.integrality.astype(np.int32),
-    )
-    if status != highspy.HighsStatus.kOk:
-        raise RuntimeError(f"HiGHS refused the model ({status})")
-
-
-@contextlib.contextmanager
-def _stdout_silenced() -> Iterator[None]:
-    """Silence file descriptor 1 for a moment.
-
-    HiGHS prints a banner there when created, before any option can turn it off.
-    """
-    sys.stdout.flush()
-    saved = os.dup(1)
-    try:
-        with open(os.devnull, "w") as devnull:
-            os.dup2(devnull.fileno(), 1)
-            yield
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-
-
-class _HighsRun:
-    """One HiGHS instance and how to run it within a hard time limit."""
-
-    def __init__(self, arrays: _Arrays) -> None:
-        with _stdout_silenced():
-            self.highs = highspy.Highs()
-        self.highs.setOptionValue("output_flag", False)
-        self.n_cols = arrays.matrix.shape[1]
-        _pass_model(self.highs, arrays)
-
-    def run(
-        self, settings: SolveSettings, deadline: float | None = None
-    ) -> tuple[Any, float]:
-        """Solve; returns HiGHS's model status and the wall time.
-
-        ``deadline`` (a ``time.perf_counter()`` instant) shortens the time limit by
-        what was already spent, so that the limit holds for the whole solve call.
-        """
-        h = self.highs
-        _use_threads(settings.threads)
-        limit = settings.time_limit
-        if limit is not None and deadline is not None:
-            limit = max(0.0, deadline - time.perf_counter())
-        options: dict[str, Any] = {
-            "random_seed": settings.random_seed,
-            "mip_rel_gap": settings.mip_rel_gap,
-            "mip_abs_gap": settings.mip_abs_gap,
-            "presolve": "on" if settings.presolve else "off",
-            "time_limit": math.inf if limit is None else limit,
-            "threads": settings.threads or 0,
-        }
-        for key, value in options.items():
-            h.setOptionValue(key, value)
-        began = time.perf_counter()
-        if limit is None:
-            h.run()
-        else:
-            self._run_with_deadline(limit)
-        return h.getModelStatus(), time.perf_counter() - began
-
-    def _run_with_deadline(self, limit: float) -> None:
-        """HiGHS's own limit is not always honoured inside an LP: interrupt it."""
-        h = self.highs
-        h.HandleUserInterrupt = True
-        done = threading.Event()
-
-        def watchdog() -> None:
-            if not done.wait(limit + INTERRUPT_GRACE):
-                h.cancelSolve()
-
-        guard = threading.Thread(target=watchdog, daemon=True)
-        guard.start()
-        try:
-            h.joinSolve(h.startSolve())
-        finally:
-            done.set()
-            h.HandleUserInterrupt = False
-
-    def values(self) -> np.ndarray:
-        """Column values of the incumbent."""
-        return np.asarray(self.highs.getSolution().col_value, dtype=float)
-
-
 _LIMITS = {
     "kTimeLimit",
     "kIterationLimit",
@@ -250,46 +114,52 @@ _LIMITS = {
 }
 
 
+def _run(run: HighsRun, settings: SolveSettings, deadline: float | None) -> RunResult:
+    limit = settings.time_limit
+    if limit is not None and deadline is not None:
+        limit = max(0.0, deadline - time.perf_counter())
+    options = {
+        "random_seed": settings.random_seed,
+        "mip_rel_gap": settings.mip_rel_gap,
+        "mip_abs_gap": settings.mip_abs_gap,
+        "presolve": "on" if settings.presolve else "off",
+    }
+    return run.run(options, settings.threads, limit)
+
+
 def _outcome(
-    run: _HighsRun,
-    status: Any,
-    seconds: float,
-    settings: SolveSettings,
-    starts_from: Any,
+    result: RunResult, settings: SolveSettings, starts: dict[str, int] | None
 ) -> SolveOutcome:
-    name = status.name
-    info = run.highs.getInfo()
-    has_plan = info.primal_solution_status == 2  # kSolutionStatusFeasible
-    if name == "kOptimal" and has_plan:
+    name = result.status
+    if name == "kOptimal" and result.objective is not None:
         termination = Termination.OPTIMAL
     elif name in ("kInfeasible", "kUnboundedOrInfeasible"):
         # Every column is bounded, so "unbounded or infeasible" is infeasible.
         termination = Termination.INFEASIBLE
-        has_plan = False
+        starts = None
     elif name in _LIMITS:
         termination = Termination.LIMIT
     else:
-        detail = f"HiGHS stopped with {name}"
+        detail = result.detail or f"HiGHS stopped with {name}"
         if name == "kUnbounded":
             detail += ", impossible for this bounded model (a solver inconsistency)"
         return SolveOutcome(
-            Termination.ERROR, None, None, None, seconds, solver_version(),
+            Termination.ERROR, None, None, None, result.seconds, solver_version(),
             detail=detail, settings=settings,
         )  # fmt: skip
-    objective = float(info.objective_function_value) if has_plan else None
-    bound: float | None = float(info.mip_dual_bound)
-    if bound is None or not math.isfinite(bound) or abs(bound) >= 1e20:
-        bound = objective if termination == Termination.OPTIMAL else None
-    starts = starts_from(run.values()) if has_plan else None
+    objective = result.objective if starts is not None else None
+    bound = result.bound
+    if bound is None and termination == Termination.OPTIMAL:
+        bound = objective
     return SolveOutcome(
-        termination, starts, objective, bound, seconds, solver_version(),
-        settings=settings,
+        termination, starts, objective, bound, result.seconds, solver_version(),
+        detail=result.detail, settings=settings,
     )  # fmt: skip
 
 
-def _form_arrays(form: StandardForm) -> _Arrays:
+def _form_arrays(form: StandardForm) -> Arrays:
     matrix, lower, upper = form.stacked()
-    return _Arrays(
+    return Arrays(
         form.cost, form.col_lower, form.col_upper, form.integrality, matrix,
         lower, upper,
     )  # fmt: skip
@@ -300,7 +170,7 @@ class Solver:
 
     def __init__(self, form: StandardForm) -> None:
         self.form = form
-        self._run = _HighsRun(_form_arrays(form))
+        self._run = HighsRun(_form_arrays(form), np.arange(form.columns.n_start))
 
     def update(self, inst: Instance) -> None:
         """Load an edited instance's data and send the changes to HiGHS.
@@ -309,14 +179,14 @@ class Solver:
             StructureChanged: when the edit needs a new model (build one).
         """
         load_data(self.form, inst)
-        h = self._run.highs
-        n = self.form.columns.n
-        every = np.arange(n, dtype=np.int32)
-        h.changeColsCost(n, every, self.form.cost)
-        h.changeColsBounds(n, every, self.form.col_lower, self.form.col_upper)
+        self.push()
+
+    def push(self) -> None:
+        """Send the form's current costs and bounds to HiGHS."""
         _, lower, upper = self.form.stacked()
-        rows = np.arange(len(lower), dtype=np.int32)
-        h.changeRowsBounds(len(rows), rows, lower, upper)  # type: ignore[attr-defined]
+        self._run.change_costs_and_bounds(
+            self.form.cost, self.form.col_lower, self.form.col_upper, lower, upper
+        )
 
     def solve(
         self, settings: SolveSettings, deadline: float | None = None
@@ -328,18 +198,19 @@ class Solver:
         """
         began = time.perf_counter()
         try:
-            status, seconds = self._run.run(settings, deadline)
-            return _outcome(self._run, status, seconds, settings, self._starts)
+            result = _run(self._run, settings, deadline)
         except Exception as exc:  # HiGHS failed: a typed result, never a traceback
             return SolveOutcome(
                 Termination.ERROR, None, None, None, time.perf_counter() - began,
                 solver_version(), detail=f"{type(exc).__name__}: {exc}",
                 settings=settings,
             )  # fmt: skip
+        return _outcome(result, settings, self._starts(result.chosen))
 
-    def _starts(self, values: np.ndarray) -> dict[str, int]:
+    def _starts(self, chosen: np.ndarray | None) -> dict[str, int] | None:
+        if chosen is None:
+            return None
         cols = self.form.columns
-        chosen = np.flatnonzero(values[: cols.n_start] > 0.5)
         return {
             cols.ids[i]: int(s)
             for i, s in zip(
@@ -366,7 +237,7 @@ def solve_pyomo(model: pyo.ConcreteModel, settings: SolveSettings) -> SolveOutco
     upper = np.where(kinds >= 0, rhs, np.inf)
     sign = 1.0 if info.objectives[0].sense == pyo.maximize else -1.0
     columns = list(info.columns)
-    arrays = _Arrays(
+    arrays = Arrays(
         cost=sign * np.asarray(info.c.toarray()[0], dtype=float),
         col_lower=np.array([-np.inf if v.lb is None else v.lb for v in columns]),
         col_upper=np.array([np.inf if v.ub is None else v.ub for v in columns]),
@@ -375,18 +246,19 @@ def solve_pyomo(model: pyo.ConcreteModel, settings: SolveSettings) -> SolveOutco
         row_lower=lower,
         row_upper=upper,
     )
-    run = _HighsRun(arrays)
     start_cols = [
         (n, v.index())
         for n, v in enumerate(columns)
         if v.parent_component() is model.start
     ]
-
-    def starts(values: np.ndarray) -> dict[str, int]:
-        return {key[0]: key[1] for n, key in start_cols if values[n] > 0.5}
-
-    status, seconds = run.run(settings)
-    outcome = _outcome(run, status, seconds, settings, starts)
+    run = HighsRun(arrays, np.array([n for n, _ in start_cols], dtype=np.int64))
+    result = _run(run, settings, None)
+    starts = (
+        None
+        if result.chosen is None
+        else {start_cols[k][1][0]: start_cols[k][1][1] for k in result.chosen.tolist()}
+    )
+    outcome = _outcome(result, settings, starts)
     if sign < 0 and outcome.objective is not None:
         return SolveOutcome(
             outcome.termination, outcome.starts, -outcome.objective,
