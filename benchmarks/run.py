@@ -83,7 +83,7 @@ def run_one(path: str, instance_file: str, limit: float) -> dict[str, Any]:
         total = time.perf_counter() - began
         peak = _peak_mb()
         form = plan.timings
-        solver = po.Solver(po.compile_form(inst))  # sizes only, after the timed run
+        matrix, _, _ = po.compile_form(inst).stacked()  # sizes, after the timed run
         out = {
             "build_s": form["build"],
             "handover_s": form["handover"],
@@ -93,7 +93,10 @@ def run_one(path: str, instance_file: str, limit: float) -> dict[str, Any]:
             "objective": plan.objective,
             "bound": plan.bound,
             "gap": plan.gap,
-            **_size(solver._run.highs),
+            "rows": matrix.shape[0],
+            "cols": matrix.shape[1],
+            "nnz": matrix.nnz,
+            "coef_sum": float(matrix.sum()),
             "peak_mb": peak,
         }
     else:

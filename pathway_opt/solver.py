@@ -157,11 +157,23 @@ def _outcome(
     )  # fmt: skip
 
 
-def _form_arrays(form: StandardForm) -> Arrays:
+def _row_scale(matrix: sp.csc_array) -> np.ndarray:
+    """1 / largest |coefficient| of each row (1 for empty rows).
+
+    Money rows hold amounts up to 1e7 and limits up to 1e11; HiGHS's absolute
+    feasibility tolerance (1e-6) is meaningless at that scale and it warns of bad
+    scaling. Dividing each row by its largest coefficient changes no solution.
+    """
+    largest = abs(matrix).max(axis=1).toarray().ravel()
+    return 1.0 / np.where(largest > 0, largest, 1.0)
+
+
+def _form_arrays(form: StandardForm, scale: np.ndarray) -> Arrays:
     matrix, lower, upper = form.stacked()
+    scaled = sp.csc_array(sp.diags_array(scale) @ matrix)
     return Arrays(
-        form.cost, form.col_lower, form.col_upper, form.integrality, matrix,
-        lower, upper,
+        form.cost, form.col_lower, form.col_upper, form.integrality, scaled,
+        lower * scale, upper * scale,
     )  # fmt: skip
 
 
@@ -170,7 +182,9 @@ class Solver:
 
     def __init__(self, form: StandardForm) -> None:
         self.form = form
-        self._run = HighsRun(_form_arrays(form), np.arange(form.columns.n_start))
+        self._scale = _row_scale(form.stacked()[0])
+        arrays = _form_arrays(form, self._scale)
+        self._run = HighsRun(arrays, np.arange(form.columns.n_start))
 
     def update(self, inst: Instance) -> None:
         """Load an edited instance's data and send the changes to HiGHS.
@@ -185,7 +199,11 @@ class Solver:
         """Send the form's current costs and bounds to HiGHS."""
         _, lower, upper = self.form.stacked()
         self._run.change_costs_and_bounds(
-            self.form.cost, self.form.col_lower, self.form.col_upper, lower, upper
+            self.form.cost,
+            self.form.col_lower,
+            self.form.col_upper,
+            lower * self._scale,
+            upper * self._scale,
         )
 
     def solve(
