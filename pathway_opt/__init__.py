@@ -8,6 +8,7 @@ Typical use::
     print(plan.status, plan.objective)
 """
 
+from pathway_opt.convert import convert, write_instance_json
 from pathway_opt.errors import (
     InputError,
     OutputError,
@@ -15,13 +16,18 @@ from pathway_opt.errors import (
     Problem,
     SolverError,
 )
+from pathway_opt.export_csv import write_plan_csv
+from pathway_opt.export_xlsx import write_plan_xlsx
+from pathway_opt.instance_xlsx import write_instance_xlsx
 from pathway_opt.io import instance_from_data, load_instance
 from pathway_opt.model import StandardForm, StructureChanged, build_model, compile_form
 from pathway_opt.pipeline import solve
 from pathway_opt.plan import Plan, Status
 from pathway_opt.schema import Instance
 from pathway_opt.solver import Solver, SolveSettings, solve_pyomo
+from pathway_opt.template import write_template
 from pathway_opt.verify import Verification, verify
+from pathway_opt.workbook import read_instance_xlsx
 
 __all__ = [
     "InputError",
@@ -39,9 +45,16 @@ __all__ = [
     "Verification",
     "build_model",
     "compile_form",
+    "convert",
     "instance_from_data",
     "load_instance",
+    "read_instance_xlsx",
     "solve",
     "solve_pyomo",
     "verify",
+    "write_instance_json",
+    "write_instance_xlsx",
+    "write_plan_csv",
+    "write_plan_xlsx",
+    "write_template",
 ]

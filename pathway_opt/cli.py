@@ -89,6 +89,7 @@ def main() -> None:
     "--csv",
     "csv_folder",
     type=click.Path(path_type=Path),
+    metavar="FOLDER",
     help="Write the plan tables as CSV files (UTF-8 with BOM) and run.json into "
     "this folder.",
 )
@@ -122,7 +123,7 @@ def solve_command(
     mip_gap: float,
     threads: int | None,
 ) -> int:
-    """Solve INSTANCE and print the plan; exit 0 with a plan, 3 if infeasible."""
+    """Solve INSTANCE (.json or .xlsx) and print the plan; exit 0 with a plan."""
     if output is not None and output.resolve() == instance.resolve():
         raise click.BadParameter(
             "is the instance file itself; choose another file so the instance is "
@@ -156,6 +157,8 @@ def _check_spreadsheet_outputs(
 ) -> None:
     """Refuse outputs that would overwrite the instance or each other (exit 2)."""
     source = instance.resolve()
+    if xlsx is not None and xlsx.suffix.lower() != ".xlsx":
+        raise click.BadParameter("must end in .xlsx", param_hint="'--xlsx'")
     if xlsx is not None and xlsx.resolve() == source:
         raise click.BadParameter(
             "is the instance file itself; choose another file so the instance is "

@@ -12,9 +12,9 @@ from typing import Any
 
 from pathway_opt.errors import OutputError
 from pathway_opt.export import write_atomic
+from pathway_opt.instance_xlsx import write_instance_xlsx
 from pathway_opt.io import load_instance
 from pathway_opt.schema import Instance
-from pathway_opt.template import write_instance_xlsx
 
 #: Target extensions :func:`convert` can write.
 TARGET_SUFFIXES = (".json", ".xlsx")

@@ -51,13 +51,15 @@ def write_atomic(path: str | Path, data: str | bytes) -> None:
             os.fsync(handle.fileno())
         os.chmod(tmp, _file_mode(path))
         os.replace(tmp, path)
+        tmp = None
     except OSError as exc:
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
         reason = exc.strerror or str(exc)
         if isinstance(exc, PermissionError):
             reason += " (is the file open in another program, or the folder read-only?)"
         raise OutputError(f"cannot write {path}: {reason}") from None
+    finally:  # also on Ctrl-C: never leave the temporary file behind
+        if tmp is not None and os.path.exists(tmp):
+            os.unlink(tmp)
 
 
 def _read_only(path: Path) -> bool:
@@ -74,9 +76,21 @@ def _file_mode(path: Path) -> int:
     try:
         return stat.S_IMODE(path.stat().st_mode)
     except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+        return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it where Linux allows."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    umask = os.umask(0o022)  # elsewhere: set and restore at once
+    os.umask(umask)
+    return umask
 
 
 def _remove_stale_temporaries(path: Path) -> None:

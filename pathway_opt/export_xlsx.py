@@ -151,11 +151,6 @@ class _Book:
         return self.formats.get(kind) if kind else None
 
 
-def _plain(value: Any) -> Any:
-    """Plain Python values for numpy scalars (np.int64 is no int, np.bool_ no bool)."""
-    return value.item() if hasattr(value, "item") else value
-
-
 def _header_names(columns: list[str]) -> list[str]:
     """Excel table headers must be unique ignoring case."""
     seen: set[str] = set()
@@ -175,7 +170,7 @@ def _write_table(book: _Book, spec: _Table) -> Any:
     cells.write(0, 0, spec.title, book.title)
     frame = spec.frame
     columns = list(frame.columns)
-    records = [[_plain(v) for v in row] for row in frame.itertuples(index=False)]
+    records = [list(row) for row in frame.itertuples(index=False)]
     last = HEADER_ROW + max(len(records), 1) + (1 if spec.total_row else 0)
     headers = _header_names(columns)
     table_columns: list[dict[str, Any]] = []
@@ -211,7 +206,16 @@ def _write_table(book: _Book, spec: _Table) -> Any:
         width = max([text_width(header) + 3, *(text_width(r[col]) for r in records)])
         ws.set_column(col, col, min(max(width + 1, 6), 50))
     ws.freeze_panes(HEADER_ROW + 1, spec.freeze_cols)
+    _print_setup(ws)
     return ws
+
+
+def _print_setup(ws: Any) -> None:
+    """Printed: landscape, one page wide, title and header repeated on each page."""
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0, HEADER_ROW)
 
 
 def _decorate(book: _Book, spec: _Table, ws: Any) -> None:
@@ -267,7 +271,12 @@ def _budget_charts(book: _Book, spec: _Table, ws: Any) -> None:
             )  # fmt: skip
         chart.combine(lines)
         carry = " (carry-over: the cumulative limit applies)" if len(names) > 1 else ""
-        chart.set_title({"name": f"Budget {budget}: use per period{carry}"})
+        chart.set_title(
+            {
+                "name": f"Budget {budget}: use per period{carry}",
+                "name_font": {"size": 11},
+            }
+        )
         chart.set_y_axis({"num_format": NUMBER_FORMATS["money"]})
         chart.set_legend({"position": "bottom"})
         chart.set_size({"width": 640, "height": 300})
@@ -294,6 +303,7 @@ def _write_summary(book: _Book, plan: Plan, prov: Provenance) -> None:
     ws.set_column(0, 0, max(text_width(k) for k, _ in rows) + 2)
     ws.set_column(1, 1, min(max(text_width(v) for _, v in rows) + 2, 90))
     ws.freeze_panes(HEADER_ROW + 1, 0)
+    _print_setup(ws)
 
 
 def plan_workbook_bytes(plan: Plan, provenance: Provenance | None = None) -> bytes:

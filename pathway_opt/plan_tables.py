@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from pathway_opt.plan import Plan, Status
-from pathway_opt.schema import CountRule, Instance, RequiresRule, SynergyRule
+from pathway_opt.schema import CountRule, Initiative, RequiresRule, SynergyRule
 
 SELECTED_COLUMNS = [
     "id", "name", "type", "department", "partner", "start", "expected_value",
@@ -148,11 +148,12 @@ def selected(plan: Plan) -> pd.DataFrame:
     return plan.selected_table()[SELECTED_COLUMNS].reset_index(drop=True)
 
 
-def _cost_by_period(inst: Instance, ini_id: str, start: int) -> dict[int, float]:
+def _cost_by_period(
+    ini: Initiative, budget_ids: list[str], start: int
+) -> dict[int, float]:
     """Period index -> money (all budgets) of an initiative started at `start`."""
-    ini = next(i for i in inst.initiatives if i.id == ini_id)
     spend: dict[int, float] = {}
-    profiles = list(ini.cost_by_budget(inst.budget_ids()).values())
+    profiles = list(ini.cost_by_budget(budget_ids).values())
     for profile in profiles:
         for k, amount in enumerate(profile):
             spend[start + k] = spend.get(start + k, 0.0) + amount
@@ -173,11 +174,13 @@ def schedule(plan: Plan) -> pd.DataFrame:
     if not has_plan(plan):
         return _frame([], columns)
     rows = []
+    budget_ids = inst.budget_ids()
+    index = {p: t for t, p in enumerate(inst.periods)}
     for ini in inst.initiatives:
         if ini.id not in plan.starts:
             continue
-        start = inst.period_index(plan.starts[ini.id])
-        spend = _cost_by_period(inst, ini.id, start)
+        start = index[plan.starts[ini.id]]
+        spend = _cost_by_period(ini, budget_ids, start)
         row: dict[str, Any] = {
             "id": ini.id,
             "name": ini.name,

@@ -87,7 +87,7 @@ class SheetCells:
 
 
 def _load(source: str | Path | IO[bytes], data_only: bool) -> Any:
-    import openpyxl  # type: ignore[import-untyped]
+    import openpyxl  # type: ignore[import-untyped, unused-ignore]
 
     if not isinstance(source, str | Path):
         source.seek(0)

@@ -30,6 +30,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from pydantic import BaseModel
+
 from pathway_opt.schema import (
     INITIATIVE_TYPES,
     Budget,
@@ -90,8 +92,8 @@ class Column:
         return f"{self.key} ({self.unit})" if self.unit else self.key
 
 
-def _doc(model: type, field: str) -> str:
-    description = model.model_fields[field].description  # type: ignore[attr-defined]
+def _doc(model: type[BaseModel], field: str) -> str:
+    description = model.model_fields[field].description
     return " ".join((description or "").split())
 
 

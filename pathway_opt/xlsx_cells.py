@@ -4,7 +4,7 @@
   ``strings_to_formulas`` (and number / URL guessing) off and every string goes
   through ``write_string``, so `=SUM(A1)` or `-2` typed as a name stays text.
 - Excel escapes characters XML cannot hold as ``_xHHHH_``; :func:`escape_text` and
-  :func:`unescape_text` apply the same rule, so any string survives a round trip.
+  :func:`unescape_text` apply the same rule, so text survives a round trip.
 - XlsxWriter stores 16 significant digits. :func:`exact_number` keeps a number
   that needs 17 (e.g. ``0.30000000000000004``) exact by writing it as text; the
   reader turns numeric text back into the number.
@@ -34,7 +34,8 @@ WORKBOOK_OPTIONS: dict[str, Any] = {
 #: The most characters an Excel cell holds.
 MAX_TEXT = 32767
 
-_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_ESCAPED = re.compile(r"_x[0-9A-Fa-f]{4}_")
+_CONTROL = re.compile(r"_x(00[01][0-9A-Fa-f])_")
 
 
 def escape_text(text: str) -> str:
@@ -43,8 +44,13 @@ def escape_text(text: str) -> str:
 
 
 def unescape_text(text: str) -> str:
-    """Undo Excel's `_xHHHH_` escapes (control characters, literal `_x`)."""
-    return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
+    """Decode the `_x0000_`-`_x001F_` escapes of control characters.
+
+    openpyxl already turns Excel's escaped underscore `_x005F_` back into `_` but
+    leaves control characters escaped; so a text holding the literal characters
+    `_x0001_` (and the like) reads back as the control character.
+    """
+    return _CONTROL.sub(lambda m: chr(int(m.group(1), 16)), text)
 
 
 def exact_number(value: float) -> float | str:
@@ -143,6 +149,8 @@ class CellWriter:
 
     def write(self, row: int, col: int, value: Any, fmt: Any = None) -> None:
         """Write text, a number, a boolean or a blank (None, NaN and infinities)."""
+        if hasattr(value, "item") and not isinstance(value, str):
+            value = value.item()  # numpy scalars: np.int64 is no int, np.bool_ no bool
         if isinstance(value, bool):
             code = self.ws.write_boolean(row, col, value, fmt)
         elif isinstance(value, int | float):
@@ -179,14 +187,16 @@ class CellWriter:
 
 
 def _cell(row: int, col: int) -> str:
-    from xlsxwriter.utility import xl_rowcol_to_cell  # type: ignore[import-untyped]
+    from xlsxwriter.utility import (  # type: ignore[import-untyped, unused-ignore]
+        xl_rowcol_to_cell,
+    )
 
     return str(xl_rowcol_to_cell(row, col))
 
 
 def new_workbook() -> tuple[Any, io.BytesIO]:
     """An in-memory XlsxWriter workbook with the safe options, and its buffer."""
-    import xlsxwriter  # type: ignore[import-untyped]
+    import xlsxwriter  # type: ignore[import-untyped, unused-ignore]
 
     buffer = io.BytesIO()
     return xlsxwriter.Workbook(buffer, WORKBOOK_OPTIONS), buffer
@@ -194,12 +204,8 @@ def new_workbook() -> tuple[Any, io.BytesIO]:
 
 def text_width(value: Any) -> float:
     """Approximate display width of a value, East Asian characters counting 2."""
-    text = (
-        value
-        if isinstance(value, str)
-        else f"{value:,.2f}"
-        if isinstance(value, float)
-        else str(value)
-    )
+    if value is None:
+        return 0
+    text = f"{value:,.2f}" if isinstance(value, float) else str(value)
     longest = max(text.split("\n"), key=len) if text else ""
     return sum(2 if ord(c) > 0x2E7F else 1 for c in longest)
