@@ -117,9 +117,16 @@ class HighsRun:
             raise RuntimeError(f"HiGHS refused the model ({status})")
 
     def run(
-        self, options: dict[str, Any], threads: int | None, limit: float | None
+        self,
+        options: dict[str, Any],
+        threads: int | None,
+        limit: float | None,
+        start: np.ndarray | None = None,
     ) -> RunResult:
-        """Solve from scratch with the given options and wall-clock limit."""
+        """Solve from scratch with the given options and wall-clock limit.
+
+        ``start`` (a value for every column) is offered to HiGHS as a first plan.
+        """
         h = self.highs
         _use_threads(threads)
         for key, value in options.items():
@@ -127,6 +134,11 @@ class HighsRun:
         h.setOptionValue("threads", threads or 0)
         h.setOptionValue("time_limit", math.inf if limit is None else limit)
         h.clearSolver()  # every solve starts afresh: the same plan on every run
+        if start is not None:
+            solution = highspy.HighsSolution()
+            solution.col_value = start.tolist()
+            solution.value_valid = True
+            h.setSolution(solution)
         began = time.perf_counter()
         if limit is not None and _FORK:
             return self._run_in_child(limit, began)
@@ -225,6 +237,19 @@ class HighsRun:
         objective, bound, chosen = best
         return RunResult("kTimeLimit", objective, bound, chosen, seconds,
                          detail="stopped at the time limit")  # fmt: skip
+
+    def add_row(
+        self, lower: float, upper: float, cols: np.ndarray, values: np.ndarray
+    ) -> None:
+        """Append one row (removed again with :meth:`drop_last_row`)."""
+        self.highs.addRow(
+            lower, upper, len(cols), cols.astype(np.int32), values.astype(np.float64)
+        )
+
+    def drop_last_row(self) -> None:
+        """Remove the row added last."""
+        last = self.highs.getNumRow() - 1
+        self.highs.deleteRows(1, np.array([last], dtype=np.int32))
 
     def change_costs_and_bounds(
         self,

@@ -55,6 +55,10 @@ class Plan:
     timings: dict[str, float] = field(default_factory=dict)
     """Seconds spent building the model, handing it to HiGHS, in HiGHS,
     verifying and explaining, and in total."""
+    changes: dict[str, list[str]] | None = None
+    """Against a baseline plan: initiatives added, removed and moved."""
+    warm_started: bool = False
+    """Whether the previous plan was offered to HiGHS as a first plan."""
 
     @property
     def verified(self) -> bool:
@@ -157,6 +161,8 @@ class Plan:
             },
             "settings": dict(self.settings),
         }
+        if self.changes is not None:
+            result["changes"] = {k: list(v) for k, v in self.changes.items()}
         return result
 
 

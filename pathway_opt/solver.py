@@ -11,9 +11,11 @@ compiler and the same hand-over. The result separates why HiGHS stopped
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import math
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +26,7 @@ import scipy.sparse as sp
 from pathway_opt.errors import SolverError
 from pathway_opt.highs_run import Arrays, HighsRun, RunResult
 from pathway_opt.model import StandardForm, load_data
-from pathway_opt.schema import Instance
+from pathway_opt.schema import Instance, SynergyRule
 
 if TYPE_CHECKING:
     import pyomo.environ as pyo
@@ -114,7 +116,12 @@ _LIMITS = {
 }
 
 
-def _run(run: HighsRun, settings: SolveSettings, deadline: float | None) -> RunResult:
+def _run(
+    run: HighsRun,
+    settings: SolveSettings,
+    deadline: float | None,
+    start: np.ndarray | None = None,
+) -> RunResult:
     limit = settings.time_limit
     if limit is not None and deadline is not None:
         limit = max(0.0, deadline - time.perf_counter())
@@ -124,7 +131,7 @@ def _run(run: HighsRun, settings: SolveSettings, deadline: float | None) -> RunR
         "mip_abs_gap": settings.mip_abs_gap,
         "presolve": "on" if settings.presolve else "off",
     }
-    return run.run(options, settings.threads, limit)
+    return run.run(options, settings.threads, limit, start)
 
 
 def _outcome(
@@ -207,16 +214,21 @@ class Solver:
         )
 
     def solve(
-        self, settings: SolveSettings, deadline: float | None = None
+        self,
+        settings: SolveSettings,
+        deadline: float | None = None,
+        start: dict[str, int] | None = None,
     ) -> SolveOutcome:
         """Solve the model as it now stands and read back the plan, if any.
 
         With a ``deadline`` (a ``time.perf_counter()`` instant), HiGHS gets only
-        the time left until it, at most ``settings.time_limit``.
+        the time left until it, at most ``settings.time_limit``. ``start`` (a plan
+        as initiative id -> start index) is offered to HiGHS as a first plan.
         """
         began = time.perf_counter()
         try:
-            result = _run(self._run, settings, deadline)
+            values = None if start is None else self._column_values(start)
+            result = _run(self._run, settings, deadline, values)
         except Exception as exc:  # HiGHS failed: a typed result, never a traceback
             return SolveOutcome(
                 Termination.ERROR, None, None, None, time.perf_counter() - began,
@@ -224,6 +236,73 @@ class Solver:
                 settings=settings,
             )  # fmt: skip
         return _outcome(result, settings, self._starts(result.chosen))
+
+    def _start_columns(self, starts: dict[str, int]) -> np.ndarray:
+        """Start columns of a plan (starts without a column are left out)."""
+        cols = self.form.columns
+        width = int(cols.start_period.max(initial=0)) + 1
+        position = {ini: k for k, ini in enumerate(cols.ids)}
+        keys = cols.start_ini * width + cols.start_period
+        wanted = [position[i] * width + s for i, s in starts.items() if i in position]
+        return np.flatnonzero(np.isin(keys, np.array(wanted, dtype=np.int64)))
+
+    def _column_values(self, starts: dict[str, int]) -> np.ndarray:
+        """Every column's value for a plan: starts, selections, synergies."""
+        cols = self.form.columns
+        values = np.zeros(cols.n)
+        chosen = self._start_columns(starts)
+        values[chosen] = 1.0
+        values[cols.select_col(cols.start_ini[chosen])] = 1.0
+        selected = set(starts)
+        for g, k in enumerate(cols.synergies):
+            rule = self.form.source.rules[k]
+            assert isinstance(rule, SynergyRule)
+            values[cols.synergy_col(g)] = float(
+                all(m in selected for m in rule.members)
+            )
+        return values
+
+    @contextlib.contextmanager
+    def changes_limited(
+        self, baseline: dict[str, int], max_changes: int
+    ) -> Iterator[None]:
+        """While open, at most ``max_changes`` initiatives differ from the baseline.
+
+        A baseline initiative counts as changed unless it keeps its start; any
+        other counts when selected: ``sum_{i not in B} y_i - sum_{i in B}
+        x_{i,s_i} <= k - |B|``.
+        """
+        cols = self.form.columns
+        kept = self._start_columns(baseline)
+        others = [k for k, ini in enumerate(cols.ids) if ini not in baseline]
+        idx = np.concatenate([kept, cols.select_col(np.array(others, dtype=np.int64))])
+        vals = np.concatenate([-np.ones(len(kept)), np.ones(len(others))])
+        self._run.add_row(-np.inf, max_changes - len(baseline), idx, vals)
+        try:
+            yield
+        finally:
+            self._run.drop_last_row()
+
+    @contextlib.contextmanager
+    def changes_penalised(
+        self, baseline: dict[str, int], penalty: float
+    ) -> Iterator[None]:
+        """While open, each change from the baseline costs ``penalty`` points.
+
+        Keeping a baseline start earns ``penalty`` and selecting any other
+        initiative costs it, which is the same up to a constant.
+        """
+        cols = self.form.columns
+        saved = self.form.cost.copy()
+        self.form.cost[self._start_columns(baseline)] += penalty
+        others = [k for k, ini in enumerate(cols.ids) if ini not in baseline]
+        self.form.cost[cols.select_col(np.array(others, dtype=np.int64))] -= penalty
+        self.push()
+        try:
+            yield
+        finally:
+            self.form.cost[:] = saved
+            self.push()
 
     def _starts(self, chosen: np.ndarray | None) -> dict[str, int] | None:
         if chosen is None:

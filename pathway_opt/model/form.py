@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import hashlib
 from dataclasses import dataclass, replace
+from typing import Literal
 
 import numpy as np
 import scipy.sparse as sp
@@ -137,7 +138,11 @@ def compile_form(inst: Instance) -> StandardForm:
     return form
 
 
-def load_data(form: StandardForm, inst: Instance) -> None:
+def load_data(
+    form: StandardForm,
+    inst: Instance,
+    check: Literal["full", "windows", "none"] = "full",
+) -> None:
     r"""Set the data a what-if may change, in place.
 
     Objective ``expected_score``: maximise :math:`\sum_{(i,s)} v_{is} x_{is} +
@@ -146,11 +151,15 @@ def load_data(form: StandardForm, inst: Instance) -> None:
     ``start``: 0 outside the current start window. Right-hand sides of
     ``budget_limit`` (cumulative with carry-over) and ``resource_limit``.
 
+    ``check`` says what to verify first: ``"full"`` the structure fingerprint and
+    the start windows, ``"windows"`` only the windows (for an edit known to touch
+    data alone), ``"none"`` nothing (for an edit that leaves the windows too).
+
     Raises:
         StructureChanged: if the instance needs other columns or rows.
     """
-    if inst is not form.source:
-        if structure_key(inst) != form.structure:
+    if inst is not form.source and check != "none":
+        if check == "full" and structure_key(inst) != form.structure:
             raise StructureChanged(
                 "the periods, profiles or rules changed; build the model anew"
             )

@@ -1,0 +1,289 @@
+"""What-if edits: plain data (JSON-loadable) that turn one instance into another.
+
+Every edit changes data only (limits, capacities, decisions, scores, weights,
+windows), so a built model takes it without a rebuild. ``apply`` checks the
+edit against the instance and raises :class:`InputError` naming the field.
+"""
+
+from __future__ import annotations
+
+import abc
+from typing import Annotated, Any, Literal
+
+from pydantic import Field
+
+from pathway_opt.errors import InputError, Problem
+from pathway_opt.schema import MAX_AMOUNT, Id, Initiative, Instance, StrictModel
+
+Amount = Annotated[float, Field(ge=0, le=MAX_AMOUNT)]
+
+
+class _Edit(StrictModel):
+    @abc.abstractmethod
+    def apply(self, inst: Instance, base: Instance, at: str = "") -> Instance:
+        """The edited instance (``base`` is the unedited one, for ``release``)."""
+
+    def _fail(self, at: str, field: str, message: str) -> InputError:
+        return InputError([Problem(f"{at}.{field}" if at else field, message)])
+
+    def _periods(self, inst: Instance, periods: list[str] | None, at: str) -> list[int]:
+        if periods is None:
+            return list(range(len(inst.periods)))
+        unknown = [p for p in periods if p not in inst.periods]
+        if unknown:
+            raise self._fail(at, "periods", f"unknown period(s) {', '.join(unknown)}")
+        return [inst.periods.index(p) for p in periods]
+
+    def _initiative(self, inst: Instance, ini_id: str, at: str) -> int:
+        for k, ini in enumerate(inst.initiatives):
+            if ini.id == ini_id:
+                return k
+        raise self._fail(at, "initiative", f'unknown initiative "{ini_id}"')
+
+
+def _with_initiative(inst: Instance, k: int, **changes: Any) -> Instance:
+    items = list(inst.initiatives)
+    items[k] = items[k].model_copy(update=changes)
+    return inst.model_copy(update={"initiatives": items})
+
+
+def _scaled(values: list[float], factor: float, where: list[int]) -> list[float]:
+    return [v * factor if t in where else v for t, v in enumerate(values)]
+
+
+class ScaleBudget(_Edit):
+    """Multiply a budget's limits (in the given periods, default all) by a factor."""
+
+    op: Literal["scale_budget"]
+    budget: Id
+    factor: Amount
+    periods: list[str] | None = None
+
+    def apply(self, inst: Instance, base: Instance, at: str = "") -> Instance:
+        """Scaled limits."""
+        where = self._periods(inst, self.periods, at)
+        budgets = list(inst.budgets)
+        k = _position([b.id for b in budgets], self.budget, self, at, "budget")
+        b = budgets[k]
+        budgets[k] = b.model_copy(
+            update={"limits": _scaled(b.limits, self.factor, where)}
+        )
+        return inst.model_copy(update={"budgets": budgets})
+
+
+class SetBudget(_Edit):
+    """Set a budget's limits: one per period, or for the listed periods."""
+
+    op: Literal["set_budget"]
+    budget: Id
+    limits: list[Amount]
+    periods: list[str] | None = None
+
+    def apply(self, inst: Instance, base: Instance, at: str = "") -> Instance:
+        """New limits."""
+        budgets = list(inst.budgets)
+        k = _position([b.id for b in budgets], self.budget, self, at, "budget")
+        limits = _assign(
+            budgets[k].limits,
+            self.limits,
+            self._periods(inst, self.periods, at),
+            self,
+            at,
+        )
+        budgets[k] = budgets[k].model_copy(update={"limits": limits})
+        return inst.model_copy(update={"budgets": budgets})
+
+
+class ScaleCapacity(_Edit):
+    """Multiply a resource's capacity (in the given periods) by a factor."""
+
+    op: Literal["scale_capacity"]
+    resource: Id
+    factor: Amount
+    periods: list[str] | None = None
+
+    def apply(self, inst: Instance, base: Instance, at: str = "") -> Instance:
+        """Scaled capacity."""
+        where = self._periods(inst, self.periods, at)
+        resources = list(inst.resources)
+        k = _position([r.id for r in resources], self.resource, self, at, "resource")
+        r = resources[k]
+        resources[k] = r.model_copy(
+            update={"capacity": _scaled(r.capacity, self.factor, where)}
+        )
+        return inst.model_copy(update={"resources": resources})
+
+
+class SetCapacity(_Edit):
+    """Set a resource's capacity: one per period, or for the listed periods."""
+
+    op: Literal["set_capacity"]
+    resource: Id
+    capacity: list[Amount]
+    periods: list[str] | None = None
+
+    def apply(self, inst: Instance, base: Instance, at: str = "") -> Instance:
+        """New capacity."""
+        resources = list(inst.resources)
+        k = _position([r.id for r in resources], self.resource, self, at, "resource")
+        where = self._periods(inst, self.periods, at)
+        capacity = _assign(
+            resources[k].capacity, self.capacity, where, self, at, "capacity"
+        )
+        resources[k] = resources[k].model_copy(update={"capacity": capacity})
+        return inst.model_copy(update={"resources": resources})
+
+
+class _Decision(_Edit):
+    initiative: Id
+    decision: Literal["must", "never", "optional"] = "optional"
+
+    def apply(self, inst: Instance, base: Instance, at: str = "") -> Instance:
+        """The initiative with its new decision."""
+        k = self._initiative(inst, self.initiative, at)
+        return _with_initiative(inst, k, decision=self._new(base.initiatives[k]))
+
+    def _new(self, original: Initiative) -> str:
+        return self.decision
+
+
+class ForceIn(_Decision):
+    """Fund the initiative in every plan (decision `must`)."""
+
+    op: Literal["force_in"]
+    decision: Literal["must"] = "must"
+
+
+class ForceOut(_Decision):
+    """Fund it in no plan (decision `never`)."""
+
+    op: Literal["force_out"]
+    decision: Literal["never"] = "never"
+
+
+class Release(_Decision):
+    """Give the initiative back its decision from the unedited instance."""
+
+    op: Literal["release"]
+
+    def _new(self, original: Initiative) -> str:
+        return original.decision
+
+
+class SetScore(_Edit):
+    """Set one criterion score of an initiative."""
+
+    op: Literal["set_score"]
+    initiative: Id
+    criterion: Id
+    value: Amount
+
+    def apply(self, inst: Instance, base: Instance, at: str = "") -> Instance:
+        """New score."""
+        if self.criterion not in {c.id for c in inst.criteria}:
+            raise self._fail(at, "criterion", f'unknown criterion "{self.criterion}"')
+        k = self._initiative(inst, self.initiative, at)
+        scores = {**inst.initiatives[k].scores, self.criterion: self.value}
+        return _with_initiative(inst, k, scores=scores)
+
+
+class SetWeight(_Edit):
+    """Set the weight of a criterion."""
+
+    op: Literal["set_weight"]
+    criterion: Id
+    weight: Amount
+
+    def apply(self, inst: Instance, base: Instance, at: str = "") -> Instance:
+        """New weight."""
+        criteria = list(inst.criteria)
+        k = _position([c.id for c in criteria], self.criterion, self, at, "criterion")
+        criteria[k] = criteria[k].model_copy(update={"weight": self.weight})
+        return inst.model_copy(update={"criteria": criteria})
+
+
+class SetWindow(_Edit):
+    """Set an initiative's start window (None keeps that end as it is)."""
+
+    op: Literal["set_window"]
+    initiative: Id
+    earliest_start: str | None = None
+    latest_start: str | None = None
+
+    def apply(self, inst: Instance, base: Instance, at: str = "") -> Instance:
+        """New window, checked against the horizon."""
+        k = self._initiative(inst, self.initiative, at)
+        ini = inst.initiatives[k]
+        first = self.earliest_start or ini.earliest_start or inst.periods[0]
+        last = self.latest_start or ini.latest_start or inst.periods[-1]
+        for field, value in (("earliest_start", first), ("latest_start", last)):
+            if value not in inst.periods:
+                raise self._fail(at, field, f'"{value}" is not a period')
+        if inst.periods.index(first) > inst.periods.index(last):
+            raise self._fail(at, "latest_start", f'"{last}" is before "{first}"')
+        edited = _with_initiative(inst, k, earliest_start=first, latest_start=last)
+        if (
+            not edited.possible_starts(edited.initiatives[k])
+            and ini.decision != "never"
+        ):
+            raise self._fail(
+                at, "latest_start", "no start in this window fits the horizon"
+            )
+        return edited
+
+
+Edit = Annotated[
+    ScaleBudget
+    | SetBudget
+    | ScaleCapacity
+    | SetCapacity
+    | ForceIn
+    | ForceOut
+    | Release
+    | SetScore
+    | SetWeight
+    | SetWindow,
+    Field(discriminator="op"),
+]
+
+
+def _position(ids: list[str], wanted: str, edit: _Edit, at: str, field: str) -> int:
+    if wanted not in ids:
+        raise edit._fail(at, field, f'unknown {field} "{wanted}"')
+    return ids.index(wanted)
+
+
+def _assign(
+    old: list[float],
+    new: list[float],
+    where: list[int],
+    edit: _Edit,
+    at: str,
+    field: str = "limits",
+) -> list[float]:
+    if len(new) != len(where):
+        raise edit._fail(
+            at,
+            field,
+            f"has {len(new)} values for {len(where)} period(s); give one each",
+        )
+    values = list(old)
+    for t, v in zip(where, new, strict=True):
+        values[t] = v
+    return values
+
+
+class Scenario(StrictModel):
+    """A named list of edits applied to the base instance."""
+
+    name: str
+    """Name shown in comparisons."""
+    edits: list[Edit] = Field(default_factory=list)
+    """The edits, applied in order."""
+
+    def apply(self, base: Instance, at: str = "") -> Instance:
+        """The base instance with every edit applied."""
+        inst = base
+        for k, edit in enumerate(self.edits):
+            inst = edit.apply(inst, base, f"{at}edits[{k}]")
+        return inst

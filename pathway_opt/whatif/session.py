@@ -1,0 +1,226 @@
+"""A what-if session: build the model once, edit its data, re-solve.
+
+Each edit produces a new validated-by-construction :class:`Instance` (kept as
+``session.instance``) and sends only data to the HiGHS model already built. A
+window widened past the built starts is the one edit that rebuilds (counted in
+``session.rebuilds``). Every plan is verified against the edited instance, and
+``session.plan`` is always the latest solve's, even when that one failed, so a
+stale plan is never shown as current.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from typing import Any
+
+from pathway_opt.model import StructureChanged, compile_form, load_data
+from pathway_opt.pipeline import finish_plan
+from pathway_opt.plan import Plan
+from pathway_opt.schema import Instance
+from pathway_opt.solver import Solver, SolveSettings
+from pathway_opt.verify import verify
+from pathway_opt.whatif.edits import (
+    Edit,
+    ForceIn,
+    ForceOut,
+    Release,
+    ScaleBudget,
+    ScaleCapacity,
+    Scenario,
+    SetBudget,
+    SetCapacity,
+    SetScore,
+    SetWeight,
+    SetWindow,
+)
+
+
+class Session:
+    """Re-solve one built model under a sequence of edits."""
+
+    def __init__(self, inst: Instance, settings: SolveSettings | None = None) -> None:
+        self.base = inst
+        """The instance as given."""
+        self.instance = inst
+        """The instance with every edit so far applied."""
+        self.settings = settings or SolveSettings()
+        self.edits: list[Edit] = []
+        self.rebuilds = 0
+        """How many edits needed a new model (a window widened past the built one)."""
+        self.plan: Plan | None = None
+        """The latest solve's plan (None before the first solve or after an edit)."""
+        self.form = compile_form(inst)
+        self.solver = Solver(self.form)
+
+    # -- edits ----------------------------------------------------------------
+    def apply(self, edit: Edit) -> None:
+        """Apply one edit (also available as the named methods below)."""
+        edited = edit.apply(self.instance, self.base)
+        try:
+            if isinstance(edit, SetWindow):
+                load_data(self.form, edited, check="windows")
+            else:
+                load_data(self.form, edited, check="none")
+            self.solver.push()
+        except StructureChanged:
+            self.form = compile_form(edited)
+            self.solver = Solver(self.form)
+            self.rebuilds += 1
+        self.instance = edited
+        self.edits.append(edit)
+        self.plan = None  # a plan of the previous data is no longer current
+
+    def apply_scenario(self, scenario: Scenario) -> None:
+        """Apply every edit of a scenario, in order."""
+        for edit in scenario.edits:
+            self.apply(edit)
+
+    def reset(self) -> None:
+        """Back to the instance as given."""
+        load_data(self.form, self.base, check="windows")
+        self.solver.push()
+        self.instance = self.base
+        self.edits = []
+        self.plan = None
+
+    def scale_budget(
+        self, budget: str, factor: float, periods: list[str] | None = None
+    ) -> None:
+        """Multiply a budget's limits (in the given periods) by ``factor``."""
+        self.apply(
+            ScaleBudget(
+                op="scale_budget", budget=budget, factor=factor, periods=periods
+            )
+        )
+
+    def set_budget(
+        self, budget: str, limits: list[float], periods: list[str] | None = None
+    ) -> None:
+        """Set a budget's limits (one per period, or per listed period)."""
+        self.apply(
+            SetBudget(op="set_budget", budget=budget, limits=limits, periods=periods)
+        )
+
+    def scale_capacity(
+        self, resource: str, factor: float, periods: list[str] | None = None
+    ) -> None:
+        """Multiply a resource's capacity (in the given periods) by ``factor``."""
+        self.apply(
+            ScaleCapacity(
+                op="scale_capacity", resource=resource, factor=factor, periods=periods
+            )
+        )
+
+    def set_capacity(
+        self, resource: str, capacity: list[float], periods: list[str] | None = None
+    ) -> None:
+        """Set a resource's capacity (one per period, or per listed period)."""
+        self.apply(
+            SetCapacity(
+                op="set_capacity", resource=resource, capacity=capacity, periods=periods
+            )
+        )
+
+    def force_in(self, initiative: str) -> None:
+        """Fund the initiative in every plan."""
+        self.apply(ForceIn(op="force_in", initiative=initiative))
+
+    def force_out(self, initiative: str) -> None:
+        """Fund the initiative in no plan."""
+        self.apply(ForceOut(op="force_out", initiative=initiative))
+
+    def release(self, initiative: str) -> None:
+        """Give the initiative back its decision from the instance as given."""
+        self.apply(Release(op="release", initiative=initiative))
+
+    def set_score(self, initiative: str, criterion: str, value: float) -> None:
+        """Set one criterion score of an initiative."""
+        self.apply(
+            SetScore(
+                op="set_score", initiative=initiative, criterion=criterion, value=value
+            )
+        )
+
+    def set_weight(self, criterion: str, weight: float) -> None:
+        """Set the weight of a criterion."""
+        self.apply(SetWeight(op="set_weight", criterion=criterion, weight=weight))
+
+    def set_window(
+        self,
+        initiative: str,
+        earliest_start: str | None = None,
+        latest_start: str | None = None,
+    ) -> None:
+        """Set an initiative's start window."""
+        self.apply(
+            SetWindow(
+                op="set_window",
+                initiative=initiative,
+                earliest_start=earliest_start,
+                latest_start=latest_start,
+            )
+        )
+
+    # -- solving --------------------------------------------------------------
+    def solve(
+        self,
+        settings: SolveSettings | None = None,
+        *,
+        baseline: Plan | None = None,
+        max_changes: int | None = None,
+        churn_penalty: float | None = None,
+        warm_start: bool = True,
+        **options: Any,
+    ) -> Plan:
+        """Re-solve the built model as the edits left it.
+
+        With a ``baseline`` plan, ``max_changes`` caps how many initiatives may
+        differ from it (added, removed or started in another period) and
+        ``churn_penalty`` charges that many score points per change; the plan's
+        ``changes`` lists what changed. With ``warm_start``, the latest plan is
+        offered to HiGHS when it still satisfies the edited instance.
+        Keyword ``options`` override fields of the settings (e.g. time_limit=30).
+        """
+        settings = replace(settings or self.settings, **options)
+        began = time.perf_counter()
+        deadline = None if settings.time_limit is None else began + settings.time_limit
+        start = self._warm_start() if warm_start else None
+        if baseline is not None and (max_changes is not None or churn_penalty):
+            starts = {
+                i: self.instance.periods.index(p) for i, p in baseline.starts.items()
+            }
+            if max_changes is not None:
+                with self.solver.changes_limited(starts, max_changes):
+                    outcome = self.solver.solve(settings, deadline, start)
+            else:
+                assert churn_penalty is not None
+                with self.solver.changes_penalised(starts, churn_penalty):
+                    outcome = self.solver.solve(settings, deadline, start)
+        else:
+            outcome = self.solver.solve(settings, deadline, start)
+        plan = finish_plan(self.instance, self.form, outcome, settings, began)
+        plan.warm_started = start is not None
+        if baseline is not None:
+            plan.changes = changes_between(baseline, plan)
+        self.plan = plan
+        return plan
+
+    def _warm_start(self) -> dict[str, int] | None:
+        previous = self.plan
+        if previous is None or not previous.verified:
+            return None
+        selection = list(previous.starts.items())
+        if not verify(self.instance, selection).ok:
+            return None
+        return {i: self.instance.periods.index(p) for i, p in selection}
+
+
+def changes_between(before: Plan, after: Plan) -> dict[str, list[str]]:
+    """Initiatives added, removed and moved (started in another period)."""
+    old, new = before.starts, after.starts
+    return {
+        "added": sorted(set(new) - set(old)),
+        "removed": sorted(set(old) - set(new)),
+        "moved": sorted(i for i in set(old) & set(new) if old[i] != new[i]),
+    }
