@@ -7,18 +7,13 @@ Exit codes: 0 plan found; 1 invalid input; 2 usage error; 3 infeasible;
 from __future__ import annotations
 
 import json
-import sys
-import traceback
-from collections.abc import Callable
 from datetime import UTC, datetime
-from functools import wraps
 from pathlib import Path
-from typing import Any
 
 import click
 
+from pathway_opt.cli_common import debug_option, error_boundary, instance_argument
 from pathway_opt.convert import TARGET_SUFFIXES, convert
-from pathway_opt.errors import PathwayError
 from pathway_opt.export import write_atomic, write_plan_json
 from pathway_opt.export_csv import CSV_TABLES, RUN_FILE, write_plan_csv
 from pathway_opt.export_xlsx import write_plan_xlsx
@@ -30,40 +25,6 @@ from pathway_opt.report import summary
 from pathway_opt.schema import Instance
 from pathway_opt.solver import SolveSettings
 from pathway_opt.template import DEFAULT_PERIODS, write_template
-
-_DEBUG_HELP = "Show a traceback on internal errors."
-
-
-def _error_boundary(func: Callable[..., int]) -> Callable[..., None]:
-    """Turn library errors into one message and their exit code, never a traceback."""
-
-    @wraps(func)
-    def wrapper(*args: Any, debug: bool = False, **kwargs: Any) -> None:
-        try:
-            code = func(*args, **kwargs)
-        except click.ClickException:
-            raise  # usage errors: click prints them and exits 2
-        except PathwayError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(exc.exit_code)
-        except Exception as exc:  # the last line of defence: one line, exit 5
-            if debug:
-                traceback.print_exc()
-            click.echo(
-                f"internal error: {type(exc).__name__}: {exc} "
-                "(run with --debug for details)",
-                err=True,
-            )
-            sys.exit(5)
-        sys.exit(code)
-
-    return wrapper
-
-
-instance_argument = click.argument(
-    "instance", type=click.Path(dir_okay=False, path_type=Path)
-)
-debug_option = click.option("--debug", is_flag=True, help=_DEBUG_HELP)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -113,7 +74,7 @@ def main() -> None:
     help="Threads HiGHS may use (default: HiGHS decides).",
 )
 @debug_option
-@_error_boundary
+@error_boundary
 def solve_command(
     instance: Path,
     output: Path | None,
@@ -180,7 +141,7 @@ def _check_spreadsheet_outputs(
 @main.command(name="validate")
 @instance_argument
 @debug_option
-@_error_boundary
+@error_boundary
 def validate_command(instance: Path) -> int:
     """Check INSTANCE without solving; exit 0 if valid, 1 with every problem."""
     inst = load_instance(instance)
@@ -195,7 +156,7 @@ def validate_command(instance: Path) -> int:
 
 @main.command(name="schema")
 @debug_option
-@_error_boundary
+@error_boundary
 def schema_command() -> int:
     """Print the JSON Schema of the instance format."""
     click.echo(json.dumps(Instance.model_json_schema(), indent=2, ensure_ascii=False))
@@ -221,7 +182,7 @@ def schema_command() -> int:
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
 @click.argument("output", type=click.Path(dir_okay=False, path_type=Path))
 @debug_option
-@_error_boundary
+@error_boundary
 def generate_command(initiatives: int, periods: int, seed: int, output: Path) -> int:
     """Write a realistic generated instance to OUTPUT.
 
@@ -261,7 +222,7 @@ def _period_labels(ctx: click.Context, param: click.Parameter, value: str) -> li
 )
 @click.option("--force", is_flag=True, help="Overwrite PATH if it already exists.")
 @debug_option
-@_error_boundary
+@error_boundary
 def template_command(path: Path, periods: list[str], force: bool) -> int:
     """Write an input workbook to fill in: one sheet per part, example rows."""
     if path.suffix.lower() != ".xlsx":
@@ -283,7 +244,7 @@ def template_command(path: Path, periods: list[str], force: bool) -> int:
 @click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
 @debug_option
-@_error_boundary
+@error_boundary
 def convert_command(source: Path, target: Path) -> int:
     """Convert an instance between JSON and an .xlsx workbook (by extension)."""
     if target.suffix.lower() not in TARGET_SUFFIXES:

@@ -1,0 +1,48 @@
+"""What every command shares: the error boundary, common arguments and options."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+
+from pathway_opt.errors import PathwayError
+
+_DEBUG_HELP = "Show a traceback on internal errors."
+
+
+def error_boundary(func: Callable[..., int]) -> Callable[..., None]:
+    """Turn library errors into one message and their exit code, never a traceback."""
+
+    @wraps(func)
+    def wrapper(*args: Any, debug: bool = False, **kwargs: Any) -> None:
+        try:
+            code = func(*args, **kwargs)
+        except click.ClickException:
+            raise  # usage errors: click prints them and exits 2
+        except PathwayError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except Exception as exc:  # the last line of defence: one line, exit 5
+            if debug:
+                traceback.print_exc()
+            click.echo(
+                f"internal error: {type(exc).__name__}: {exc} "
+                "(run with --debug for details)",
+                err=True,
+            )
+            sys.exit(5)
+        sys.exit(code)
+
+    return wrapper
+
+
+instance_argument = click.argument(
+    "instance", type=click.Path(dir_okay=False, path_type=Path)
+)
+debug_option = click.option("--debug", is_flag=True, help=_DEBUG_HELP)
