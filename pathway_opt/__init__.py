@@ -27,6 +27,7 @@ from pathway_opt.schema import Instance
 from pathway_opt.solver import Solver, SolveSettings, solve_pyomo
 from pathway_opt.template import write_template
 from pathway_opt.verify import Verification, verify
+from pathway_opt.whatif import Scenario, Session, compare, load_scenarios, run_scenarios
 from pathway_opt.workbook import read_instance_xlsx
 
 __all__ = [
@@ -36,6 +37,8 @@ __all__ = [
     "PathwayError",
     "Plan",
     "Problem",
+    "Scenario",
+    "Session",
     "SolveSettings",
     "Solver",
     "SolverError",
@@ -44,11 +47,14 @@ __all__ = [
     "StructureChanged",
     "Verification",
     "build_model",
+    "compare",
     "compile_form",
     "convert",
     "instance_from_data",
     "load_instance",
+    "load_scenarios",
     "read_instance_xlsx",
+    "run_scenarios",
     "solve",
     "solve_pyomo",
     "verify",

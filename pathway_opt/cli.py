@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from pathway_opt.cli_common import debug_option, error_boundary, instance_argument
+from pathway_opt.cli_whatif import compare_command
 from pathway_opt.convert import TARGET_SUFFIXES, convert
 from pathway_opt.export import write_atomic, write_plan_json
 from pathway_opt.export_csv import CSV_TABLES, RUN_FILE, write_plan_csv
@@ -260,3 +261,6 @@ def convert_command(source: Path, target: Path) -> int:
         f"{len(inst.periods)} periods, {len(inst.rules)} rules"
     )
     return 0
+
+
+main.add_command(compare_command)

@@ -338,3 +338,20 @@ def write_plan_xlsx(
     """
     prov = provenance or tables.make_provenance(source, run_at)
     write_atomic(path, plan_workbook_bytes(plan, prov))
+
+
+def write_tables_xlsx(
+    tables_: list[tuple[str, str, pd.DataFrame]], path: str | Path
+) -> None:
+    """Write plain tables (sheet name, title, frame) as Excel tables, atomically.
+
+    Raises:
+        OutputError: if the file cannot be written.
+    """
+    book = _Book()
+    for k, (sheet, title, frame) in enumerate(tables_):
+        _write_table(
+            book, _Table(sheet=sheet, name=f"Table{k + 1}", title=title, frame=frame)
+        )
+    book.wb.close()
+    write_atomic(path, book.buffer.getvalue())

@@ -72,14 +72,24 @@ def format_path(loc: tuple[int | str, ...]) -> str:
     return out
 
 
-def _strip_tags(loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
-    """Drop the discriminator tags pydantic adds inside unions."""
+def _strip_tags(
+    loc: tuple[int | str, ...], list_tags: frozenset[str] = frozenset()
+) -> tuple[int | str, ...]:
+    """Drop the discriminator tags pydantic adds inside unions.
+
+    ``list_tags`` are further tags that follow a list index (e.g. edit names).
+    """
     kept: list[int | str] = []
     for part in loc:
-        if isinstance(part, str) and part in UNION_TAGS and kept:
+        if isinstance(part, str) and kept:
             prev = kept[-1]
-            in_rules = isinstance(prev, int) and len(kept) >= 2 and kept[-2] == "rules"
-            if in_rules or prev in ("cost", "type", "department", "partner"):
+            after_index = isinstance(prev, int)
+            in_rules = after_index and len(kept) >= 2 and kept[-2] == "rules"
+            if part in UNION_TAGS and (
+                in_rules or prev in ("cost", "type", "department", "partner")
+            ):
+                continue
+            if after_index and part in list_tags:
                 continue
         kept.append(part)
     return tuple(kept)
@@ -133,14 +143,16 @@ def _plain_message(err: Any) -> str:
     return simple.get(kind, f"{err['msg']} (got {got})")
 
 
-def problems_from_validation(exc: ValidationError) -> list[Problem]:
+def problems_from_validation(
+    exc: ValidationError, list_tags: frozenset[str] = frozenset()
+) -> list[Problem]:
     """Translate a pydantic ValidationError into path-named problems."""
     problems: list[Problem] = []
     for err in exc.errors(include_url=False):
         if err["type"] == "instance_consistency":
             problems.extend(Problem(*p) for p in err["ctx"]["problems"])
             continue
-        loc = _strip_tags(err["loc"])
+        loc = _strip_tags(err["loc"], list_tags)
         problems.append(Problem(format_path(loc) or "(top level)", _plain_message(err)))
     return problems
 

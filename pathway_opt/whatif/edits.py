@@ -247,6 +247,13 @@ Edit = Annotated[
 ]
 
 
+#: The ``op`` names, which pydantic puts into error locations as union tags.
+EDIT_OPS = frozenset(
+    {"scale_budget", "set_budget", "scale_capacity", "set_capacity", "force_in"}
+    | {"force_out", "release", "set_score", "set_weight", "set_window"}
+)
+
+
 def _position(ids: list[str], wanted: str, edit: _Edit, at: str, field: str) -> int:
     if wanted not in ids:
         raise edit._fail(at, field, f'unknown {field} "{wanted}"')
