@@ -106,6 +106,12 @@ class HighsRun:
             self.highs = highspy.Highs()
         self.highs.setOptionValue("output_flag", False)
         self.plan_cols = plan_cols
+        # The plan is read from the last improving solution HiGHS reports: after
+        # setSolution, HiGHS 1.16's getSolution() returns the offered start, not
+        # the optimum it reports (the verifier caught this).
+        self._incumbent: np.ndarray | None = None
+        self._conn: Connection | None = None
+        self.highs.cbMipImprovingSolution.subscribe(self._improving)
         m = arrays.matrix
         status = self.highs.passModel(
             m.shape[1], m.shape[0], m.nnz, 1, -1, 0.0,  # column-wise, maximise
@@ -134,6 +140,7 @@ class HighsRun:
         h.setOptionValue("threads", threads or 0)
         h.setOptionValue("time_limit", math.inf if limit is None else limit)
         h.clearSolver()  # every solve starts afresh: the same plan on every run
+        self._incumbent = None
         if start is not None:
             solution = highspy.HighsSolution()
             solution.col_value = start.tolist()
@@ -148,7 +155,18 @@ class HighsRun:
             self._run_interruptible(limit)
         return self._result(began)
 
+    def _improving(self, event: Any) -> None:
+        out = event.data_out
+        values = np.asarray(out.mip_solution, dtype=float)
+        self._incumbent = np.flatnonzero(values[self.plan_cols] > 0.5)
+        if self._conn is not None:  # in a forked child: tell the parent
+            objective = float(out.objective_function_value)
+            self._conn.send(("plan", objective, _finite(out.mip_dual_bound),
+                             self._incumbent))  # fmt: skip
+
     def _chosen(self) -> np.ndarray:
+        if self._incumbent is not None:
+            return self._incumbent
         values = np.asarray(self.highs.getSolution().col_value, dtype=float)
         return np.flatnonzero(values[self.plan_cols] > 0.5)
 
@@ -183,19 +201,9 @@ class HighsRun:
     def _child(self, conn: Connection) -> None:
         """In the forked child: solve, stream improving plans, report the end."""
         highspy.Highs.resetGlobalScheduler(True)  # the parent's threads are gone
-        h = self.highs
-
-        def improving(event: Any) -> None:
-            out = event.data_out
-            values = np.asarray(out.mip_solution, dtype=float)
-            chosen = np.flatnonzero(values[self.plan_cols] > 0.5)
-            conn.send(("plan", float(out.objective_function_value),
-                       _finite(out.mip_dual_bound), chosen))  # fmt: skip
-
-        h.cbMipImprovingSolution.subscribe(improving)
-        h.run()
-        result = self._result(time.perf_counter())
-        conn.send(("done", result))
+        self._conn = conn
+        self.highs.run()
+        conn.send(("done", self._result(time.perf_counter())))
         conn.close()
 
     def _run_in_child(self, limit: float, began: float) -> RunResult:
@@ -251,19 +259,18 @@ class HighsRun:
         last = self.highs.getNumRow() - 1
         self.highs.deleteRows(1, np.array([last], dtype=np.int32))
 
-    def change_costs_and_bounds(
-        self,
-        cost: np.ndarray,
-        col_lower: np.ndarray,
-        col_upper: np.ndarray,
-        row_lower: np.ndarray,
-        row_upper: np.ndarray,
-    ) -> None:
-        """Replace every cost and bound of the held model."""
-        h = self.highs
+    def change_costs(self, cost: np.ndarray) -> None:
+        """Replace every objective coefficient."""
         n = len(cost)
-        cols = np.arange(n, dtype=np.int32)
-        h.changeColsCost(n, cols, cost)
-        h.changeColsBounds(n, cols, col_lower, col_upper)
-        rows = np.arange(len(row_lower), dtype=np.int32)
-        h.changeRowsBounds(len(rows), rows, row_lower, row_upper)  # type: ignore[attr-defined]
+        self.highs.changeColsCost(n, np.arange(n, dtype=np.int32), cost)
+
+    def change_column_bounds(self, lower: np.ndarray, upper: np.ndarray) -> None:
+        """Replace every column's bounds."""
+        n = len(lower)
+        self.highs.changeColsBounds(n, np.arange(n, dtype=np.int32), lower, upper)
+
+    def change_row_bounds(self, lower: np.ndarray, upper: np.ndarray) -> None:
+        """Replace every row's bounds."""
+        n = len(lower)
+        rows = np.arange(n, dtype=np.int32)
+        self.highs.changeRowsBounds(n, rows, lower, upper)  # type: ignore[attr-defined]

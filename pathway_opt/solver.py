@@ -26,6 +26,7 @@ import scipy.sparse as sp
 from pathway_opt.errors import SolverError
 from pathway_opt.highs_run import Arrays, HighsRun, RunResult
 from pathway_opt.model import StandardForm, load_data
+from pathway_opt.model.form import ALL_PARTS, Part
 from pathway_opt.schema import Instance, SynergyRule
 
 if TYPE_CHECKING:
@@ -202,16 +203,16 @@ class Solver:
         load_data(self.form, inst)
         self.push()
 
-    def push(self) -> None:
-        """Send the form's current costs and bounds to HiGHS."""
-        _, lower, upper = self.form.stacked()
-        self._run.change_costs_and_bounds(
-            self.form.cost,
-            self.form.col_lower,
-            self.form.col_upper,
-            lower * self._scale,
-            upper * self._scale,
-        )
+    def push(self, parts: frozenset[Part] = ALL_PARTS) -> None:
+        """Send the form's current costs and/or bounds to HiGHS."""
+        form = self.form
+        if "costs" in parts:
+            self._run.change_costs(form.cost)
+        if "columns" in parts:
+            self._run.change_column_bounds(form.col_lower, form.col_upper)
+        if "rows" in parts:
+            lower, upper = form.row_bounds()
+            self._run.change_row_bounds(lower * self._scale, upper * self._scale)
 
     def solve(
         self,

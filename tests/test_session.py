@@ -234,3 +234,15 @@ def test_scenario_file_errors_name_the_path(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "[0].edits[0].factor" in result.output
     assert "Traceback" not in result.output
+
+
+def test_warm_start_never_reports_a_wrong_plan() -> None:
+    """HiGHS 1.16 reports 13.098 here while returning the offered 12.756 plan; the
+    verifier catches it and the session solves again from scratch."""
+    session = Session(po.instance_from_data(DATA))
+    session.solve()
+    session.scale_budget("central", 2.0)
+    plan = session.solve(warm_start=True)
+    same_result(plan, session.instance)
+    if not plan.warm_started:
+        assert any("warm start was discarded" in m for m in plan.messages)

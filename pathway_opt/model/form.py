@@ -75,9 +75,16 @@ class StandardForm:
         if not blocks:
             return sp.csc_array((0, self.columns.n)), np.zeros(0), np.zeros(0)
         matrix = sp.vstack([b.matrix for b in blocks], format="csc")
+        return (sp.csc_array(matrix), *self.row_bounds())
+
+    def row_bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        """Lower and upper bounds of every row, blocks in order."""
+        blocks = list(self.blocks.values())
+        if not blocks:
+            return np.zeros(0), np.zeros(0)
         lower = np.concatenate([b.lower for b in blocks])
         upper = np.concatenate([b.upper for b in blocks])
-        return sp.csc_array(matrix), lower, upper
+        return lower, upper
 
     def without(self, name: str) -> StandardForm:
         """A copy with one constraint family dropped (for diagnosis)."""
@@ -138,10 +145,17 @@ def compile_form(inst: Instance) -> StandardForm:
     return form
 
 
+#: The parts of the data :func:`load_data` sets: objective costs, column bounds
+#: (decisions, windows) and row bounds (budget limits, capacities).
+Part = Literal["costs", "columns", "rows"]
+ALL_PARTS: frozenset[Part] = frozenset({"costs", "columns", "rows"})
+
+
 def load_data(
     form: StandardForm,
     inst: Instance,
     check: Literal["full", "windows", "none"] = "full",
+    parts: frozenset[Part] | None = None,
 ) -> None:
     r"""Set the data a what-if may change, in place.
 
@@ -154,6 +168,7 @@ def load_data(
     ``check`` says what to verify first: ``"full"`` the structure fingerprint and
     the start windows, ``"windows"`` only the windows (for an edit known to touch
     data alone), ``"none"`` nothing (for an edit that leaves the windows too).
+    ``parts`` limits the update to ``costs``, ``columns`` or ``rows`` (default all).
 
     Raises:
         StructureChanged: if the instance needs other columns or rows.
@@ -164,7 +179,7 @@ def load_data(
                 "the periods, profiles or rules changed; build the model anew"
             )
         _check_columns_cover(form.columns, compile_columns(inst))
-    _load(form, inst)
+    _load(form, inst, parts or ALL_PARTS)
 
 
 def _check_columns_cover(built: Columns, needed: Columns) -> None:
@@ -181,24 +196,44 @@ def _check_columns_cover(built: Columns, needed: Columns) -> None:
         )
 
 
-def _load(form: StandardForm, inst: Instance) -> None:
+def _load(
+    form: StandardForm, inst: Instance, parts: frozenset[Part] = ALL_PARTS
+) -> None:
+    """Set the named parts of the data.
+
+    ``costs``: objective coefficients; ``columns``: bounds carrying decisions and
+    windows; ``rows``: budget limits and capacities.
+    """
     cols = form.columns
-    base = np.array([inst.base_value(i) for i in inst.initiatives])
     first, last = window_arrays(inst)
-    period, ini = cols.start_period, cols.start_ini
-    form.col_upper[: cols.n_start] = (period >= first[ini]) & (period <= last[ini])
-    delay = cols.start_period - first[cols.start_ini]
-    form.cost[: cols.n_start] = base[cols.start_ini] * (
-        inst.settings.delay_discount ** delay.astype(float)
-    )
-    for g, k in enumerate(cols.synergies):
-        rule = inst.rules[k]
-        assert isinstance(rule, SynergyRule)
-        form.cost[cols.synergy_col(g)] = rule.bonus
-    decision = np.array([i.decision for i in inst.initiatives])
-    select = cols.select_col(np.arange(len(cols.ids)))
-    form.col_lower[select] = (decision == "must").astype(float)
-    form.col_upper[select] = (decision != "never").astype(float)
+    if "costs" in parts:
+        weights = {c.id: c.weight for c in inst.criteria}
+        base = np.array(
+            [
+                i.success_probability * sum(weights[c] * v for c, v in i.scores.items())
+                for i in inst.initiatives
+            ]
+        )
+        delay = cols.start_period - first[cols.start_ini]
+        form.cost[: cols.n_start] = base[cols.start_ini] * (
+            inst.settings.delay_discount ** delay.astype(float)
+        )
+        for g, k in enumerate(cols.synergies):
+            rule = inst.rules[k]
+            assert isinstance(rule, SynergyRule)
+            form.cost[cols.synergy_col(g)] = rule.bonus
+    if "columns" in parts:
+        period, ini = cols.start_period, cols.start_ini
+        form.col_upper[: cols.n_start] = (period >= first[ini]) & (period <= last[ini])
+        decision = np.array([i.decision for i in inst.initiatives])
+        select = cols.select_col(np.arange(len(cols.ids)))
+        form.col_lower[select] = (decision == "must").astype(float)
+        form.col_upper[select] = (decision != "never").astype(float)
+    if "rows" in parts:
+        _load_limits(form, inst)
+
+
+def _load_limits(form: StandardForm, inst: Instance) -> None:
     limits = {b.id: np.asarray(b.limits, dtype=float) for b in inst.budgets}
     limits = {
         b.id: np.cumsum(limits[b.id]) if b.carry_over else limits[b.id]

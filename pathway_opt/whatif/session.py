@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import Any
 
 from pathway_opt.model import StructureChanged, compile_form, load_data
+from pathway_opt.model.form import Part
 from pathway_opt.pipeline import finish_plan
 from pathway_opt.plan import Plan
 from pathway_opt.schema import Instance
@@ -35,6 +36,20 @@ from pathway_opt.whatif.edits import (
     SetWindow,
 )
 
+#: What each edit changes in the built model.
+_PARTS: dict[type, frozenset[Part]] = {
+    ScaleBudget: frozenset({"rows"}),
+    SetBudget: frozenset({"rows"}),
+    ScaleCapacity: frozenset({"rows"}),
+    SetCapacity: frozenset({"rows"}),
+    ForceIn: frozenset({"columns"}),
+    ForceOut: frozenset({"columns"}),
+    Release: frozenset({"columns"}),
+    SetScore: frozenset({"costs"}),
+    SetWeight: frozenset({"costs"}),
+    SetWindow: frozenset({"costs", "columns"}),
+}
+
 
 class Session:
     """Re-solve one built model under a sequence of edits."""
@@ -50,6 +65,7 @@ class Session:
         """How many edits needed a new model (a window widened past the built one)."""
         self.plan: Plan | None = None
         """The latest solve's plan (None before the first solve or after an edit)."""
+        self._previous: Plan | None = None  # the last verified plan, for warm starts
         self.form = compile_form(inst)
         self.solver = Solver(self.form)
 
@@ -57,12 +73,13 @@ class Session:
     def apply(self, edit: Edit) -> None:
         """Apply one edit (also available as the named methods below)."""
         edited = edit.apply(self.instance, self.base)
+        parts = _PARTS[type(edit)]
         try:
             if isinstance(edit, SetWindow):
-                load_data(self.form, edited, check="windows")
+                load_data(self.form, edited, check="windows", parts=parts)
             else:
-                load_data(self.form, edited, check="none")
-            self.solver.push()
+                load_data(self.form, edited, check="none", parts=parts)
+            self.solver.push(parts)
         except StructureChanged:
             self.form = compile_form(edited)
             self.solver = Solver(self.form)
@@ -170,7 +187,7 @@ class Session:
         baseline: Plan | None = None,
         max_changes: int | None = None,
         churn_penalty: float | None = None,
-        warm_start: bool = True,
+        warm_start: bool = False,
         **options: Any,
     ) -> Plan:
         """Re-solve the built model as the edits left it.
@@ -178,37 +195,66 @@ class Session:
         With a ``baseline`` plan, ``max_changes`` caps how many initiatives may
         differ from it (added, removed or started in another period) and
         ``churn_penalty`` charges that many score points per change; the plan's
-        ``changes`` lists what changed. With ``warm_start``, the latest plan is
-        offered to HiGHS when it still satisfies the edited instance.
+        ``changes`` lists what changed. With ``warm_start``, the last plan is
+        offered to HiGHS when it still satisfies the edited instance; off by
+        default because HiGHS 1.16 can then report an objective its returned plan
+        does not reach (the verifier catches it, and the solve is repeated cold).
         Keyword ``options`` override fields of the settings (e.g. time_limit=30).
         """
         settings = replace(settings or self.settings, **options)
         began = time.perf_counter()
         deadline = None if settings.time_limit is None else began + settings.time_limit
         start = self._warm_start() if warm_start else None
-        if baseline is not None and (max_changes is not None or churn_penalty):
+        plan = self._solve(
+            settings, deadline, start, baseline, max_changes, churn_penalty, began
+        )
+        if start is not None and not plan.verified and plan.verification is not None:
+            plan = self._solve(
+                settings, deadline, None, baseline, max_changes, churn_penalty, began
+            )
+            plan.messages.append(
+                "the warm start was discarded: HiGHS returned a plan that does not "
+                "reach its reported objective; solved again from scratch"
+            )
+        else:
+            plan.warm_started = start is not None
+        if baseline is not None:
+            plan.changes = changes_between(baseline, plan)
+        self.plan = plan
+        if plan.verified:
+            self._previous = plan
+        return plan
+
+    def _solve(
+        self,
+        settings: SolveSettings,
+        deadline: float | None,
+        start: dict[str, int] | None,
+        baseline: Plan | None,
+        max_changes: int | None,
+        churn_penalty: float | None,
+        began: float,
+    ) -> Plan:
+        solver = self.solver
+        if baseline is None or (max_changes is None and not churn_penalty):
+            outcome = solver.solve(settings, deadline, start)
+        else:
             starts = {
                 i: self.instance.periods.index(p) for i, p in baseline.starts.items()
             }
             if max_changes is not None:
-                with self.solver.changes_limited(starts, max_changes):
-                    outcome = self.solver.solve(settings, deadline, start)
+                with solver.changes_limited(starts, max_changes):
+                    outcome = solver.solve(settings, deadline, start)
             else:
                 assert churn_penalty is not None
-                with self.solver.changes_penalised(starts, churn_penalty):
-                    outcome = self.solver.solve(settings, deadline, start)
-        else:
-            outcome = self.solver.solve(settings, deadline, start)
-        plan = finish_plan(self.instance, self.form, outcome, settings, began)
-        plan.warm_started = start is not None
-        if baseline is not None:
-            plan.changes = changes_between(baseline, plan)
-        self.plan = plan
-        return plan
+                with solver.changes_penalised(starts, churn_penalty):
+                    outcome = solver.solve(settings, deadline, start)
+        return finish_plan(self.instance, self.form, outcome, settings, began)
 
     def _warm_start(self) -> dict[str, int] | None:
-        previous = self.plan
-        if previous is None or not previous.verified:
+        """The last verified plan, if it still satisfies the edited instance."""
+        previous = self._previous
+        if previous is None:
             return None
         selection = list(previous.starts.items())
         if not verify(self.instance, selection).ok:

@@ -1,0 +1,97 @@
+"""What-if re-solve speed: a Session edit + re-solve against a fresh build.
+
+    python benchmarks/session_speed.py [--initiatives 10000] [--periods 5]
+
+Reports, for the generated instance: the fresh build + hand-over time; per edit,
+the time a Session spends outside HiGHS (applying the edit, handing the new data
+over, verifying and assembling the plan) and its ratio to the fresh build; and,
+on the provincial example, whole re-solve times with and without offering the
+previous plan to HiGHS as a starting solution.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pathway_opt as po
+from pathway_opt.generate import generate
+from pathway_opt.whatif import Session
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def fresh_build(inst: po.Instance) -> float:
+    began = time.perf_counter()
+    po.Solver(po.compile_form(inst))
+    return time.perf_counter() - began
+
+
+def outside_highs(
+    session: Session, edit: Callable[[Session], None], limit: float
+) -> float:
+    began = time.perf_counter()
+    edit(session)
+    plan = session.solve(time_limit=limit, warm_start=False)
+    return time.perf_counter() - began - plan.timings["highs"]
+
+
+EDITS: dict[str, Callable[[Session], None]] = {
+    "scale_budget central x0.9 in one period": lambda s: s.scale_budget(
+        "central", 0.9, periods=[s.instance.periods[1]]
+    ),
+    "scale_capacity faculty_fte x1.1": lambda s: s.scale_capacity("faculty_fte", 1.1),
+    "force_in one initiative": lambda s: s.force_in(s.instance.initiatives[7].id),
+    "set_score one initiative": lambda s: s.set_score(
+        s.instance.initiatives[3].id, "TC", 9.0
+    ),
+    "set_weight TC": lambda s: s.set_weight("TC", 0.4),
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--initiatives", type=int, default=10_000)
+    parser.add_argument("--periods", type=int, default=5)
+    parser.add_argument("--time-limit", type=float, default=2.0)
+    args = parser.parse_args()
+    inst = po.instance_from_data(generate(args.initiatives, args.periods, 1))
+    fresh = statistics.median(fresh_build(inst) for _ in range(3))
+    print(f"generated {args.initiatives} x {args.periods}: fresh build + hand-over "
+          f"{fresh:.3f} s (median of 3)")  # fmt: skip
+    session = Session(inst)
+    session.solve(time_limit=args.time_limit)
+    print("| edit | outside HiGHS s | ratio to fresh build |\n|---|---|---|")
+    for name, edit in EDITS.items():
+        session.reset()
+        spent = outside_highs(session, edit, args.time_limit)
+        print(f"| {name} | {spent:.4f} | 1/{fresh / spent:.0f} |")
+    provincial(args)
+
+
+def provincial(args: argparse.Namespace) -> None:
+    inst = po.load_instance(ROOT / "instances" / "provincial_applied_university.json")
+    print(
+        "\nprovincial example, whole re-solve (s), budget rises keep the plan feasible:"
+    )
+    print("| edit | cold start | warm start (previous plan offered) |\n|---|---|---|")
+    for factor in (1.05, 1.1, 1.2):
+        times = []
+        for warm in (False, True):
+            session = Session(inst)
+            session.solve()
+            session.scale_budget("central", factor)
+            began = time.perf_counter()
+            plan = session.solve(warm_start=warm)
+            times.append(time.perf_counter() - began)
+            assert plan.verified and plan.warm_started == warm
+        print(f"| central budget x{factor} | {times[0]:.3f} | {times[1]:.3f} |")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
