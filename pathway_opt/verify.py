@@ -226,8 +226,12 @@ def _count_selected(
         for f in _FIELDS
         if (w := getattr(rule.where, f)) is not None
     }
-    first, options = next(iter(wanted.items()))
-    candidates = {i.id: i for o in options for i in groups.get((first, o), [])}
+    # Start from the field with the fewest selected matches (usually department).
+    pools = [
+        [i for o in options for i in groups.get((field, o), [])]
+        for field, options in wanted.items()
+    ]
+    candidates = {i.id: i for i in min(pools, key=len)}
     return sum(
         1
         for ini in candidates.values()
