@@ -8,6 +8,7 @@ edit against the instance and raises :class:`InputError` naming the field.
 from __future__ import annotations
 
 import abc
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from pydantic import Field
@@ -47,8 +48,49 @@ def _with_initiative(inst: Instance, k: int, **changes: Any) -> Instance:
     return inst.model_copy(update={"initiatives": items})
 
 
-def _scaled(values: list[float], factor: float, where: list[int]) -> list[float]:
-    return [v * factor if t in where else v for t, v in enumerate(values)]
+def _with_series(
+    inst: Instance,
+    edit: _Edit,
+    at: str,
+    kind: Literal["budgets", "resources"],
+    owner: str,
+    change: Callable[[list[float], list[int]], list[float]],
+    periods: list[str] | None,
+) -> Instance:
+    """The instance with one budget's limits or one resource's capacity changed."""
+    field = "limits" if kind == "budgets" else "capacity"
+    items = list(getattr(inst, kind))
+    label = kind[:-1]
+    k = _position([x.id for x in items], owner, edit, at, label)
+    where = edit._periods(inst, periods, at)
+    items[k] = items[k].model_copy(
+        update={field: change(getattr(items[k], field), where)}
+    )
+    return inst.model_copy(update={kind: items})
+
+
+def _scale(factor: float) -> Callable[[list[float], list[int]], list[float]]:
+    return lambda values, where: [
+        v * factor if t in where else v for t, v in enumerate(values)
+    ]
+
+
+def _assign(
+    new: list[float], edit: _Edit, at: str, field: str
+) -> Callable[[list[float], list[int]], list[float]]:
+    def change(values: list[float], where: list[int]) -> list[float]:
+        if len(new) != len(where):
+            raise edit._fail(
+                at,
+                field,
+                f"has {len(new)} values for {len(where)} period(s); give one each",
+            )
+        out = list(values)
+        for t, v in zip(where, new, strict=True):
+            out[t] = v
+        return out
+
+    return change
 
 
 class ScaleBudget(_Edit):
@@ -61,14 +103,10 @@ class ScaleBudget(_Edit):
 
     def apply(self, inst: Instance, base: Instance, at: str = "") -> Instance:
         """Scaled limits."""
-        where = self._periods(inst, self.periods, at)
-        budgets = list(inst.budgets)
-        k = _position([b.id for b in budgets], self.budget, self, at, "budget")
-        b = budgets[k]
-        budgets[k] = b.model_copy(
-            update={"limits": _scaled(b.limits, self.factor, where)}
+        change = _scale(self.factor)
+        return _with_series(
+            inst, self, at, "budgets", self.budget, change, self.periods
         )
-        return inst.model_copy(update={"budgets": budgets})
 
 
 class SetBudget(_Edit):
@@ -81,17 +119,10 @@ class SetBudget(_Edit):
 
     def apply(self, inst: Instance, base: Instance, at: str = "") -> Instance:
         """New limits."""
-        budgets = list(inst.budgets)
-        k = _position([b.id for b in budgets], self.budget, self, at, "budget")
-        limits = _assign(
-            budgets[k].limits,
-            self.limits,
-            self._periods(inst, self.periods, at),
-            self,
-            at,
+        change = _assign(self.limits, self, at, "limits")
+        return _with_series(
+            inst, self, at, "budgets", self.budget, change, self.periods
         )
-        budgets[k] = budgets[k].model_copy(update={"limits": limits})
-        return inst.model_copy(update={"budgets": budgets})
 
 
 class ScaleCapacity(_Edit):
@@ -104,14 +135,10 @@ class ScaleCapacity(_Edit):
 
     def apply(self, inst: Instance, base: Instance, at: str = "") -> Instance:
         """Scaled capacity."""
-        where = self._periods(inst, self.periods, at)
-        resources = list(inst.resources)
-        k = _position([r.id for r in resources], self.resource, self, at, "resource")
-        r = resources[k]
-        resources[k] = r.model_copy(
-            update={"capacity": _scaled(r.capacity, self.factor, where)}
+        change = _scale(self.factor)
+        return _with_series(
+            inst, self, at, "resources", self.resource, change, self.periods
         )
-        return inst.model_copy(update={"resources": resources})
 
 
 class SetCapacity(_Edit):
@@ -124,14 +151,10 @@ class SetCapacity(_Edit):
 
     def apply(self, inst: Instance, base: Instance, at: str = "") -> Instance:
         """New capacity."""
-        resources = list(inst.resources)
-        k = _position([r.id for r in resources], self.resource, self, at, "resource")
-        where = self._periods(inst, self.periods, at)
-        capacity = _assign(
-            resources[k].capacity, self.capacity, where, self, at, "capacity"
+        change = _assign(self.capacity, self, at, "capacity")
+        return _with_series(
+            inst, self, at, "resources", self.resource, change, self.periods
         )
-        resources[k] = resources[k].model_copy(update={"capacity": capacity})
-        return inst.model_copy(update={"resources": resources})
 
 
 class _Decision(_Edit):
@@ -258,26 +281,6 @@ def _position(ids: list[str], wanted: str, edit: _Edit, at: str, field: str) -> 
     if wanted not in ids:
         raise edit._fail(at, field, f'unknown {field} "{wanted}"')
     return ids.index(wanted)
-
-
-def _assign(
-    old: list[float],
-    new: list[float],
-    where: list[int],
-    edit: _Edit,
-    at: str,
-    field: str = "limits",
-) -> list[float]:
-    if len(new) != len(where):
-        raise edit._fail(
-            at,
-            field,
-            f"has {len(new)} values for {len(where)} period(s); give one each",
-        )
-    values = list(old)
-    for t, v in zip(where, new, strict=True):
-        values[t] = v
-    return values
 
 
 class Scenario(StrictModel):
