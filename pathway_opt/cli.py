@@ -6,6 +6,7 @@ Exit codes: 0 plan found; 1 invalid input; 2 usage error; 3 infeasible;
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +21,7 @@ from pathway_opt.export_csv import CSV_TABLES, RUN_FILE, write_plan_csv
 from pathway_opt.export_xlsx import write_plan_xlsx
 from pathway_opt.generate import generate
 from pathway_opt.io import instance_from_data, load_instance
+from pathway_opt.numerics import range_warnings
 from pathway_opt.pipeline import solve
 from pathway_opt.plan_tables import make_provenance
 from pathway_opt.report import summary
@@ -100,11 +102,10 @@ def solve_command(
     )
     plan = solve(inst, settings)
     click.echo(summary(plan))
+    provenance = make_provenance(instance, started)
     if output is not None:
-        write_plan_json(plan, output)
+        write_plan_json(plan, output, dataclasses.asdict(provenance))
         click.echo(f"\nplan written to {output}")
-    exporting = xlsx is not None or csv_folder is not None
-    provenance = make_provenance(instance, started) if exporting else None
     if xlsx is not None:
         write_plan_xlsx(plan, xlsx, provenance=provenance)
         click.echo(f"plan workbook written to {xlsx}")
@@ -152,6 +153,8 @@ def validate_command(instance: Path) -> int:
         f"{len(inst.periods)} periods, {len(inst.budgets)} budgets, "
         f"{len(inst.resources)} resources, {n_rules} rules)"
     )
+    for warning in range_warnings(inst):
+        click.echo(f"warning: {warning}")
     return 0
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from pathway_opt.errors import OutputError
+from pathway_opt.numerics import range_warnings
 from pathway_opt.plan import Plan
 
 #: Suffix of the temporary files :func:`write_atomic` writes before renaming.
@@ -115,9 +116,17 @@ def _glob_escape(name: str) -> str:
     return "".join(f"[{c}]" if c in "*?[]" else c for c in name)
 
 
-def plan_json(plan: Plan) -> str:
-    """The plan JSON text; equal plans give equal bytes apart from timings."""
-    return json.dumps(_finite(plan.to_dict()), indent=2, ensure_ascii=False) + "\n"
+def plan_json(plan: Plan, provenance: dict[str, Any] | None = None) -> str:
+    """The plan JSON text; equal plans give equal bytes apart from timings.
+
+    Adds the numerical ``warnings`` of the instance and, when given, the run's
+    ``provenance`` (input file and SHA-256, tool version, time of run).
+    """
+    data = plan.to_dict()
+    data["warnings"] = range_warnings(plan.instance)
+    if provenance is not None:
+        data["provenance"] = dict(provenance)
+    return json.dumps(_finite(data), indent=2, ensure_ascii=False) + "\n"
 
 
 def _finite(value: Any) -> Any:
@@ -133,6 +142,8 @@ def _finite(value: Any) -> Any:
     return value
 
 
-def write_plan_json(plan: Plan, path: str | Path) -> None:
+def write_plan_json(
+    plan: Plan, path: str | Path, provenance: dict[str, Any] | None = None
+) -> None:
     """Write the plan JSON of the contract atomically."""
-    write_atomic(path, plan_json(plan))
+    write_atomic(path, plan_json(plan, provenance))

@@ -6,6 +6,7 @@ import math
 
 import pandas as pd
 
+from pathway_opt.numerics import range_warnings
 from pathway_opt.plan import Plan, Status
 
 
@@ -35,6 +36,7 @@ def summary(plan: Plan) -> str:
     ]
     for message in plan.messages:
         lines.append(f"  - {message}")
+    lines += [f"warning: {w}" for w in range_warnings(inst)]
     if plan.status not in (Status.OPTIMAL, Status.FEASIBLE):
         return "\n".join(lines)
     selected = plan.selected_table()
