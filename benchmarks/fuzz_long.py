@@ -27,6 +27,7 @@ from test_fuzz import run_case  # noqa: E402
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=10_000)
+    parser.add_argument("--keep", default="fuzz-failures", help="folder for failures")
     args = parser.parse_args()
     outcomes: Counter[tuple[str, int]] = Counter()
     failures: list[str] = []
@@ -41,6 +42,9 @@ def main() -> None:
                 outcomes.update(run_case(text, Path(tmp)))
             except AssertionError as exc:
                 failures.append(f"{exc}\n--- input ---\n{text[:500]}")
+                keep = Path(args.keep) / f"failure-{len(failures)}.json"
+                keep.parent.mkdir(parents=True, exist_ok=True)
+                keep.write_text(text, encoding="utf-8", errors="surrogatepass")
 
     case()
     cases = sum(outcomes.values()) // 2

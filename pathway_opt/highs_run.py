@@ -26,6 +26,8 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
+from pathway_opt.errors import SolverError
+
 #: Seconds a solve may run past its time limit before it is stopped.
 GRACE = 1.0
 
@@ -106,9 +108,12 @@ class HighsRun:
             self.highs = highspy.Highs()
         self.highs.setOptionValue("output_flag", False)
         self.plan_cols = plan_cols
-        # The plan is read from the last improving solution HiGHS reports: after
-        # setSolution, HiGHS 1.16's getSolution() returns the offered start, not
-        # the optimum it reports (the verifier caught this).
+        # HiGHS 1.16 returns, after setSolution, the offered start from
+        # getSolution() with the objective of a better plan; the last improving
+        # solution it reported is then the plan. Its final plan, however, is not
+        # always reported to the callback. So the plan is the one of the two whose
+        # value matches the reported objective (the verifier caught both cases).
+        self._cost = arrays.cost
         self._incumbent: np.ndarray | None = None
         self._conn: Connection | None = None
         self.highs.cbMipImprovingSolution.subscribe(self._improving)
@@ -119,8 +124,10 @@ class HighsRun:
             arrays.row_upper, m.indptr.astype(np.int32), m.indices.astype(np.int32),
             m.data.astype(np.float64), arrays.integrality.astype(np.int32),
         )  # fmt: skip
-        if status != highspy.HighsStatus.kOk:
-            raise RuntimeError(f"HiGHS refused the model ({status})")
+        # kWarning: HiGHS dropped coefficients below its small_matrix_value (1e-9);
+        # the verifier still checks the plan against the exact data.
+        if status == highspy.HighsStatus.kError:
+            raise SolverError(f"HiGHS refused the model ({status.name})")
 
     def run(
         self,
@@ -157,28 +164,35 @@ class HighsRun:
 
     def _improving(self, event: Any) -> None:
         out = event.data_out
-        values = np.asarray(out.mip_solution, dtype=float)
-        self._incumbent = np.flatnonzero(values[self.plan_cols] > 0.5)
+        self._incumbent = np.asarray(out.mip_solution, dtype=float)
         if self._conn is not None:  # in a forked child: tell the parent
+            chosen = np.flatnonzero(self._incumbent[self.plan_cols] > 0.5)
             objective = float(out.objective_function_value)
-            self._conn.send(("plan", objective, _finite(out.mip_dual_bound),
-                             self._incumbent))  # fmt: skip
+            self._conn.send(("plan", objective, _finite(out.mip_dual_bound), chosen))
 
-    def _chosen(self) -> np.ndarray:
-        if self._incumbent is not None:
-            return self._incumbent
+    def _chosen(self, objective: float) -> np.ndarray:
         values = np.asarray(self.highs.getSolution().col_value, dtype=float)
+        tolerance = 1e-6 * max(1.0, abs(objective))
+        inc = self._incumbent
+        if (
+            abs(self._cost @ values - objective) > tolerance
+            and inc is not None
+            and len(inc) == len(values)
+            and abs(self._cost @ inc - objective) <= tolerance
+        ):
+            values = inc
         return np.flatnonzero(values[self.plan_cols] > 0.5)
 
     def _result(self, began: float) -> RunResult:
         h = self.highs
         info = h.getInfo()
         has_plan = info.primal_solution_status == 2  # kSolutionStatusFeasible
+        objective = float(info.objective_function_value)
         return RunResult(
             status=h.getModelStatus().name,
-            objective=float(info.objective_function_value) if has_plan else None,
+            objective=objective if has_plan else None,
             bound=_finite(info.mip_dual_bound),
-            chosen=self._chosen() if has_plan else None,
+            chosen=self._chosen(objective) if has_plan else None,
             seconds=time.perf_counter() - began,
         )
 

@@ -1,0 +1,41 @@
+"""Regressions found by fuzzing (benchmarks/fuzz_long.py), each now a plain test."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pathway_opt as po
+
+SMALL = json.loads(
+    (
+        Path(__file__).resolve().parents[1] / "instances" / "small_applied_college.json"
+    ).read_text(encoding="utf-8")
+)
+
+
+def _solve(data: dict[str, Any]) -> po.Plan:
+    plan = po.solve(po.instance_from_data(data))
+    assert plan.status == po.Status.OPTIMAL, plan.messages
+    assert plan.verified
+    return plan
+
+
+def test_final_plan_not_reported_to_the_callback_is_still_read() -> None:
+    """HiGHS found its last plan without telling the improving-solution callback;
+    reading the callback's plan reported 37.7875 for a plan worth 37.2175."""
+    data = json.loads(json.dumps(SMALL))
+    del data["initiatives"][1]["uses"]["faculty_fte"]
+    del data["initiatives"][3]["uses"]
+    _solve(data)
+
+
+def test_row_mixing_tiny_and_huge_amounts_keeps_its_small_entries() -> None:
+    """One cost of 3.9e13 beside costs of 1e4: scaled by its largest entry, the
+    row's small entries fell under HiGHS's 1e-9 drop threshold and the plan
+    overspent the budget."""
+    data = json.loads(json.dumps(SMALL))
+    data["initiatives"][8]["cost"][1] = 39090542998048.09
+    plan = _solve(data)
+    assert plan.verification is not None and not plan.verification.problems
