@@ -67,14 +67,20 @@ def build(inst: Instance) -> linopy.Model:
     ini = pd.RangeIndex(n, name="ini")
     per = pd.RangeIndex(T, name="s")
     m = linopy.Model()
-    start = m.add_variables(binary=True, coords=[ini, per], name="start",
-                            mask=xr.DataArray(ok, coords=[ini, per]))  # fmt: skip
+    start = m.add_variables(
+        binary=True,
+        coords=[ini, per],
+        name="start",
+        mask=xr.DataArray(ok, coords=[ini, per]),
+    )
     dec = np.array([i.decision for i in inst.initiatives])
     select = m.add_variables(
         lower=xr.DataArray((dec == "must").astype(float), coords=[ini]),
         upper=xr.DataArray((dec != "never").astype(float), coords=[ini]),
-        integer=True, coords=[ini], name="select",
-    )  # fmt: skip
+        integer=True,
+        coords=[ini],
+        name="select",
+    )
     m.add_constraints(start.sum("s") - select == 0, name="start_once")
 
     # budget_limit and resource_limit: coefficient of start[i, s] in row t
@@ -96,8 +102,11 @@ def build(inst: Instance) -> linopy.Model:
         coef = np.where(ok[:, :, None], coef, 0.0)
         used = (coef != 0).any(axis=(0, 1))
         C = xr.DataArray(coef, coords=[ini, per, tt])
-        m.add_constraints((C * start).sum(["ini", "s"]) <= xr.DataArray(rhs, coords=[tt]),
-                          name=f"limit_{owner}", mask=xr.DataArray(used, coords=[tt]))  # fmt: skip
+        m.add_constraints(
+            (C * start).sum(["ini", "s"]) <= xr.DataArray(rhs, coords=[tt]),
+            name=f"limit_{owner}",
+            mask=xr.DataArray(used, coords=[tt]),
+        )
 
     # requires_start, grouped by lag
     cum = start.cumsum("s")
@@ -154,8 +163,12 @@ def build(inst: Instance) -> linopy.Model:
         m.add_constraints(total - z <= size, name="synergy_penalty")
         bonus = xr.DataArray(np.array([r.bonus for r in syn]), coords=[g_ix])
     w = {c.id: c.weight for c in inst.criteria}
-    base = np.array([i.success_probability * sum(w[c] * v for c, v in i.scores.items())
-                     for i in inst.initiatives])  # fmt: skip
+    base = np.array(
+        [
+            i.success_probability * sum(w[c] * v for c, v in i.scores.items())
+            for i in inst.initiatives
+        ]
+    )
     delay = np.arange(T)[None, :] - a["first"][:, None]
     value = base[:, None] * inst.settings.delay_discount ** delay.astype(float)
     objective = (xr.DataArray(value, coords=[ini, per]) * start).sum()

@@ -32,8 +32,10 @@ def build(inst: Instance) -> dict[str, Any]:
         cost = ini.cost
         if not isinstance(cost, dict):
             cost = {inst.budgets[0].id: cost} if cost and inst.budgets else {}
-        for owner, profile in [*((bud[b], p) for b, p in cost.items()),
-                               *((len(bud) + res[r], p) for r, p in ini.uses.items())]:  # fmt: skip
+        for owner, profile in [
+            *((bud[b], p) for b, p in cost.items()),
+            *((len(bud) + res[r], p) for r, p in ini.uses.items()),
+        ]:
             amount[i, owner, : min(T, len(profile))] = profile[:T]
             nz = [k for k, v in enumerate(profile) if v]
             last[i] = max(last[i], max(nz, default=-1))
@@ -70,11 +72,18 @@ def build(inst: Instance) -> dict[str, Any]:
         nrow += len(low)
 
     # one start per selected initiative
-    add(np.concatenate([si, np.arange(n)]), np.concatenate([np.arange(ns), ns + np.arange(n)]),
-        np.concatenate([np.ones(ns), -np.ones(n)]), np.zeros(n), np.zeros(n))  # fmt: skip
+    add(
+        np.concatenate([si, np.arange(n)]),
+        np.concatenate([np.arange(ns), ns + np.arange(n)]),
+        np.concatenate([np.ones(ns), -np.ones(n)]),
+        np.zeros(n),
+        np.zeros(n),
+    )
     # budgets (cumulative with carry-over) and resources, rows only where used
-    limits = [(k, np.cumsum(b.limits) if b.carry_over else np.array(b.limits), b.carry_over)
-              for k, b in enumerate(inst.budgets)]  # fmt: skip
+    limits = [
+        (k, np.cumsum(b.limits) if b.carry_over else np.array(b.limits), b.carry_over)
+        for k, b in enumerate(inst.budgets)
+    ]
     limits += [
         (len(bud) + k, np.array(r.capacity), False)
         for k, r in enumerate(inst.resources)
@@ -105,8 +114,13 @@ def build(inst: Instance) -> dict[str, Any]:
                 v_l.append(np.concatenate([np.ones(len(mine)), -np.ones(len(theirs))]))
                 k += 1
     if k:
-        add(np.concatenate(r_l), np.concatenate(c_l), np.concatenate(v_l),
-            np.full(k, -np.inf), np.zeros(k))  # fmt: skip
+        add(
+            np.concatenate(r_l),
+            np.concatenate(c_l),
+            np.concatenate(v_l),
+            np.full(k, -np.inf),
+            np.zeros(k),
+        )
     # count rules
     members = inst.count_rule_members()
     cnt = [(q, r) for q, r in enumerate(inst.rules) if isinstance(r, CountRule)]
@@ -131,18 +145,32 @@ def build(inst: Instance) -> dict[str, Any]:
         ys = ns + np.array([_pos(inst)[x] for x in rule.members])
         z = ns + n + g
         m = len(ys)
-        add(np.repeat(np.arange(m), 2), np.ravel(np.column_stack([np.full(m, z), ys])),
-            np.tile([1.0, -1.0], m), np.full(m, -np.inf), np.zeros(m))  # fmt: skip
-        add(np.zeros(m + 1, dtype=np.int64), np.append(ys, z), np.append(np.ones(m), -1.0),
-            np.array([-np.inf]), np.array([m - 1.0]))  # fmt: skip
+        add(
+            np.repeat(np.arange(m), 2),
+            np.ravel(np.column_stack([np.full(m, z), ys])),
+            np.tile([1.0, -1.0], m),
+            np.full(m, -np.inf),
+            np.zeros(m),
+        )
+        add(
+            np.zeros(m + 1, dtype=np.int64),
+            np.append(ys, z),
+            np.append(np.ones(m), -1.0),
+            np.array([-np.inf]),
+            np.array([m - 1.0]),
+        )
     A = sp.csc_array(
         (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
         shape=(nrow, ncol),
     )
     A.sum_duplicates()
     w = {c.id: c.weight for c in inst.criteria}
-    base = np.array([i.success_probability * sum(w[c] * v for c, v in i.scores.items())
-                     for i in inst.initiatives])  # fmt: skip
+    base = np.array(
+        [
+            i.success_probability * sum(w[c] * v for c, v in i.scores.items())
+            for i in inst.initiatives
+        ]
+    )
     cost = np.zeros(ncol)
     cost[:ns] = base[si] * inst.settings.delay_discount ** (ss - first[si]).astype(
         float
@@ -156,9 +184,15 @@ def build(inst: Instance) -> dict[str, Any]:
     integ = np.zeros(ncol, dtype=np.int32)
     integ[: ns + n] = 1
     return {
-        "A": A, "cost": cost, "col_lo": col_lo, "col_up": col_up, "integrality": integ,
-        "row_lo": np.concatenate(lo), "row_up": np.concatenate(up), "n_start": ns,
-    }  # fmt: skip
+        "A": A,
+        "cost": cost,
+        "col_lo": col_lo,
+        "col_up": col_up,
+        "integrality": integ,
+        "row_lo": np.concatenate(lo),
+        "row_up": np.concatenate(up),
+        "n_start": ns,
+    }
 
 
 _POS: dict[int, dict[str, int]] = {}
@@ -177,8 +211,20 @@ def hand_over(model: dict[str, Any]) -> highspy.Highs:
     h.setOptionValue("output_flag", False)
     A = model["A"]
     h.passModel(
-        A.shape[1], A.shape[0], A.nnz, 1, -1, 0.0, model["cost"], model["col_lo"],
-        model["col_up"], model["row_lo"], model["row_up"], A.indptr.astype(np.int32),
-        A.indices.astype(np.int32), A.data, model["integrality"],
-    )  # fmt: skip
+        A.shape[1],
+        A.shape[0],
+        A.nnz,
+        1,
+        -1,
+        0.0,
+        model["cost"],
+        model["col_lo"],
+        model["col_up"],
+        model["row_lo"],
+        model["row_up"],
+        A.indptr.astype(np.int32),
+        A.indices.astype(np.int32),
+        A.data,
+        model["integrality"],
+    )
     return h

@@ -48,13 +48,17 @@ def _highs_run(h: Any, limit: float) -> tuple[float, dict[str, Any]]:
     objective = info.objective_function_value if has else None
     bound = info.mip_dual_bound
     return seconds, {
-        "status": "optimal" if status == "kOptimal" else (
-            "feasible" if has else "no_solution"),
+        "status": "optimal"
+        if status == "kOptimal"
+        else ("feasible" if has else "no_solution"),
         "objective": objective,
         "bound": bound if abs(bound) < 1e20 else None,
-        "gap": (abs(bound - objective) / max(abs(objective), 1e-10)
-                if has and abs(bound) < 1e20 else None),
-    }  # fmt: skip
+        "gap": (
+            abs(bound - objective) / max(abs(objective), 1e-10)
+            if has and abs(bound) < 1e20
+            else None
+        ),
+    }
 
 
 def _size(h: Any) -> dict[str, Any]:
@@ -118,9 +122,21 @@ def run_one(path: str, instance_file: str, limit: float) -> dict[str, Any]:
 
 
 def _spawn(path: str, instance_file: str, limit: float) -> dict[str, Any]:
-    cmd = [sys.executable, __file__, "--one", path, "--instance", instance_file,
-           "--time-limit", str(limit)]  # fmt: skip
-    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    cmd = [
+        sys.executable,
+        __file__,
+        "--one",
+        path,
+        "--instance",
+        instance_file,
+        "--time-limit",
+        str(limit),
+    ]
+    cap = 3 * limit + 60  # HiGHS alone ran 396 s under a 60 s limit here
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=cap)
+    except subprocess.TimeoutExpired:
+        return {"error": f"still running after {cap:.0f} s (limit {limit:g} s): killed"}
     if done.returncode != 0:
         return {
             "error": done.stderr.strip().splitlines()[-1] if done.stderr else "failed"
@@ -213,10 +229,14 @@ def to_markdown(rows: list[dict[str, Any]], machine: str, limit: float) -> str:
                 f"{_fmt(r['gap'], 6)} | {r['status']} | {r['rows']} | {r['cols']} | "
                 f"{r['nnz']} |"
             )
-    lines += ["", "## Ratios (pathway-opt / other)", "",
-              "| size | to HiGHS / reference | to HiGHS / linopy | peak MB / reference "
-              "| peak MB / linopy | total s - limit | gap - reference gap |",
-              "|---|---|---|---|---|---|---|"]  # fmt: skip
+    lines += [
+        "",
+        "## Ratios (pathway-opt / other)",
+        "",
+        "| size | to HiGHS / reference | to HiGHS / linopy | peak MB / reference "
+        "| peak MB / linopy | total s - limit | gap - reference gap |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for row in rows:
         ours = row["paths"].get("pathway-opt", {})
         if "error" in ours or not ours:
@@ -244,8 +264,9 @@ def to_markdown(rows: list[dict[str, Any]], machine: str, limit: float) -> str:
         lines.append("| " + " | ".join(cells) + " |")
     checks = [c for row in rows for c in row["checks"]]
     lines += ["", "## Agreement checks", ""]
-    lines += [f"- {c}" for c in checks] or ["- all paths agree on model size, "
-                                            "coefficient sum and proven optima"]  # fmt: skip
+    lines += [f"- {c}" for c in checks] or [
+        "- all paths agree on model size, coefficient sum and proven optima"
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -275,8 +296,13 @@ def main() -> None:
             for path in args.paths.split(","):
                 results[path] = _spawn(path, str(file), args.time_limit)
                 print(size, path, json.dumps(results[path]), flush=True)
-            rows.append({"size": f"{n} x {t}", "paths": results,
-                         "checks": [f"{n} x {t}: {c}" for c in check_agreement(results)]})  # fmt: skip
+            rows.append(
+                {
+                    "size": f"{n} x {t}",
+                    "paths": results,
+                    "checks": [f"{n} x {t}: {c}" for c in check_agreement(results)],
+                }
+            )
     text = to_markdown(rows, _machine(), args.time_limit)
     Path(args.output).write_text(text, encoding="utf-8")
     print(text)

@@ -70,7 +70,7 @@ def main() -> None:
     for name, edit in EDITS.items():
         session.reset()
         spent, plan = outside_highs(session, edit, args.time_limit)
-        held = f"{plan.status.value}, {len(plan.starts)} selected, verified {plan.verified}"
+        held = f"{plan.status.value}, {len(plan.starts)} selected"
         print(f"| {name} | {spent:.4f} | 1/{fresh / spent:.0f} | {held} |")
     provincial(args)
 
