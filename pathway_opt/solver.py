@@ -183,7 +183,8 @@ def _row_scale(matrix: sp.csc_array) -> np.ndarray:
     spread = np.ones(rows.shape[0])
     if rows.nnz:
         largest = np.maximum.reduceat(rows.data, starts)
-        smallest = np.minimum.reduceat(rows.data, starts)
+        # entries below 1e-12 of the row's largest are noise (HiGHS drops them)
+        smallest = np.maximum(np.minimum.reduceat(rows.data, starts), 1e-12 * largest)
         spread[nonempty] = largest * smallest
     return 1.0 / np.sqrt(spread)
 

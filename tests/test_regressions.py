@@ -39,3 +39,11 @@ def test_row_mixing_tiny_and_huge_amounts_keeps_its_small_entries() -> None:
     data["initiatives"][8]["cost"][1] = 39090542998048.09
     plan = _solve(data)
     assert plan.verification is not None and not plan.verification.problems
+
+
+def test_denormal_amount_does_not_blow_up_the_row_scaling() -> None:
+    """A use of 5e-324 (the smallest float) made the row's scale 2e161 and HiGHS
+    refused the model; such entries no longer set a row's scale."""
+    data = json.loads(json.dumps(SMALL))
+    data["initiatives"][10]["uses"]["faculty_fte"][0] = 5e-324
+    _solve(data)
