@@ -16,6 +16,13 @@ from pathway_opt.errors import (
     Problem,
     SolverError,
 )
+from pathway_opt.explanations import (
+    Explanation,
+    Repair,
+    explain,
+    find_repairs,
+    read_plan,
+)
 from pathway_opt.export_csv import write_plan_csv
 from pathway_opt.export_xlsx import write_plan_xlsx
 from pathway_opt.instance_xlsx import write_instance_xlsx
@@ -27,16 +34,30 @@ from pathway_opt.schema import Instance
 from pathway_opt.solver import Solver, SolveSettings, solve_pyomo
 from pathway_opt.template import write_template
 from pathway_opt.verify import Verification, verify
-from pathway_opt.whatif import Scenario, Session, compare, load_scenarios, run_scenarios
+from pathway_opt.whatif import (
+    Frontier,
+    Scenario,
+    Session,
+    compare,
+    frontier,
+    ladders,
+    load_scenarios,
+    run_scenarios,
+    sweep,
+    write_frontier_png,
+)
 from pathway_opt.workbook import read_instance_xlsx
 
 __all__ = [
+    "Explanation",
+    "Frontier",
     "InputError",
     "Instance",
     "OutputError",
     "PathwayError",
     "Plan",
     "Problem",
+    "Repair",
     "Scenario",
     "Session",
     "SolveSettings",
@@ -50,14 +71,21 @@ __all__ = [
     "compare",
     "compile_form",
     "convert",
+    "explain",
+    "find_repairs",
+    "frontier",
     "instance_from_data",
+    "ladders",
     "load_instance",
     "load_scenarios",
     "read_instance_xlsx",
+    "read_plan",
     "run_scenarios",
     "solve",
     "solve_pyomo",
+    "sweep",
     "verify",
+    "write_frontier_png",
     "write_instance_json",
     "write_instance_xlsx",
     "write_plan_csv",

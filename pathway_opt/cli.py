@@ -14,6 +14,8 @@ from pathlib import Path
 import click
 
 from pathway_opt.cli_common import debug_option, error_boundary, instance_argument
+from pathway_opt.cli_explain import explain_command
+from pathway_opt.cli_sweep import frontier_command, sweep_command
 from pathway_opt.cli_whatif import compare_command
 from pathway_opt.convert import TARGET_SUFFIXES, convert
 from pathway_opt.export import write_atomic, write_plan_json
@@ -267,3 +269,6 @@ def convert_command(source: Path, target: Path) -> int:
 
 
 main.add_command(compare_command)
+main.add_command(explain_command)
+main.add_command(sweep_command)
+main.add_command(frontier_command)

@@ -1,21 +1,29 @@
 """First explanations of infeasibility, in the planner's terms.
 
-Two passes. :func:`structural_conflicts` reasons on the instance alone about what
-the must-fund initiatives (with their prerequisites) force: rules they break,
-starts their prerequisite chains push past the horizon, and the least money or
-capacity they need in a period. When that finds nothing, :func:`relaxed_families`
-re-solves the built model with one constraint family switched off at a time and
-names the families whose removal gives a plan.
+:func:`explain_infeasible` leads with the smallest repairs the elastic model
+finds (:func:`pathway_opt.explanations.find_repairs`: raise a budget by an amount,
+release a must, allow one more member, shorten a lag), two alternatives at most,
+each confirmed by solving the repaired instance. Then come the sentences of
+:func:`structural_conflicts`, which reasons on the instance alone about what the
+must-fund initiatives (with their prerequisites) force: rules they break, starts
+their prerequisite chains push past the horizon, and the least money or capacity
+they need in a period. When that finds nothing, the constraint families each
+one-family repair relaxes are named; :func:`relaxed_families` (one family
+switched off at a time) remains the fallback when no repair is found.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from pathway_opt.model import StandardForm
+
+if TYPE_CHECKING:
+    from pathway_opt.explanations.repairs import Repair
 from pathway_opt.schema import CountRule, Initiative, Instance, RequiresRule
 from pathway_opt.solver import Solver, SolveSettings, Termination
 
@@ -28,12 +36,55 @@ FAMILIES = {
 }
 
 
+#: The family each kind of repair relaxes.
+_REPAIR_FAMILY = {
+    "budget": "budget_limit",
+    "resource": "resource_limit",
+    "requires": "requires_start",
+    "lag": "requires_start",
+    "count_more": "count_limit",
+    "count_fewer": "count_limit",
+    "must": "must",
+    "never": "must",
+}
+
+
 def explain_infeasible(inst: Instance, form: StandardForm) -> list[str]:
-    """Sentences saying which families conflict, most specific first."""
+    """The smallest repairs, then sentences saying which families conflict."""
+    from pathway_opt.explanations.repairs import (  # the explain layer sits above
+        brief_settings,
+        find_repairs,
+    )
+
+    repairs = find_repairs(inst, form, brief_settings(), alternatives=2)
+    if not repairs:
+        return list(structural_conflicts(inst)) or relaxed_families(form)
+    return infeasible_messages(inst, repairs)
+
+
+def infeasible_messages(inst: Instance, repairs: list[Repair]) -> list[str]:
+    """The first structural reason with the repairs, then the other reasons.
+
+    Without a structural reason, the families that a one-family repair relaxes
+    are named instead.
+    """
+    from pathway_opt.explanations.repairs import infeasibility_text
+
     found = list(structural_conflicts(inst))
     if found:
-        return found
-    return relaxed_families(form)
+        return [infeasibility_text(repairs, found[0]), *found[1:]]
+    families: list[str] = []
+    for repair in repairs:
+        kinds = {_REPAIR_FAMILY[p.kind] for p in repair.parts}
+        if len(kinds) == 1 and (family := kinds.pop()) not in families:
+            families.append(family)
+    found = [
+        f"No plan meets every constraint; relaxing "
+        f"{FAMILIES.get(name, 'the must-fund decisions')} alone gives a plan, "
+        "so they conflict with the rest of the instance."
+        for name in families
+    ]
+    return [infeasibility_text(repairs), *found]
 
 
 def _forced(inst: Instance) -> dict[str, str]:

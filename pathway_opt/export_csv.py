@@ -2,11 +2,13 @@
 
 One file per table (``selected.csv``, ``schedule.csv`` in long form, one row per
 initiative and running period, ``budgets.csv``, ``resources.csv``, ``rules.csv``,
-``not_selected.csv``), UTF-8 with a byte-order mark so Excel shows Chinese names
-correctly, and ``run.json`` with the run's summary, written last. Each file is
-written atomically. Text that starts with ``=``, ``+``, ``-``, ``@``, a tab or a
-carriage return is prefixed with ``'`` so a spreadsheet shows it as text instead
-of running it as a formula; numbers are written as numbers.
+``not_selected.csv``; with explanations also ``why.csv``, ``bottlenecks.csv``,
+``binding.csv`` and ``repairs.csv``), UTF-8 with a byte-order mark so Excel
+shows Chinese names correctly, and ``run.json`` with the run's summary, written
+last. Each file is written atomically. Text that starts with ``=``, ``+``,
+``-``, ``@``, a tab or a carriage return is prefixed with ``'`` so a spreadsheet
+shows it as text instead of running it as a formula; numbers are written as
+numbers.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 
 import pandas as pd
 
+from pathway_opt import explanation_tables as why_tables
 from pathway_opt import plan_tables as tables
 from pathway_opt.errors import OutputError
 from pathway_opt.export import write_atomic
@@ -54,9 +57,17 @@ def csv_text(frame: pd.DataFrame) -> str:
     return text
 
 
+def _explanation_files(plan: Plan) -> list[str]:
+    """The explanation CSV files, when the plan carries explanations."""
+    if not why_tables.has_explanations(plan):
+        return []
+    return list(why_tables.CSV_EXPLANATIONS)
+
+
 def run_json(plan: Plan, provenance: Provenance) -> str:
     """The `run.json` text: the run's summary plus the names of the CSV files."""
-    data = tables.summary(plan, provenance) | {"files": [*CSV_TABLES, RUN_FILE]}
+    files = [*CSV_TABLES, *_explanation_files(plan), RUN_FILE]
+    data = tables.summary(plan, provenance) | {"files": files}
     return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
@@ -93,6 +104,11 @@ def write_plan_csv(
     for name, build in CSV_TABLES.items():
         target = folder / name
         write_atomic(target, "\ufeff" + csv_text(build(plan)))
+        written.append(target)
+    for name in _explanation_files(plan):
+        target = folder / name
+        frame = why_tables.TABLES[why_tables.CSV_EXPLANATIONS[name]](plan)
+        write_atomic(target, "\ufeff" + csv_text(frame))
         written.append(target)
     write_atomic(folder / RUN_FILE, run_json(plan, prov))
     return [*written, folder / RUN_FILE]

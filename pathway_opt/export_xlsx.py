@@ -2,10 +2,12 @@
 
 Sheets: Summary, Selected, Schedule (a Gantt-like grid of cost per period),
 Budgets (with a native chart of budget use per period), Resources, Rules and
-Not selected. Each table is an Excel table object (filters, pivots), headers are
-frozen, columns sized, money / percentages formatted. Text is always written as
-text, and NaN or infinities become blank cells. A plan without a solution gets
-its Summary (status, messages) and empty tables that say so.
+Not selected; a plan that carries explanations adds Why, Bottlenecks (a heat
+map of utilisation), Binding and Repairs. Each table is an Excel table object
+(filters, pivots), headers are frozen, columns sized, money / percentages
+formatted. Text is always written as text, and NaN or infinities become blank
+cells. A plan without a solution gets its Summary (status, messages) and empty
+tables that say so.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from pathway_opt import explanation_tables as why_tables
 from pathway_opt import plan_tables as tables
 from pathway_opt.export import write_atomic
 from pathway_opt.plan import Plan
@@ -137,6 +140,20 @@ def _tables(plan: Plan) -> list[_Table]:
     ]
 
 
+def _explanation_tables(plan: Plan) -> list[_Table]:
+    """Why, Bottlenecks, Binding and Repairs, when the plan carries explanations."""
+    if not why_tables.has_explanations(plan):
+        return []
+    specs = []
+    for sheet, name, title, formats in why_tables.SHEETS:
+        frame = why_tables.TABLES[name](plan)
+        if name == "bottlenecks":
+            formats = {c: "percent" for c in frame.columns if c != "period"}
+        empty = " (empty: nothing to show for this plan)" if frame.empty else ""
+        specs.append(_Table(sheet, sheet, title + empty, frame, formats))
+    return specs
+
+
 class _Book:
     """An XlsxWriter workbook with the formats every sheet shares."""
 
@@ -232,6 +249,14 @@ def _decorate(book: _Book, spec: _Table, ws: Any) -> None:
                 {"type": "cell", "criteria": criteria, "value": 0,
                  "format": book.wb.add_format({"bg_color": colour})},
             )  # fmt: skip
+    if spec.sheet == "Bottlenecks" and len(spec.frame.columns) > 1:
+        ws.conditional_format(
+            first, 1, last, len(spec.frame.columns) - 1,
+            {"type": "3_color_scale", "min_type": "num", "min_value": 0,
+             "mid_type": "num", "mid_value": 0.75, "max_type": "num",
+             "max_value": 1, "min_color": "#FFFFFF", "mid_color": "#FFD966",
+             "max_color": "#C00000"},
+        )  # fmt: skip
     if "utilisation" in spec.frame.columns:
         col = list(spec.frame.columns).index("utilisation")
         ws.conditional_format(
@@ -310,7 +335,7 @@ def plan_workbook_bytes(plan: Plan, provenance: Provenance | None = None) -> byt
     """The plan workbook as the bytes of an .xlsx file."""
     book = _Book()
     _write_summary(book, plan, provenance or tables.make_provenance())
-    for spec in _tables(plan):
+    for spec in [*_tables(plan), *_explanation_tables(plan)]:
         _decorate(book, spec, _write_table(book, spec))
     book.wb.close()
     return book.buffer.getvalue()

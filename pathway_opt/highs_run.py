@@ -154,7 +154,9 @@ class HighsRun:
             solution.value_valid = True
             h.setSolution(solution)
         began = time.perf_counter()
-        if limit is not None and _FORK:
+        # A daemonic process (e.g. a Dask worker) may not start children: there
+        # the solve is interrupted in this process, as where fork is missing.
+        if limit is not None and _FORK and not mp.current_process().daemon:
             return self._run_in_child(limit, began)
         if limit is None:
             h.run()

@@ -59,6 +59,10 @@ class Plan:
     """Against a baseline plan: initiatives added, removed and moved."""
     warm_started: bool = False
     """Whether the previous plan was offered to HiGHS as a first plan."""
+    explanations: dict[str, Any] | None = None
+    """Set by ``pathway_opt.explain``: repairs, why in / why out, what binds
+    and the bottleneck grid, as plain records (written as the JSON's
+    ``explanations`` section and as the Why and Bottlenecks sheets)."""
 
     @property
     def verified(self) -> bool:
@@ -163,6 +167,8 @@ class Plan:
         }
         if self.changes is not None:
             result["changes"] = {k: list(v) for k, v in self.changes.items()}
+        if self.explanations is not None:
+            result["explanations"] = self.explanations
         return result
 
 

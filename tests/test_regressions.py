@@ -47,3 +47,35 @@ def test_denormal_amount_does_not_blow_up_the_row_scaling() -> None:
     data = json.loads(json.dumps(SMALL))
     data["initiatives"][10]["uses"]["faculty_fte"][0] = 5e-324
     _solve(data)
+
+
+def test_plan_failing_verification_is_solved_again_without_presolve() -> None:
+    """Stubbed verdicts: HiGHS with presolve returns a plan below its reported
+    objective (seen with HiGHS 1.16), the repeat without presolve is right."""
+    from pathway_opt.pipeline import checked
+    from pathway_opt.plan import make_plan
+    from pathway_opt.solver import SolveOutcome, SolveSettings, Termination
+
+    inst = po.instance_from_data(SMALL)
+    right = po.solve(inst)
+    starts = {i: inst.periods.index(p) for i, p in right.starts.items()}
+    calls = []
+
+    def once(settings: SolveSettings) -> po.Plan:
+        calls.append(settings.presolve)
+        claimed = right.objective + (0.5 if settings.presolve else 0.0)
+        outcome = SolveOutcome(
+            Termination.OPTIMAL,
+            starts,
+            claimed,
+            claimed,
+            0.0,
+            "stub",
+            settings=settings,
+        )
+        return make_plan(inst, outcome)
+
+    plan = checked(once, SolveSettings())
+    assert calls == [True, False]
+    assert plan.verified and plan.objective == right.objective
+    assert "solved again with presolve off" in plan.messages[-1]

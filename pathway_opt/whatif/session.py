@@ -10,13 +10,14 @@ stale plan is never shown as current.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import replace
 from typing import Any
 
 from pathway_opt.model import StructureChanged, compile_form, load_data
 from pathway_opt.model.form import Part
-from pathway_opt.pipeline import finish_plan
+from pathway_opt.pipeline import checked, finish_plan
 from pathway_opt.plan import Plan
 from pathway_opt.schema import Instance
 from pathway_opt.solver import Solver, SolveSettings
@@ -236,20 +237,23 @@ class Session:
         began: float,
     ) -> Plan:
         solver = self.solver
-        if baseline is None or (max_changes is None and not churn_penalty):
-            outcome = solver.solve(settings, deadline, start)
-        else:
+        context: contextlib.AbstractContextManager[None] = contextlib.nullcontext()
+        if baseline is not None and (max_changes is not None or churn_penalty):
             starts = {
                 i: self.instance.periods.index(p) for i, p in baseline.starts.items()
             }
             if max_changes is not None:
-                with solver.changes_limited(starts, max_changes):
-                    outcome = solver.solve(settings, deadline, start)
+                context = solver.changes_limited(starts, max_changes)
             else:
                 assert churn_penalty is not None
-                with solver.changes_penalised(starts, churn_penalty):
-                    outcome = solver.solve(settings, deadline, start)
-        return finish_plan(self.instance, self.form, outcome, settings, began)
+                context = solver.changes_penalised(starts, churn_penalty)
+
+        def once(s: SolveSettings) -> Plan:
+            outcome = solver.solve(s, deadline, start)
+            return finish_plan(self.instance, self.form, outcome, s, began)
+
+        with context:
+            return checked(once, settings)
 
     def _warm_start(self) -> dict[str, int] | None:
         """The last verified plan, if it still satisfies the edited instance."""
