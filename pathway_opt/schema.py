@@ -324,11 +324,11 @@ class Instance(StrictModel):
         `where` selectors are answered from one index of field values, so that
         thousands of department-level rules do not each scan every initiative.
         """
-        by_value: dict[tuple[str, str | None], list[str]] = {}
-        for ini in self.initiatives:
-            for field in ("type", "department", "partner"):
-                by_value.setdefault((field, getattr(ini, field)), []).append(ini.id)
-        order = {ini.id: k for k, ini in enumerate(self.initiatives)}
+        fields = ("type", "department", "partner")
+        by_value: dict[tuple[str, str | None], list[tuple[int, Initiative]]] = {}
+        for k, ini in enumerate(self.initiatives):
+            for field in fields:
+                by_value.setdefault((field, getattr(ini, field)), []).append((k, ini))
         members: dict[int, list[str]] = {}
         for k, rule in enumerate(self.rules):
             if not isinstance(rule, CountRule):
@@ -336,15 +336,28 @@ class Instance(StrictModel):
             if rule.members is not None or rule.where is None:
                 members[k] = list(rule.members or [])
                 continue
-            chosen: set[str] | None = None
-            for field in ("type", "department", "partner"):
-                wanted = getattr(rule.where, field)
-                if wanted is None:
-                    continue
-                options = wanted if isinstance(wanted, list) else [wanted]
-                found = {i for o in options for i in by_value.get((field, o), [])}
-                chosen = found if chosen is None else chosen & found
-            members[k] = sorted(chosen or set(), key=order.__getitem__)
+            wanted = {
+                f: (w if isinstance(w, list) else [w])
+                for f in fields
+                if (w := getattr(rule.where, f)) is not None
+            }
+            # Filter the smallest matching group (usually the department's) by the
+            # other fields, so a rule costs its group's size, not the instance's.
+            sizes = {
+                f: sum(len(by_value.get((f, o), [])) for o in options)
+                for f, options in wanted.items()
+            }
+            if not wanted:  # a selector naming no field (reported as a problem)
+                members[k] = []
+                continue
+            first = min(sizes, key=sizes.__getitem__)
+            smallest = [i for o in wanted[first] for i in by_value.get((first, o), [])]
+            chosen = {
+                pos: ini
+                for pos, ini in smallest
+                if all(getattr(ini, f) in options for f, options in wanted.items())
+            }
+            members[k] = [chosen[pos].id for pos in sorted(chosen)]
         return members
 
     def start_window(self, initiative: Initiative) -> range:
