@@ -101,7 +101,7 @@ def test_frontier_starts_where_must_fund_fits(tmp_path: Path) -> None:
     assert plot.read_bytes().startswith(b"\x89PNG")
 
 
-def test_frontier_without_any_plan_exits_3() -> None:
+def test_frontier_without_any_plan_exits_3(tmp_path: Path) -> None:
     # Two must-fund initiatives that an at_most rule allows only one of.
     data = make(
         budgets=[{"id": "central", "limits": [10, 10]}],
@@ -111,9 +111,9 @@ def test_frontier_without_any_plan_exits_3() -> None:
         ],
         rules=[{"kind": "at_most", "count": 1, "members": ["A", "B"]}],
     )
-    with CliRunner().isolated_filesystem():
-        Path("x.json").write_text(json.dumps(data))
-        result = run(frontier_command, "x.json")
+    instance = tmp_path / "x.json"
+    instance.write_text(json.dumps(data), encoding="utf-8")
+    result = run(frontier_command, str(instance))
     assert result.exit_code == 3, result.output
     assert "no plan at any budget: infeasible" in result.stdout
 
