@@ -13,7 +13,14 @@ from pathlib import Path
 
 import click
 
-from pathway_opt.cli_common import debug_option, error_boundary, instance_argument
+from pathway_opt.cli_common import (
+    debug_option,
+    error_boundary,
+    instance_argument,
+    mip_gap_option,
+    threads_option,
+    time_limit_option,
+)
 from pathway_opt.cli_explain import explain_command
 from pathway_opt.cli_sweep import frontier_command, sweep_command
 from pathway_opt.cli_whatif import compare_command
@@ -59,25 +66,9 @@ def main() -> None:
     help="Write the plan tables as CSV files (UTF-8 with BOM) and run.json into "
     "this folder.",
 )
-@click.option(
-    "--time-limit",
-    type=click.FloatRange(min=0),
-    default=None,
-    help="Seconds HiGHS may run (default: no limit).",
-)
-@click.option(
-    "--mip-gap",
-    type=click.FloatRange(min=0, max=1),
-    default=0.0,
-    show_default=True,
-    help="Relative gap at which a plan counts as optimal (0 = proven optimal).",
-)
-@click.option(
-    "--threads",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Threads HiGHS may use (default: HiGHS decides).",
-)
+@time_limit_option("Seconds the whole solve may take (default: no limit).")
+@mip_gap_option
+@threads_option()
 @debug_option
 @error_boundary
 def solve_command(

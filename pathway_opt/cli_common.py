@@ -46,3 +46,30 @@ instance_argument = click.argument(
     "instance", type=click.Path(dir_okay=False, path_type=Path)
 )
 debug_option = click.option("--debug", is_flag=True, help=_DEBUG_HELP)
+
+
+def time_limit_option(
+    help_text: str = "Seconds each solve may take (default: no limit).",
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The ``--time-limit`` option (seconds, at least 0, default none)."""
+    return click.option(
+        "--time-limit", type=click.FloatRange(min=0), default=None, help=help_text
+    )
+
+
+def threads_option(
+    help_text: str = "Threads HiGHS may use (default: HiGHS decides).",
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The ``--threads`` option (at least 1, default: HiGHS decides)."""
+    return click.option(
+        "--threads", type=click.IntRange(min=1), default=None, help=help_text
+    )
+
+
+mip_gap_option = click.option(
+    "--mip-gap",
+    type=click.FloatRange(min=0, max=1),
+    default=0.0,
+    show_default=True,
+    help="Relative gap at which a plan counts as optimal (0 = proven optimal).",
+)

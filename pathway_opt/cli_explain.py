@@ -7,7 +7,13 @@ from pathlib import Path
 
 import click
 
-from pathway_opt.cli_common import debug_option, error_boundary, instance_argument
+from pathway_opt.cli_common import (
+    debug_option,
+    error_boundary,
+    instance_argument,
+    threads_option,
+    time_limit_option,
+)
 from pathway_opt.explanations import explain, read_plan
 from pathway_opt.export import write_plan_json
 from pathway_opt.export_csv import write_plan_csv
@@ -53,10 +59,7 @@ def _check_outputs(inputs: list[Path], outputs: list[Path | None]) -> None:
     "--only", callback=_ids, metavar="ID[,ID]",
     help="Explain only these initiatives (why in / why out).",
 )  # fmt: skip
-@click.option(
-    "--time-limit", type=click.FloatRange(min=0), default=None,
-    help="Seconds each re-solve may take (default: no limit).",
-)  # fmt: skip
+@time_limit_option("Seconds each re-solve may take (default: no limit).")
 @click.option(
     "--step", type=click.FloatRange(min=0, min_open=True, max=1), default=0.05,
     show_default=True,
@@ -66,11 +69,10 @@ def _check_outputs(inputs: list[Path], outputs: list[Path | None]) -> None:
     "--alternatives", type=click.IntRange(min=1, max=10), default=3,
     show_default=True, help="Repairs to look for when the instance is infeasible.",
 )  # fmt: skip
-@click.option(
-    "--threads", type=click.IntRange(min=1), default=None,
-    help="Threads HiGHS may use per re-solve (default: HiGHS decides; 1 is often "
-    "faster for many small re-solves).",
-)  # fmt: skip
+@threads_option(
+    "Threads HiGHS may use per re-solve (default: HiGHS decides; 1 is often "
+    "faster for many small re-solves)."
+)
 @click.option("--no-why", is_flag=True, help="Skip why in / why out.")
 @click.option(
     "--no-marginal", is_flag=True,

@@ -16,7 +16,14 @@ from typing import Any
 import click
 import pandas as pd
 
-from pathway_opt.cli_common import debug_option, error_boundary, instance_argument
+from pathway_opt.cli_common import (
+    debug_option,
+    error_boundary,
+    instance_argument,
+    mip_gap_option,
+    threads_option,
+    time_limit_option,
+)
 from pathway_opt.errors import InputError
 from pathway_opt.export import write_atomic
 from pathway_opt.export_csv import csv_text
@@ -76,21 +83,10 @@ def _fmt(frame: pd.DataFrame, max_rows: int | None = None) -> str:
     )
 
 
-time_limit_option = click.option(
-    "--time-limit", type=click.FloatRange(min=0), default=None,
-    help="Seconds each solve may take (default: no limit).",
-)  # fmt: skip
-mip_gap_option = click.option(
-    "--mip-gap", type=click.FloatRange(min=0, max=1), default=0.0, show_default=True,
-    help="Relative gap at which a plan counts as optimal (0 = proven optimal).",
-)  # fmt: skip
-
-
-threads_option = click.option(
-    "--threads", type=click.IntRange(min=1), default=None,
-    help="Threads each HiGHS solve may use (default: HiGHS decides); with "
-    "--workers, 1 keeps the solves from competing for the cores.",
-)  # fmt: skip
+_threads_option = threads_option(
+    "Threads each HiGHS solve may use (default: HiGHS decides); with "
+    "--workers, 1 keeps the solves from competing for the cores."
+)
 workers_option = click.option(
     "--workers", type=click.IntRange(min=1), default=1, show_default=True,
     help="Local processes solving in parallel.",
@@ -136,9 +132,9 @@ def _progress(show: bool, total: int) -> Iterator[Callable[[int, int], None] | N
 )  # fmt: skip
 @workers_option
 @scheduler_option
-@time_limit_option
+@time_limit_option()
 @mip_gap_option
-@threads_option
+@_threads_option
 @click.option(
     "--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
     help="Write the sweep table to this CSV file (UTF-8 with BOM, atomically).",
@@ -222,9 +218,9 @@ def sweep_command(
 )  # fmt: skip
 @workers_option
 @scheduler_option
-@time_limit_option
+@time_limit_option()
 @mip_gap_option
-@threads_option
+@_threads_option
 @debug_option
 @error_boundary
 def frontier_command(

@@ -6,7 +6,12 @@ from pathlib import Path
 
 import click
 
-from pathway_opt.cli_common import debug_option, error_boundary, instance_argument
+from pathway_opt.cli_common import (
+    debug_option,
+    error_boundary,
+    instance_argument,
+    time_limit_option,
+)
 from pathway_opt.errors import InputError
 from pathway_opt.export import write_atomic
 from pathway_opt.export_csv import csv_text
@@ -19,10 +24,7 @@ from pathway_opt.whatif.compare import compare, load_scenarios, run_scenarios
 @click.command(name="compare")
 @instance_argument
 @click.argument("scenarios", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--time-limit", type=click.FloatRange(min=0), default=None,
-    help="Seconds each solve may take (default: no limit).",
-)  # fmt: skip
+@time_limit_option()
 @click.option(
     "--xlsx", type=click.Path(dir_okay=False, path_type=Path),
     help="Write the comparison and each plan's selection to this workbook.",
