@@ -113,7 +113,10 @@ class HighsRun:
         # solution it reported is then the plan. Its final plan, however, is not
         # always reported to the callback. So the plan is the one of the two whose
         # value matches the reported objective (the verifier caught both cases).
-        self._cost = arrays.cost
+        # What HiGHS holds, so that a what-if sends only the entries it changed.
+        self._cost = arrays.cost.copy()
+        self._col_bounds = (arrays.col_lower.copy(), arrays.col_upper.copy())
+        self._row_bounds = (arrays.row_lower.copy(), arrays.row_upper.copy())
         self._incumbent: np.ndarray | None = None
         self._conn: Connection | None = None
         self.highs.cbMipImprovingSolution.subscribe(self._improving)
@@ -276,17 +279,34 @@ class HighsRun:
         self.highs.deleteRows(1, np.array([last], dtype=np.int32))
 
     def change_costs(self, cost: np.ndarray) -> None:
-        """Replace every objective coefficient."""
-        n = len(cost)
-        self.highs.changeColsCost(n, np.arange(n, dtype=np.int32), cost)
+        """Set every objective coefficient (only the changed ones are sent)."""
+        cols = _changed(cost, self._cost)
+        if len(cols):
+            self.highs.changeColsCost(len(cols), cols, cost[cols])
+            self._cost[cols] = cost[cols]
 
     def change_column_bounds(self, lower: np.ndarray, upper: np.ndarray) -> None:
-        """Replace every column's bounds."""
-        n = len(lower)
-        self.highs.changeColsBounds(n, np.arange(n, dtype=np.int32), lower, upper)
+        """Set every column's bounds (only the changed ones are sent)."""
+        held_lower, held_upper = self._col_bounds
+        cols = _changed(lower, held_lower, upper, held_upper)
+        if len(cols):
+            self.highs.changeColsBounds(len(cols), cols, lower[cols], upper[cols])
+            held_lower[cols], held_upper[cols] = lower[cols], upper[cols]
 
     def change_row_bounds(self, lower: np.ndarray, upper: np.ndarray) -> None:
-        """Replace every row's bounds."""
-        n = len(lower)
-        rows = np.arange(n, dtype=np.int32)
-        self.highs.changeRowsBounds(n, rows, lower, upper)  # type: ignore[attr-defined]
+        """Set the model's rows' bounds (only the changed ones are sent)."""
+        held_lower, held_upper = self._row_bounds
+        rows = _changed(lower, held_lower, upper, held_upper)
+        if len(rows):
+            self.highs.changeRowsBounds(  # type: ignore[attr-defined]
+                len(rows), rows, lower[rows], upper[rows]
+            )
+            held_lower[rows], held_upper[rows] = lower[rows], upper[rows]
+
+
+def _changed(*pairs: np.ndarray) -> np.ndarray:
+    """Positions where any (new, held) pair of arrays differs, as HiGHS indices."""
+    differs = np.zeros(len(pairs[0]), dtype=bool)
+    for new, held in zip(pairs[::2], pairs[1::2], strict=True):
+        differs |= new != held
+    return np.flatnonzero(differs).astype(np.int32)

@@ -227,6 +227,21 @@ class Solver:
             lower, upper = form.row_bounds()
             self._run.change_row_bounds(lower * self._scale, upper * self._scale)
 
+    def held(self) -> tuple[np.ndarray, ...]:
+        """What HiGHS holds now, unscaled: costs, column bounds and row bounds.
+
+        For checks that what-if edits reached HiGHS: compare with the form's.
+        """
+        lp = self._run.highs.getLp()
+        rows = self.form.n_rows
+        return (
+            np.asarray(lp.col_cost_),
+            np.asarray(lp.col_lower_),
+            np.asarray(lp.col_upper_),
+            np.asarray(lp.row_lower_)[:rows] / self._scale,
+            np.asarray(lp.row_upper_)[:rows] / self._scale,
+        )
+
     def solve(
         self,
         settings: SolveSettings,

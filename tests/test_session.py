@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 from hypothesis import settings
@@ -15,6 +16,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 import pathway_opt as po
 from pathway_opt.cli import main
+from pathway_opt.model import compile_form, load_data
 from pathway_opt.whatif import Session, compare, load_scenarios
 
 DATA: dict[str, Any] = {
@@ -107,6 +109,26 @@ class SessionMachine(RuleBasedStateMachine):
         plan = self.session.solve()
         same_result(plan, self.session.instance)
         assert self.session.plan is plan
+
+    @invariant()
+    def highs_holds_the_edited_data(self) -> None:
+        """Edits reread only what they changed and send HiGHS only that: the
+        result equals a full read of the edited instance into the built columns."""
+        form = self.session.form
+        full = compile_form(form.source)
+        full.initiatives = None  # no rows kept: read every initiative afresh
+        load_data(full, self.session.instance, check="none")
+        expected = (full.cost, full.col_lower, full.col_upper, *full.row_bounds())
+        held = self.session.solver.held()
+        for name, want, have, sent in zip(
+            ("costs", "column lower", "column upper", "row lower", "row upper"),
+            expected,
+            (form.cost, form.col_lower, form.col_upper, *form.row_bounds()),
+            held,
+            strict=True,
+        ):
+            assert np.array_equal(have, want), name
+            assert np.allclose(sent, want, rtol=1e-12, atol=0), name
 
     @invariant()
     def no_stale_plan(self) -> None:

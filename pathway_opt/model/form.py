@@ -23,7 +23,6 @@ from pathway_opt.model.columns import (
     compile_columns,
     cost_profiles,
     use_profiles,
-    window_arrays,
 )
 from pathway_opt.model.families import (
     RowBlock,
@@ -34,6 +33,7 @@ from pathway_opt.model.families import (
     add_start_once,
     add_synergy,
 )
+from pathway_opt.model.initiative_data import InitiativeData, read_initiatives
 from pathway_opt.schema import Instance, SynergyRule
 
 
@@ -58,6 +58,8 @@ class StandardForm:
     blocks: dict[str, RowBlock]
     source: Instance
     """The instance the columns and rows were built for."""
+    initiatives: InitiativeData | None = None
+    """The per-initiative data last loaded (reread only where an edit changed it)."""
 
     @functools.cached_property
     def structure(self) -> str:
@@ -205,16 +207,15 @@ def _load(
     windows; ``rows``: budget limits and capacities.
     """
     cols = form.columns
-    first, last = window_arrays(inst)
+    if "rows" in parts:
+        _load_limits(form, inst)
+    if not parts & {"costs", "columns"}:
+        return
+    data = form.initiatives = read_initiatives(inst, form.initiatives)
     if "costs" in parts:
-        weights = {c.id: c.weight for c in inst.criteria}
-        base = np.array(
-            [
-                i.success_probability * sum(weights[c] * v for c, v in i.scores.items())
-                for i in inst.initiatives
-            ]
-        )
-        delay = cols.start_period - first[cols.start_ini]
+        weights = np.array([c.weight for c in inst.criteria])
+        base = data.probability * (data.scores @ weights)
+        delay = cols.start_period - data.first[cols.start_ini]
         form.cost[: cols.n_start] = base[cols.start_ini] * (
             inst.settings.delay_discount ** delay.astype(float)
         )
@@ -224,13 +225,12 @@ def _load(
             form.cost[cols.synergy_col(g)] = rule.bonus
     if "columns" in parts:
         period, ini = cols.start_period, cols.start_ini
-        form.col_upper[: cols.n_start] = (period >= first[ini]) & (period <= last[ini])
-        decision = np.array([i.decision for i in inst.initiatives])
+        form.col_upper[: cols.n_start] = (period >= data.first[ini]) & (
+            period <= data.last[ini]
+        )
         select = cols.select_col(np.arange(len(cols.ids)))
-        form.col_lower[select] = (decision == "must").astype(float)
-        form.col_upper[select] = (decision != "never").astype(float)
-    if "rows" in parts:
-        _load_limits(form, inst)
+        form.col_lower[select] = data.must.astype(float)
+        form.col_upper[select] = (~data.never).astype(float)
 
 
 def _load_limits(form: StandardForm, inst: Instance) -> None:

@@ -1,0 +1,95 @@
+"""Per-initiative data of the objective and the column bounds, as arrays.
+
+Reading ten thousand initiatives' scores, windows and decisions in Python costs
+more than the rest of a what-if re-solve, so :func:`read_initiatives` rereads only
+the initiatives an edit replaced (see :mod:`pathway_opt.identity`) and keeps the
+arrays of the others.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from pathway_opt.identity import changed_positions
+from pathway_opt.schema import Initiative, Instance
+
+
+@dataclass(frozen=True)
+class InitiativeData:
+    """One row per initiative, in instance order."""
+
+    objects: tuple[Initiative, ...]
+    """The initiatives read; the rows hold while these same objects are used."""
+    labels: tuple[tuple[str, ...], tuple[str, ...]]
+    """Periods and criterion ids the rows were read against."""
+    scores: np.ndarray
+    """Scores, one column per criterion (in the instance's criteria order)."""
+    probability: np.ndarray
+    first: np.ndarray
+    """First period index of the start window."""
+    last: np.ndarray
+    """Last period index of the start window."""
+    must: np.ndarray
+    never: np.ndarray
+
+
+def read_initiatives(
+    inst: Instance, previous: InitiativeData | None = None
+) -> InitiativeData:
+    """The instance's initiative data, rereading only rows ``previous`` lacks."""
+    objects = tuple(inst.initiatives)
+    labels = (tuple(inst.periods), tuple(c.id for c in inst.criteria))
+    if previous is not None and previous.labels == labels:
+        changed = changed_positions(objects, previous.objects)
+        if changed is not None and len(changed) <= len(objects) // 4:
+            return _reread(previous, objects, changed)
+    n = len(objects)
+    data = InitiativeData(
+        objects=objects,
+        labels=labels,
+        scores=np.zeros((n, len(labels[1]))),
+        probability=np.zeros(n),
+        first=np.zeros(n, dtype=np.int64),
+        last=np.zeros(n, dtype=np.int64),
+        must=np.zeros(n, dtype=bool),
+        never=np.zeros(n, dtype=bool),
+    )
+    _read_rows(data, range(n))
+    return data
+
+
+def _reread(
+    previous: InitiativeData, objects: tuple[Initiative, ...], changed: list[int]
+) -> InitiativeData:
+    data = replace(
+        previous,
+        objects=objects,
+        scores=previous.scores.copy(),
+        probability=previous.probability.copy(),
+        first=previous.first.copy(),
+        last=previous.last.copy(),
+        must=previous.must.copy(),
+        never=previous.never.copy(),
+    )
+    _read_rows(data, changed)
+    return data
+
+
+def _read_rows(data: InitiativeData, rows: range | list[int]) -> None:
+    periods, criteria = data.labels
+    period = {p: t for t, p in enumerate(periods)}
+    criterion = {c: k for k, c in enumerate(criteria)}
+    for k in rows:
+        ini = data.objects[k]
+        data.scores[k] = 0.0
+        for c, value in ini.scores.items():
+            data.scores[k, criterion[c]] = value
+        data.probability[k] = ini.success_probability
+        data.first[k] = period[ini.earliest_start] if ini.earliest_start else 0
+        data.last[k] = (
+            period[ini.latest_start] if ini.latest_start else len(periods) - 1
+        )
+        data.must[k] = ini.decision == "must"
+        data.never[k] = ini.decision == "never"
