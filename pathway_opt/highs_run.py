@@ -20,6 +20,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from typing import Any
 
 import highspy
@@ -59,7 +60,11 @@ class RunResult:
     chosen: np.ndarray | None
     """Positions in ``plan_cols`` whose value is 1 in the plan held."""
     seconds: float
+    """Wall time of the run, starting and stopping HiGHS's process included."""
     detail: str = ""
+    solving: float | None = None
+    """Time HiGHS itself ran: from its start in its process to its end or to being
+    stopped (None when the process never started it)."""
 
 
 @contextlib.contextmanager
@@ -119,6 +124,7 @@ class HighsRun:
         self._row_bounds = (arrays.row_lower.copy(), arrays.row_upper.copy())
         self._incumbent: np.ndarray | None = None
         self._conn: Connection | None = None
+        self._exiting: BaseProcess | None = None  # a child that reported its end
         self.highs.cbMipImprovingSolution.subscribe(self._improving)
         m = arrays.matrix
         status = self.highs.passModel(
@@ -198,7 +204,8 @@ class HighsRun:
             objective=objective if has_plan else None,
             bound=_finite(info.mip_dual_bound),
             chosen=self._chosen(objective) if has_plan else None,
-            seconds=time.perf_counter() - began,
+            seconds=(spent := time.perf_counter() - began),
+            solving=spent,
         )
 
     def _run_interruptible(self, limit: float) -> None:
@@ -221,11 +228,14 @@ class HighsRun:
         """In the forked child: solve, stream improving plans, report the end."""
         highspy.Highs.resetGlobalScheduler(True)  # the parent's threads are gone
         self._conn = conn
+        began = time.perf_counter()
+        conn.send(("began", began))
         self.highs.run()
-        conn.send(("done", self._result(time.perf_counter())))
+        conn.send(("done", self._result(began)))
         conn.close()
 
     def _run_in_child(self, limit: float, began: float) -> RunResult:
+        self._reap()
         ctx = mp.get_context("fork")
         receive, send = ctx.Pipe(duplex=False)
         child = ctx.Process(target=self._child, args=(send,), daemon=True)
@@ -234,6 +244,7 @@ class HighsRun:
         best: tuple[float, float | None, np.ndarray] | None = None
         stop_at = began + limit + GRACE
         final: RunResult | None = None
+        solving_from: float | None = None  # when HiGHS began in the child
         try:
             while final is None:
                 wait = stop_at - time.perf_counter()
@@ -242,28 +253,48 @@ class HighsRun:
                 message = receive.recv()
                 if message[0] == "plan":
                     best = message[1:]
+                elif message[0] == "began":
+                    solving_from = message[1]
                 else:
                     final = message[1]
         except EOFError:
             pass  # the child ended without a final report
         finally:
-            if child.is_alive():
-                child.kill()
-            child.join()
+            stopped = time.perf_counter()
             receive.close()
+            if child.is_alive():
+                # Stopped or exiting: a large model's process takes milliseconds
+                # to go, so it is reaped before the next run, not waited for here.
+                if final is None:
+                    child.kill()
+                self._exiting = child
+            else:
+                child.join()
         seconds = time.perf_counter() - began
         if final is not None:
             return RunResult(final.status, final.objective, final.bound,
-                             final.chosen, seconds)  # fmt: skip
+                             final.chosen, seconds, solving=final.solving)  # fmt: skip
         if child.exitcode not in (0, -9) and time.perf_counter() < stop_at:
             detail = f"HiGHS's process ended with code {child.exitcode}"
             return RunResult("kSolveError", None, None, None, seconds, detail)
+        solving = None if solving_from is None else stopped - solving_from
         if best is None:
             return RunResult("kTimeLimit", None, None, None, seconds,
-                             detail="stopped at the time limit")  # fmt: skip
+                             detail="stopped at the time limit",
+                             solving=solving)  # fmt: skip
         objective, bound, chosen = best
         return RunResult("kTimeLimit", objective, bound, chosen, seconds,
-                         detail="stopped at the time limit")  # fmt: skip
+                         detail="stopped at the time limit",
+                         solving=solving)  # fmt: skip
+
+    def _reap(self) -> None:
+        """Wait for the previous child, which reported its end, to be gone."""
+        child, self._exiting = self._exiting, None
+        if child is not None:
+            child.join(GRACE)
+            if child.is_alive():
+                child.kill()
+                child.join()
 
     def add_row(
         self, lower: float, upper: float, cols: np.ndarray, values: np.ndarray

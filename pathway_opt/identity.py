@@ -18,4 +18,6 @@ def changed_positions(new: Sequence[object], old: Sequence[object]) -> list[int]
     """
     if len(new) != len(old):
         return None
+    if all(map(operator.is_, new, old)):
+        return []
     return [k for k, same in enumerate(map(operator.is_, new, old)) if not same]

@@ -205,7 +205,8 @@ def make_plan(inst: Instance, outcome: SolveOutcome) -> Plan:
                 "allow more time (--time-limit)"
             )
         return plan
-    plan.starts = {i: inst.periods[s] for i, s in outcome.starts.items()}
+    periods = map(inst.periods.__getitem__, outcome.starts.values())
+    plan.starts = dict(zip(outcome.starts, periods, strict=True))
     check = verify(inst, list(plan.starts.items()), outcome.objective)
     plan.verification = check
     plan.objective = check.objective

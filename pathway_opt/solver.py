@@ -88,6 +88,8 @@ class SolveOutcome:
     solver: str
     detail: str = ""
     settings: SolveSettings = field(default_factory=SolveSettings)
+    solving: float | None = None
+    """Time HiGHS itself ran; ``seconds`` adds starting and stopping its process."""
 
     @property
     def gap(self) -> float | None:
@@ -161,7 +163,7 @@ def _outcome(
         bound = objective
     return SolveOutcome(
         termination, starts, objective, bound, result.seconds, solver_version(),
-        detail=result.detail, settings=settings,
+        detail=result.detail, settings=settings, solving=result.solving,
     )  # fmt: skip
 
 
@@ -337,14 +339,8 @@ class Solver:
         if chosen is None:
             return None
         cols = self.form.columns
-        return {
-            cols.ids[i]: int(s)
-            for i, s in zip(
-                cols.start_ini[chosen].tolist(),
-                cols.start_period[chosen].tolist(),
-                strict=True,
-            )
-        }
+        ids = map(cols.ids.__getitem__, cols.start_ini[chosen].tolist())
+        return dict(zip(ids, cols.start_period[chosen].tolist(), strict=True))
 
 
 def solve_pyomo(model: pyo.ConcreteModel, settings: SolveSettings) -> SolveOutcome:

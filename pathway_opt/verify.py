@@ -115,13 +115,17 @@ def _starts(
 ) -> np.ndarray:
     """Start period index of every initiative (-1 where not selected)."""
     period = {p: t for t, p in enumerate(inst.periods)}
-    rows = [table.position.get(i, -1) for i, _ in selection]
-    periods = [period.get(p, -1) for _, p in selection]
     start = np.full(len(table.ids), -1, dtype=np.int64)
-    if len(set(rows)) == len(rows) and -1 not in rows and -1 not in periods:
-        start[rows] = periods
-        return start
-    for (ini_id, name), row, t in zip(selection, rows, periods, strict=True):
+    try:
+        rows = [table.position[i] for i, _ in selection]
+        start[rows] = [period[p] for _, p in selection]
+        if np.count_nonzero(start >= 0) == len(rows):
+            return start
+    except KeyError:
+        pass
+    start[:] = -1  # an unknown or repeated entry: go through them one by one
+    for ini_id, name in selection:
+        row, t = table.position.get(ini_id, -1), period.get(name, -1)
         if row < 0:
             report.problems.append(f'"{ini_id}" is not an initiative of the instance')
         elif start[row] >= 0:
@@ -290,10 +294,8 @@ def _recompute_objective(
         * (table.scores[rows] @ weights)
         * inst.settings.delay_discount ** delay.astype(float)
     )
-    ids = table.ids
-    report.values = dict(
-        zip([ids[k] for k in rows.tolist()], values.tolist(), strict=True)
-    )
+    ids = map(table.ids.__getitem__, rows.tolist())
+    report.values = dict(zip(ids, values.tolist(), strict=True))
     chosen = np.append(start >= 0, False)
     members_held = np.bincount(
         rules.synergy_entry_rule,
