@@ -17,6 +17,7 @@ import os
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -106,9 +107,16 @@ class HighsRun:
     """One HiGHS instance holding one model.
 
     ``plan_cols`` are the 0/1 columns whose values make the plan (the starts).
+    With ``keep_process``, the process a limited solve runs in is kept for the
+    next solve (a what-if session): every change is sent to it as well, and
+    forking this process anew, which costs milliseconds for a large model, is
+    saved. It is stopped when a solve overruns, and at most :data:`KEPT_PROCESSES`
+    are kept at once.
     """
 
-    def __init__(self, arrays: Arrays, plan_cols: np.ndarray) -> None:
+    def __init__(
+        self, arrays: Arrays, plan_cols: np.ndarray, keep_process: bool = False
+    ) -> None:
         with _stdout_silenced():
             self.highs = highspy.Highs()
         self.highs.setOptionValue("output_flag", False)
@@ -124,6 +132,8 @@ class HighsRun:
         self._row_bounds = (arrays.row_lower.copy(), arrays.row_upper.copy())
         self._incumbent: np.ndarray | None = None
         self._conn: Connection | None = None
+        self._keep_process = keep_process
+        self._worker: _Worker | None = None
         self._exiting: BaseProcess | None = None  # a child that reported its end
         self.highs.cbMipImprovingSolution.subscribe(self._improving)
         m = arrays.matrix
@@ -149,6 +159,25 @@ class HighsRun:
 
         ``start`` (a value for every column) is offered to HiGHS as a first plan.
         """
+        # A daemonic process (e.g. a Dask worker) may not start children: there
+        # the solve is interrupted in this process, as where fork is missing.
+        if limit is not None and _FORK and not mp.current_process().daemon:
+            return self._run_in_child((options, threads, limit, start), limit)
+        self._prepare(options, threads, limit, start)
+        began = time.perf_counter()
+        if limit is None:
+            self.highs.run()
+        else:
+            self._run_interruptible(limit)
+        return self._result(began)
+
+    def _prepare(
+        self,
+        options: dict[str, Any],
+        threads: int | None,
+        limit: float | None,
+        start: np.ndarray | None,
+    ) -> None:
         h = self.highs
         _use_threads(threads)
         for key, value in options.items():
@@ -162,16 +191,6 @@ class HighsRun:
             solution.col_value = start.tolist()
             solution.value_valid = True
             h.setSolution(solution)
-        began = time.perf_counter()
-        # A daemonic process (e.g. a Dask worker) may not start children: there
-        # the solve is interrupted in this process, as where fork is missing.
-        if limit is not None and _FORK and not mp.current_process().daemon:
-            return self._run_in_child(limit, began)
-        if limit is None:
-            h.run()
-        else:
-            self._run_interruptible(limit)
-        return self._result(began)
 
     def _improving(self, event: Any) -> None:
         out = event.data_out
@@ -226,25 +245,40 @@ class HighsRun:
 
     def _child(self, conn: Connection) -> None:
         """In the forked child: solve, stream improving plans, report the end."""
-        highspy.Highs.resetGlobalScheduler(True)  # the parent's threads are gone
         self._conn = conn
         began = time.perf_counter()
         conn.send(("began", began))
         self.highs.run()
         conn.send(("done", self._result(began)))
-        conn.close()
 
-    def _run_in_child(self, limit: float, began: float) -> RunResult:
-        self._reap()
-        ctx = mp.get_context("fork")
-        receive, send = ctx.Pipe(duplex=False)
-        child = ctx.Process(target=self._child, args=(send,), daemon=True)
-        child.start()
-        send.close()
+    def _serve(self, conn: Connection) -> None:
+        """The forked child's loop: apply changes, solve when told, until stopped."""
+        highspy.Highs.resetGlobalScheduler(True)  # the parent's threads are gone
+        _threads_in_use[0] = None
+        while True:
+            name, *args = conn.recv()
+            if name == "run":
+                self._prepare(*args)
+                self._child(conn)
+                if not self._keep_process:
+                    return
+            else:
+                getattr(self, name)(*args)
+
+    def _run_in_child(self, job: tuple[Any, ...], limit: float) -> RunResult:
+        began = time.perf_counter()
+        worker = self._worker or self._start_worker()
+        try:
+            worker.conn.send(("run", *job))
+        except OSError:  # the kept process is gone: start another one
+            self._stop_worker()
+            worker = self._start_worker()
+            worker.conn.send(("run", *job))
         best: tuple[float, float | None, np.ndarray] | None = None
         stop_at = began + limit + GRACE
         final: RunResult | None = None
         solving_from: float | None = None  # when HiGHS began in the child
+        receive = worker.conn
         try:
             while final is None:
                 wait = stop_at - time.perf_counter()
@@ -257,24 +291,18 @@ class HighsRun:
                     solving_from = message[1]
                 else:
                     final = message[1]
-        except EOFError:
-            pass  # the child ended without a final report
+        except EOFError:  # the child ended without a final report
+            worker.process.join()
         finally:
             stopped = time.perf_counter()
-            receive.close()
-            if child.is_alive():
-                # Stopped or exiting: a large model's process takes milliseconds
-                # to go, so it is reaped before the next run, not waited for here.
-                if final is None:
-                    child.kill()
-                self._exiting = child
-            else:
-                child.join()
+            child = worker.process
+            if final is None or not self._keep_process:
+                self._stop_worker()
         seconds = time.perf_counter() - began
         if final is not None:
             return RunResult(final.status, final.objective, final.bound,
                              final.chosen, seconds, solving=final.solving)  # fmt: skip
-        if child.exitcode not in (0, -9) and time.perf_counter() < stop_at:
+        if child.exitcode not in (None, 0, -9):
             detail = f"HiGHS's process ended with code {child.exitcode}"
             return RunResult("kSolveError", None, None, None, seconds, detail)
         solving = None if solving_from is None else stopped - solving_from
@@ -287,6 +315,35 @@ class HighsRun:
                          detail="stopped at the time limit",
                          solving=solving)  # fmt: skip
 
+    def _start_worker(self) -> _Worker:
+        self._reap()
+        if self._keep_process:
+            _make_room()
+        ctx = mp.get_context("fork")
+        ours, theirs = ctx.Pipe()
+        process = ctx.Process(target=self._serve, args=(theirs,), daemon=True)
+        process.start()
+        theirs.close()
+        self._worker = _Worker(process, ours)
+        if self._keep_process:
+            _KEPT.append(weakref.ref(self))
+            weakref.finalize(self, _kill, process)
+        return self._worker
+
+    def _stop_worker(self) -> None:
+        """Stop the child process (if it has not ended) and reap it later."""
+        worker, self._worker = self._worker, None
+        if worker is None:
+            return
+        worker.conn.close()
+        if worker.process.is_alive():
+            # Stopping a large model's process takes milliseconds: it is reaped
+            # before the next run instead of waited for here.
+            worker.process.kill()
+            self._exiting = worker.process
+        else:
+            worker.process.join()
+
     def _reap(self) -> None:
         """Wait for the previous child, which reported its end, to be gone."""
         child, self._exiting = self._exiting, None
@@ -296,43 +353,99 @@ class HighsRun:
                 child.kill()
                 child.join()
 
+    def _apply(self, name: str, *args: Any) -> None:
+        """Make a change here and in the kept child process, if there is one."""
+        getattr(self, name)(*args)
+        if self._worker is not None:
+            try:
+                self._worker.conn.send((name, *args))
+            except OSError:  # it is gone: the next solve starts another one
+                self._stop_worker()
+
     def add_row(
         self, lower: float, upper: float, cols: np.ndarray, values: np.ndarray
     ) -> None:
         """Append one row (removed again with :meth:`drop_last_row`)."""
-        self.highs.addRow(
-            lower, upper, len(cols), cols.astype(np.int32), values.astype(np.float64)
+        self._apply(
+            "_add_row", lower, upper, cols.astype(np.int32), values.astype(np.float64)
         )
 
     def drop_last_row(self) -> None:
         """Remove the row added last."""
-        last = self.highs.getNumRow() - 1
-        self.highs.deleteRows(1, np.array([last], dtype=np.int32))
+        self._apply("_drop_last_row")
 
     def change_costs(self, cost: np.ndarray) -> None:
         """Set every objective coefficient (only the changed ones are sent)."""
         cols = _changed(cost, self._cost)
         if len(cols):
-            self.highs.changeColsCost(len(cols), cols, cost[cols])
-            self._cost[cols] = cost[cols]
+            self._apply("_set_costs", cols, cost[cols])
 
     def change_column_bounds(self, lower: np.ndarray, upper: np.ndarray) -> None:
         """Set every column's bounds (only the changed ones are sent)."""
-        held_lower, held_upper = self._col_bounds
-        cols = _changed(lower, held_lower, upper, held_upper)
+        cols = _changed(lower, self._col_bounds[0], upper, self._col_bounds[1])
         if len(cols):
-            self.highs.changeColsBounds(len(cols), cols, lower[cols], upper[cols])
-            held_lower[cols], held_upper[cols] = lower[cols], upper[cols]
+            self._apply("_set_column_bounds", cols, lower[cols], upper[cols])
 
     def change_row_bounds(self, lower: np.ndarray, upper: np.ndarray) -> None:
         """Set the model's rows' bounds (only the changed ones are sent)."""
-        held_lower, held_upper = self._row_bounds
-        rows = _changed(lower, held_lower, upper, held_upper)
+        rows = _changed(lower, self._row_bounds[0], upper, self._row_bounds[1])
         if len(rows):
-            self.highs.changeRowsBounds(  # type: ignore[attr-defined]
-                len(rows), rows, lower[rows], upper[rows]
-            )
-            held_lower[rows], held_upper[rows] = lower[rows], upper[rows]
+            self._apply("_set_row_bounds", rows, lower[rows], upper[rows])
+
+    # The changes themselves, made alike here and in a kept child process.
+    def _add_row(
+        self, lower: float, upper: float, cols: np.ndarray, values: np.ndarray
+    ) -> None:
+        self.highs.addRow(lower, upper, len(cols), cols, values)
+
+    def _drop_last_row(self) -> None:
+        last = self.highs.getNumRow() - 1
+        self.highs.deleteRows(1, np.array([last], dtype=np.int32))
+
+    def _set_costs(self, cols: np.ndarray, cost: np.ndarray) -> None:
+        self.highs.changeColsCost(len(cols), cols, cost)
+        self._cost[cols] = cost
+
+    def _set_column_bounds(
+        self, cols: np.ndarray, lower: np.ndarray, upper: np.ndarray
+    ) -> None:
+        self.highs.changeColsBounds(len(cols), cols, lower, upper)
+        self._col_bounds[0][cols], self._col_bounds[1][cols] = lower, upper
+
+    def _set_row_bounds(
+        self, rows: np.ndarray, lower: np.ndarray, upper: np.ndarray
+    ) -> None:
+        self.highs.changeRowsBounds(len(rows), rows, lower, upper)  # type: ignore[attr-defined]
+        self._row_bounds[0][rows], self._row_bounds[1][rows] = lower, upper
+
+
+@dataclass
+class _Worker:
+    """A forked child process holding a copy of a model, and the pipe to it."""
+
+    process: BaseProcess
+    conn: Connection
+
+
+#: Child processes kept for re-solves at once (each holds a copy of its model).
+KEPT_PROCESSES = 2
+_KEPT: list[weakref.ref[HighsRun]] = []
+
+
+def _make_room() -> None:
+    """Stop the least recently started kept processes beyond the allowance."""
+    _KEPT[:] = [r for r in _KEPT if (run := r()) is not None and run._worker]
+    while len(_KEPT) >= KEPT_PROCESSES:
+        run = _KEPT.pop(0)()
+        if run is not None:
+            run._stop_worker()
+
+
+def _kill(process: BaseProcess) -> None:
+    """Stop a kept process whose model is gone."""
+    if process.is_alive():
+        process.kill()
+    process.join(GRACE)
 
 
 def _changed(*pairs: np.ndarray) -> np.ndarray:

@@ -11,6 +11,11 @@ import operator
 from collections.abc import Sequence
 
 
+def same_objects(new: Sequence[object], old: Sequence[object]) -> bool:
+    """Whether both hold the very same objects in the same order."""
+    return len(new) == len(old) and all(map(operator.is_, new, old))
+
+
 def changed_positions(new: Sequence[object], old: Sequence[object]) -> list[int] | None:
     """Positions where ``new`` holds another object than ``old``.
 
@@ -18,6 +23,6 @@ def changed_positions(new: Sequence[object], old: Sequence[object]) -> list[int]
     """
     if len(new) != len(old):
         return None
-    if all(map(operator.is_, new, old)):
+    if same_objects(new, old):
         return []
     return [k for k, same in enumerate(map(operator.is_, new, old)) if not same]

@@ -203,11 +203,16 @@ def _form_arrays(form: StandardForm, scale: np.ndarray) -> Arrays:
 class Solver:
     """A HiGHS instance holding one compiled pathway model."""
 
-    def __init__(self, form: StandardForm) -> None:
+    def __init__(self, form: StandardForm, keep_process: bool = False) -> None:
+        """Hand the form to HiGHS.
+
+        ``keep_process`` keeps HiGHS's child process for the next solve (see
+        :class:`HighsRun`), for a session that re-solves after every edit.
+        """
         self.form = form
         self._scale = _row_scale(form.stacked()[0])
         arrays = _form_arrays(form, self._scale)
-        self._run = HighsRun(arrays, np.arange(form.columns.n_start))
+        self._run = HighsRun(arrays, np.arange(form.columns.n_start), keep_process)
 
     def update(self, inst: Instance) -> None:
         """Load an edited instance's data and send the changes to HiGHS.

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from pathway_opt.identity import changed_positions
+from pathway_opt.identity import changed_positions, same_objects
 from pathway_opt.schema import (
     CountRule,
     Initiative,
@@ -82,19 +82,15 @@ def initiative_table(inst: Instance) -> InitiativeTable:
         tuple(c.id for c in inst.criteria),
     )
     with _LOCK:
-        kept = list(_INITIATIVES)
-    fallback: tuple[InitiativeTable, list[int]] | None = None
+        kept = [t for t in _INITIATIVES if t.context == context]
     for table in kept:
-        changed = changed_positions(objects, table.objects)
-        if table.context != context or changed is None:
-            continue
-        if not changed:
+        if same_objects(objects, table.objects):
             _keep(_INITIATIVES, table)
             return table
-        if fallback is None or len(changed) < len(fallback[1]):
-            fallback = (table, changed)
-    if fallback is not None and _patchable(fallback[0], objects, fallback[1]):
-        table = _patched(fallback[0], objects, fallback[1])
+    # Patch the most recent table when only some initiatives' rows changed.
+    changed = changed_positions(objects, kept[0].objects) if kept else None
+    if changed is not None and _patchable(kept[0], objects, changed):
+        table = _patched(kept[0], objects, changed)
     else:
         table = _read_initiatives(objects, context)
     _keep(_INITIATIVES, table)
@@ -256,9 +252,8 @@ def rule_table(inst: Instance, initiatives: InitiativeTable) -> RuleTable:
     with _LOCK:
         kept = list(_RULES)
     for table in kept:
-        if (
-            table.fields_key is initiatives.fields_key
-            and changed_positions(rules, table.rules) == []
+        if table.fields_key is initiatives.fields_key and same_objects(
+            rules, table.rules
         ):
             _keep(_RULES, table)
             return table

@@ -104,9 +104,11 @@ class SessionMachine(RuleBasedStateMachine):
         with contextlib.suppress(po.InputError):  # a window that cannot fit: refused
             self.session.set_window(initiative, PERIODS[first], PERIODS[last])
 
-    @rule()
-    def solve(self) -> None:
-        plan = self.session.solve()
+    @rule(limited=st.booleans())
+    def solve(self, limited: bool) -> None:
+        """A time limit solves in the kept child process, which every edit reached
+        too; without one HiGHS solves in this process."""
+        plan = self.session.solve(time_limit=60.0 if limited else None)
         same_result(plan, self.session.instance)
         assert self.session.plan is plan
 

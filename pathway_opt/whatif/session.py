@@ -68,7 +68,7 @@ class Session:
         """The latest solve's plan (None before the first solve or after an edit)."""
         self._previous: Plan | None = None  # the last verified plan, for warm starts
         self.form = compile_form(inst)
-        self.solver = Solver(self.form)
+        self.solver = Solver(self.form, keep_process=True)
 
     # -- edits ----------------------------------------------------------------
     def apply(self, edit: Edit) -> None:
@@ -83,7 +83,7 @@ class Session:
             self.solver.push(parts)
         except StructureChanged:
             self.form = compile_form(edited)
-            self.solver = Solver(self.form)
+            self.solver = Solver(self.form, keep_process=True)
             self.rebuilds += 1
         self.instance = edited
         self.edits.append(edit)

@@ -1,0 +1,77 @@
+"""A session keeps HiGHS's child process between time-limited re-solves.
+
+The kept process receives every edit the session makes, so it never has to be
+forked again; one that overruns is stopped and replaced, and only a few are kept
+at once. (That its plans equal fresh solves along random edit sequences is
+tested by the session state machine in test_session.py.)
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+
+import pathway_opt as po
+from pathway_opt import highs_run
+from pathway_opt.highs_run import HighsRun
+from pathway_opt.whatif import Session
+
+PROVINCIAL = po.load_instance("instances/provincial_applied_university.json")
+SMALL = po.load_instance("instances/small_applied_college.json")
+
+
+def kept_pid(session: Session) -> int | None:
+    worker = session.solver._run._worker
+    return None if worker is None else worker.process.pid
+
+
+def test_re_solves_reuse_one_process_that_every_edit_reaches() -> None:
+    session = Session(PROVINCIAL, po.SolveSettings(time_limit=60.0))
+    first = session.solve()
+    pid = kept_pid(session)
+    assert pid is not None
+    for factor in (0.8, 1.1):
+        session.scale_budget("central", factor)
+        session.force_out(sorted(first.starts)[0])
+        plan = session.solve()
+        assert kept_pid(session) == pid  # not forked again
+        fresh = po.solve(session.instance)
+        assert plan.status == fresh.status == po.Status.OPTIMAL
+        assert plan.objective == pytest.approx(fresh.objective, abs=1e-6)
+
+
+def test_an_overrunning_process_is_stopped_and_replaced(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    session = Session(SMALL, po.SolveSettings(time_limit=1.0))
+    session.solve()
+    first = kept_pid(session)
+
+    def hang(self: HighsRun, conn: Any) -> None:
+        time.sleep(600)
+
+    session.solver._run._stop_worker()  # the next process is forked with the stub
+    monkeypatch.setattr(HighsRun, "_child", hang)
+    stuck = session.solve()
+    assert stuck.status == po.Status.NO_SOLUTION
+    assert kept_pid(session) is None  # stopped, not kept
+    monkeypatch.undo()
+    session.set_weight("TC", 2.0)
+    plan = session.solve()
+    assert kept_pid(session) not in (None, first)
+    fresh = po.solve(session.instance)
+    assert plan.objective == pytest.approx(fresh.objective, abs=1e-6)
+
+
+def test_only_a_few_processes_are_kept() -> None:
+    sessions = [Session(SMALL, po.SolveSettings(time_limit=30.0)) for _ in range(4)]
+    for session in sessions:
+        assert session.solve().status == po.Status.OPTIMAL
+    alive = [s for s in sessions if kept_pid(s) is not None]
+    assert len(alive) == highs_run.KEPT_PROCESSES
+    assert alive == sessions[-highs_run.KEPT_PROCESSES :]  # the most recent ones
+    # a session whose process was stopped forks a new one when it solves again
+    assert sessions[0].solve().status == po.Status.OPTIMAL
+    assert kept_pid(sessions[0]) is not None
