@@ -148,6 +148,11 @@ class HighsRun:
         if status == highspy.HighsStatus.kError:
             raise SolverError(f"HiGHS refused the model ({status.name})")
 
+    @property
+    def process_id(self) -> int | None:
+        """Process id of the kept child process, if one is kept now."""
+        return None if self._worker is None else self._worker.process.pid
+
     def run(
         self,
         options: dict[str, Any],

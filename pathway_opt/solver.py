@@ -234,6 +234,11 @@ class Solver:
             lower, upper = form.row_bounds()
             self._run.change_row_bounds(lower * self._scale, upper * self._scale)
 
+    @property
+    def process_id(self) -> int | None:
+        """Process id of HiGHS's kept child process, if one is kept now."""
+        return self._run.process_id
+
     def held(self) -> tuple[np.ndarray, ...]:
         """What HiGHS holds now, unscaled: costs, column bounds and row bounds.
 

@@ -23,8 +23,7 @@ SMALL = po.load_instance("instances/small_applied_college.json")
 
 
 def kept_pid(session: Session) -> int | None:
-    worker = session.solver._run._worker
-    return None if worker is None else worker.process.pid
+    return session.solver.process_id
 
 
 def test_re_solves_reuse_one_process_that_every_edit_reaches() -> None:
