@@ -164,12 +164,8 @@ def _check_decisions_and_windows(
         ),
     )
     if not inst.settings.allow_beyond_horizon:
-        ini = table.entry_ini
-        late = (start[ini] >= 0) & (start[ini] + table.entry_offset >= len(periods))
-        past = np.zeros(len(ids), dtype=bool)
-        past[ini[late]] = True
         note(
-            past,
+            selected & (start + table.last_offset >= len(periods)),
             3,
             lambda k: (
                 f'"{ids[k]}" started in {periods[start[k]]} runs past the last period'
@@ -183,17 +179,17 @@ def _recompute_usage(
     horizon = len(inst.periods)
     owners = [("budget", b.id, b.limits, b.carry_over) for b in inst.budgets]
     owners += [("resource", r.id, r.capacity, False) for r in inst.resources]
-    begins = start[table.entry_ini]
-    held = begins >= 0
-    when = begins[held] + table.entry_offset[held]
-    owner, value = table.entry_owner[held], table.entry_value[held]
-    inside = when < horizon
-    used = np.bincount(
-        owner[inside] * horizon + when[inside],
-        weights=value[inside],
-        minlength=len(owners) * horizon,
-    ).reshape(len(owners), horizon)
-    late = np.bincount(owner[~inside], weights=value[~inside], minlength=len(owners))
+    # Per start period: the summed profiles of the initiatives starting then,
+    # shifted onto the horizon; what falls after the last period is set apart.
+    span = table.span
+    used = np.zeros((len(owners), horizon))
+    late = np.zeros(len(owners))
+    for s in np.unique(start[start >= 0]).tolist():
+        charged = table.profiles.T @ (start == s).astype(float)
+        charged = charged.reshape(len(owners), span)
+        inside = min(span, horizon - s)
+        used[:, s : s + inside] += charged[:, :inside]
+        late += charged[:, inside:].sum(axis=1)
     report.beyond_horizon = {
         owners[k][1]: float(late[k]) for k in np.flatnonzero(late).tolist()
     }

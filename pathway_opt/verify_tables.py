@@ -19,6 +19,7 @@ import threading
 from dataclasses import dataclass, replace
 
 import numpy as np
+import scipy.sparse as sp
 
 from pathway_opt.identity import changed_positions, same_objects
 from pathway_opt.schema import (
@@ -56,14 +57,13 @@ class InitiativeTable:
     probability: np.ndarray
     scores: np.ndarray
     """Scores, one column per criterion (in the context's order)."""
-    entry_ini: np.ndarray
-    """Per non-zero profile amount: the initiative's row,"""
-    entry_owner: np.ndarray
-    """the budget (0..B-1) or resource (B..B+R-1) it is charged to,"""
-    entry_offset: np.ndarray
-    """the years after the start it falls in,"""
-    entry_value: np.ndarray
-    """and the amount."""
+    profiles: sp.csr_array
+    """Row i, column ``owner * span + k``: what initiative i charges budget
+    (0..B-1) or resource (B..B+R-1) ``owner`` k periods after its start."""
+    span: int
+    """Periods the longest profile covers."""
+    last_offset: np.ndarray
+    """Per initiative: the last period after its start it charges (-1: none)."""
     codes: dict[str, np.ndarray]
     """Per field of :data:`FIELDS`: each initiative's value as a code."""
     values: dict[str, dict[str | None, int]]
@@ -136,6 +136,10 @@ def _read_initiatives(
         values[field] = {v: c for c, v in enumerate(dict.fromkeys(column))}
         codes[field] = np.array([values[field][v] for v in column], dtype=np.int64)
     ids = [ini.id for ini in objects]
+    rows, owners, offsets = (np.array(e, dtype=np.int64) for e in entries[:3])
+    span = int(offsets.max(initial=-1)) + 1
+    last_offset = np.full(n, -1, dtype=np.int64)
+    np.maximum.at(last_offset, rows, offsets)
     return InitiativeTable(
         objects=objects,
         context=context,
@@ -147,10 +151,12 @@ def _read_initiatives(
         last=last,
         probability=np.array([ini.success_probability for ini in objects]),
         scores=scores,
-        entry_ini=np.array(entries[0], dtype=np.int64),
-        entry_owner=np.array(entries[1], dtype=np.int64),
-        entry_offset=np.array(entries[2], dtype=np.int64),
-        entry_value=np.array(entries[3], dtype=float),
+        profiles=sp.csr_array(
+            (np.array(entries[3], dtype=float), (rows, owners * span + offsets)),
+            shape=(n, (len(budgets) + len(resources)) * span),
+        ),
+        span=span,
+        last_offset=last_offset,
         codes=codes,
         values=values,
         fields_key=object(),

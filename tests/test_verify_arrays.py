@@ -173,7 +173,7 @@ def test_an_edit_rewrites_rows_and_keeps_the_rest() -> None:
     patched = initiative_table(edited)
     assert patched is not table
     assert patched.fields_key is table.fields_key  # profiles and fields shared
-    assert patched.entry_value is table.entry_value
+    assert patched.profiles is table.profiles
     assert rule_table(edited, patched) is rules
     assert patched.scores[4, patched.context[3].index("TC")] == value
     changed = np.flatnonzero((patched.scores != table.scores).any(axis=1))
