@@ -76,15 +76,18 @@ def finish_plan(
     outcome: SolveOutcome,
     settings: SolveSettings,
     began: float,
+    solver: Solver | None = None,
 ) -> Plan:
     """Verify the outcome into a plan; confirm and explain an infeasible verdict.
 
-    ``began`` is when the solve call started (for the timings).
+    ``began`` is when the solve call started (for the timings); ``solver``, when
+    given, confirms an infeasible verdict on its own model (see
+    :func:`confirm_infeasible`).
     """
     solved = time.perf_counter()
     plan = make_plan(inst, outcome)
     if plan.status == Status.INFEASIBLE:
-        if not confirm_infeasible(form, settings):
+        if not confirm_infeasible(form, settings, solver):
             raise SolverError(
                 "solver inconsistency: HiGHS called the instance infeasible, but a "
                 "second solve with presolve off found a plan"

@@ -400,13 +400,18 @@ def solve_pyomo(model: pyo.ConcreteModel, settings: SolveSettings) -> SolveOutco
     return outcome
 
 
-def confirm_infeasible(form: StandardForm, settings: SolveSettings) -> bool:
+def confirm_infeasible(
+    form: StandardForm, settings: SolveSettings, solver: Solver | None = None
+) -> bool:
     """Re-solve with presolve off; True when HiGHS again finds no plan.
+
+    ``solver`` is the one that found no plan, when it holds a row the form
+    lacks (a limit on the changes from a baseline); otherwise a new one is built.
 
     Raises:
         SolverError: if the confirming solve itself fails.
     """
-    second = Solver(form).solve(replace(settings, presolve=False))
+    second = (solver or Solver(form)).solve(replace(settings, presolve=False))
     if second.termination == Termination.ERROR:
         raise SolverError(f"the confirming solve failed: {second.detail}")
     return second.termination == Termination.INFEASIBLE

@@ -130,7 +130,7 @@ def test_infeasible_verdict_is_confirmed_with_presolve_off(
     disagree with itself): a disagreement is a solver inconsistency, exit 5."""
     import pathway_opt.pipeline as pipeline
 
-    monkeypatch.setattr(pipeline, "confirm_infeasible", lambda model, settings: False)
+    monkeypatch.setattr(pipeline, "confirm_infeasible", lambda *args: False)
     data = make(
         initiatives=[ini("A", decision="must"), ini("B", decision="must")],
         rules=[{"kind": "at_most", "count": 1, "members": ["A", "B"]}],

@@ -270,3 +270,23 @@ def test_warm_start_never_reports_a_wrong_plan() -> None:
     same_result(plan, session.instance)
     if not plan.warm_started:
         assert any("warm start was discarded" in m for m in plan.messages)
+
+
+@pytest.mark.parametrize("time_limit", [None, 60.0])
+def test_too_few_changes_allowed_is_infeasible_not_an_error(
+    time_limit: float | None,
+) -> None:
+    """Regression: the infeasible verdict was confirmed on a model without the
+    limit on changes, found a plan and was reported as a solver inconsistency."""
+    inst = po.load_instance("instances/provincial_applied_university.json")
+    session = Session(inst, po.SolveSettings(time_limit=time_limit))
+    base = session.solve()
+    session.scale_budget("central", 0.8)
+    stuck = session.solve(baseline=base, max_changes=0)
+    assert stuck.status == po.Status.INFEASIBLE and stuck.exit_code == 3
+    assert "max_changes" in stuck.messages[0]
+    assert stuck.starts == {}
+    allowed = session.solve(baseline=base, max_changes=5)
+    assert allowed.status == po.Status.OPTIMAL and allowed.verified
+    changed = sum(len(v) for v in allowed.changes.values())
+    assert changed <= 5

@@ -18,7 +18,7 @@ from typing import Any
 from pathway_opt.model import StructureChanged, compile_form, load_data
 from pathway_opt.model.form import Part
 from pathway_opt.pipeline import checked, finish_plan
-from pathway_opt.plan import Plan
+from pathway_opt.plan import Plan, Status
 from pathway_opt.schema import Instance
 from pathway_opt.solver import Solver, SolveSettings
 from pathway_opt.verify import verify
@@ -250,10 +250,19 @@ class Session:
 
         def once(s: SolveSettings) -> Plan:
             outcome = solver.solve(s, deadline, start)
-            return finish_plan(self.instance, self.form, outcome, s, began)
+            return finish_plan(self.instance, self.form, outcome, s, began, solver)
 
         with context:
-            return checked(once, settings)
+            plan = checked(once, settings)
+        if plan.status == Status.INFEASIBLE and max_changes is not None:
+            # The repairs found for the instance ignore the limit on changes.
+            plan.messages = [
+                f"no plan differs from the baseline in at most {max_changes} "
+                "initiative(s) under the edited data; allow more changes "
+                "(max_changes), or solve without a baseline to see whether the "
+                "edited instance has a plan at all"
+            ]
+        return plan
 
     def _warm_start(self) -> dict[str, int] | None:
         """The last verified plan, if it still satisfies the edited instance."""
