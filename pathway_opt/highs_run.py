@@ -21,7 +21,6 @@ import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
 from typing import Any
 
 import highspy
@@ -29,9 +28,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from pathway_opt.errors import SolverError
-
-#: Seconds a solve may run past its time limit before it is stopped.
-GRACE = 1.0
+from pathway_opt.highs_child import GRACE, Child, keep
 
 _FORK = "fork" in mp.get_all_start_methods()
 
@@ -110,8 +107,8 @@ class HighsRun:
     With ``keep_process``, the process a limited solve runs in is kept for the
     next solve (a what-if session): every change is sent to it as well, and
     forking this process anew, which costs milliseconds for a large model, is
-    saved. It is stopped when a solve overruns, and at most :data:`KEPT_PROCESSES`
-    are kept at once.
+    saved. It is stopped when a solve overruns, and only a few are kept at once
+    (:mod:`pathway_opt.highs_child`).
     """
 
     def __init__(
@@ -133,8 +130,8 @@ class HighsRun:
         self._incumbent: np.ndarray | None = None
         self._conn: Connection | None = None
         self._keep_process = keep_process
-        self._worker: _Worker | None = None
-        self._exiting: BaseProcess | None = None  # a child that reported its end
+        self._worker: Child | None = None
+        self._exiting: Child | None = None  # a stopped child, reaped before a run
         self.highs.cbMipImprovingSolution.subscribe(self._improving)
         m = arrays.matrix
         status = self.highs.passModel(
@@ -151,7 +148,8 @@ class HighsRun:
     @property
     def process_id(self) -> int | None:
         """Process id of the kept child process, if one is kept now."""
-        return None if self._worker is None else self._worker.process.pid
+        worker = self._worker
+        return None if worker is None or worker.stopped else worker.process.pid
 
     def run(
         self,
@@ -272,100 +270,55 @@ class HighsRun:
 
     def _run_in_child(self, job: tuple[Any, ...], limit: float) -> RunResult:
         began = time.perf_counter()
-        worker = self._worker or self._start_worker()
-        try:
-            worker.conn.send(("run", *job))
-        except OSError:  # the kept process is gone: start another one
-            self._stop_worker()
+        worker = self._worker
+        if worker is None or not worker.send(("run", *job)):
+            self._stop_worker()  # none yet, or the kept one is gone
             worker = self._start_worker()
-            worker.conn.send(("run", *job))
-        best: tuple[float, float | None, np.ndarray] | None = None
-        stop_at = began + limit + GRACE
-        final: RunResult | None = None
-        solving_from: float | None = None  # when HiGHS began in the child
-        receive = worker.conn
-        try:
-            while final is None:
-                wait = stop_at - time.perf_counter()
-                if wait <= 0 or not receive.poll(wait):
-                    break
-                message = receive.recv()
-                if message[0] == "plan":
-                    best = message[1:]
-                elif message[0] == "began":
-                    solving_from = message[1]
-                else:
-                    final = message[1]
-        except EOFError:  # the child ended without a final report
-            worker.process.join()
-        finally:
-            stopped = time.perf_counter()
-            child = worker.process
-            if final is None or not self._keep_process:
-                self._stop_worker()
+            worker.send(("run", *job))
+        report = worker.collect(began + limit + GRACE)
+        if report.final is None or not self._keep_process:
+            self._stop_worker()
         seconds = time.perf_counter() - began
+        final = report.final
         if final is not None:
             return RunResult(final.status, final.objective, final.bound,
                              final.chosen, seconds, solving=final.solving)  # fmt: skip
-        if child.exitcode not in (None, 0, -9):
-            detail = f"HiGHS's process ended with code {child.exitcode}"
+        if worker.exitcode not in (None, 0, -9):
+            detail = f"HiGHS's process ended with code {worker.exitcode}"
             return RunResult("kSolveError", None, None, None, seconds, detail)
-        solving = None if solving_from is None else stopped - solving_from
-        if best is None:
+        solving = None if report.began is None else report.stopped - report.began
+        if report.best is None:
             return RunResult("kTimeLimit", None, None, None, seconds,
                              detail="stopped at the time limit",
                              solving=solving)  # fmt: skip
-        objective, bound, chosen = best
+        objective, bound, chosen = report.best
         return RunResult("kTimeLimit", objective, bound, chosen, seconds,
                          detail="stopped at the time limit",
                          solving=solving)  # fmt: skip
 
-    def _start_worker(self) -> _Worker:
-        self._reap()
+    def _start_worker(self) -> Child:
+        if self._exiting is not None:  # wait for the previous child to be gone
+            self._exiting.reap()
+            self._exiting = None
+        worker = Child(self._serve)
         if self._keep_process:
-            _make_room()
-        ctx = mp.get_context("fork")
-        ours, theirs = ctx.Pipe()
-        process = ctx.Process(target=self._serve, args=(theirs,), daemon=True)
-        process.start()
-        theirs.close()
-        self._worker = _Worker(process, ours)
-        if self._keep_process:
-            _KEPT.append(weakref.ref(self))
-            weakref.finalize(self, _kill, process)
-        return self._worker
+            keep(worker)
+            weakref.finalize(self, worker.stop)
+        self._worker = worker
+        return worker
 
     def _stop_worker(self) -> None:
-        """Stop the child process (if it has not ended) and reap it later."""
+        """Stop the child process, if any; it is reaped before the next one starts."""
         worker, self._worker = self._worker, None
-        if worker is None:
-            return
-        worker.conn.close()
-        if worker.process.is_alive():
-            # Stopping a large model's process takes milliseconds: it is reaped
-            # before the next run instead of waited for here.
-            worker.process.kill()
-            self._exiting = worker.process
-        else:
-            worker.process.join()
-
-    def _reap(self) -> None:
-        """Wait for the previous child, which reported its end, to be gone."""
-        child, self._exiting = self._exiting, None
-        if child is not None:
-            child.join(GRACE)
-            if child.is_alive():
-                child.kill()
-                child.join()
+        if worker is not None:
+            worker.stop()
+            self._exiting = worker
 
     def _apply(self, name: str, *args: Any) -> None:
         """Make a change here and in the kept child process, if there is one."""
         getattr(self, name)(*args)
-        if self._worker is not None:
-            try:
-                self._worker.conn.send((name, *args))
-            except OSError:  # it is gone: the next solve starts another one
-                self._stop_worker()
+        if self._worker is not None and not self._worker.send((name, *args)):
+            self._stop_worker()  # it is gone: the next solve starts another one
 
     def add_row(
         self, lower: float, upper: float, cols: np.ndarray, values: np.ndarray
@@ -422,35 +375,6 @@ class HighsRun:
     ) -> None:
         self.highs.changeRowsBounds(len(rows), rows, lower, upper)  # type: ignore[attr-defined]
         self._row_bounds[0][rows], self._row_bounds[1][rows] = lower, upper
-
-
-@dataclass
-class _Worker:
-    """A forked child process holding a copy of a model, and the pipe to it."""
-
-    process: BaseProcess
-    conn: Connection
-
-
-#: Child processes kept for re-solves at once (each holds a copy of its model).
-KEPT_PROCESSES = 2
-_KEPT: list[weakref.ref[HighsRun]] = []
-
-
-def _make_room() -> None:
-    """Stop the least recently started kept processes beyond the allowance."""
-    _KEPT[:] = [r for r in _KEPT if (run := r()) is not None and run._worker]
-    while len(_KEPT) >= KEPT_PROCESSES:
-        run = _KEPT.pop(0)()
-        if run is not None:
-            run._stop_worker()
-
-
-def _kill(process: BaseProcess) -> None:
-    """Stop a kept process whose model is gone."""
-    if process.is_alive():
-        process.kill()
-    process.join(GRACE)
 
 
 def _changed(*pairs: np.ndarray) -> np.ndarray:

@@ -227,9 +227,16 @@ def _recompute_usage(
                 )
 
 
+def _selected_by_row(start: np.ndarray) -> np.ndarray:
+    """Whether each row is selected, plus a last entry (False) for row -1.
+
+    Rules give an unknown id row -1; it is never selected.
+    """
+    return np.append(start >= 0, False)
+
+
 def _check_rules(rules: RuleTable, start: np.ndarray, report: Verification) -> None:
-    # Unknown ids (row -1) are never selected: a sentinel entry after the last row.
-    chosen = np.append(start >= 0, False)
+    chosen = _selected_by_row(start)
     begins = np.append(start, -1)
     found: list[tuple[int, int, str]] = []
     ini, on = rules.requires_ini, rules.requires_on
@@ -292,7 +299,7 @@ def _recompute_objective(
     )
     ids = map(table.ids.__getitem__, rows.tolist())
     report.values = dict(zip(ids, values.tolist(), strict=True))
-    chosen = np.append(start >= 0, False)
+    chosen = _selected_by_row(start)
     members_held = np.bincount(
         rules.synergy_entry_rule,
         weights=chosen[rules.synergy_entry_ini],

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 import pathway_opt as po
-from pathway_opt import highs_run
+from pathway_opt import highs_child
 from pathway_opt.highs_run import HighsRun
 from pathway_opt.whatif import Session
 
@@ -69,8 +69,8 @@ def test_only_a_few_processes_are_kept() -> None:
     for session in sessions:
         assert session.solve().status == po.Status.OPTIMAL
     alive = [s for s in sessions if kept_pid(s) is not None]
-    assert len(alive) == highs_run.KEPT_PROCESSES
-    assert alive == sessions[-highs_run.KEPT_PROCESSES :]  # the most recent ones
+    assert len(alive) == highs_child.KEPT_PROCESSES
+    assert alive == sessions[-highs_child.KEPT_PROCESSES :]  # the most recent ones
     # a session whose process was stopped forks a new one when it solves again
     assert sessions[0].solve().status == po.Status.OPTIMAL
     assert kept_pid(sessions[0]) is not None

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from pathway_opt.model.initiative_data import InitiativeData, read_initiatives
 from pathway_opt.schema import Instance, SynergyRule
 
 
@@ -70,24 +71,6 @@ class Columns:
         return [np.arange(bounds[k], bounds[k + 1]) for k in range(len(self.ids))]
 
 
-def window_arrays(inst: Instance) -> tuple[np.ndarray, np.ndarray]:
-    """First and last period index of every initiative's start window."""
-    index = {p: t for t, p in enumerate(inst.periods)}
-    last_period = len(inst.periods) - 1
-    first = np.array(
-        [index[i.earliest_start] if i.earliest_start else 0 for i in inst.initiatives],
-        dtype=np.int64,
-    )
-    last = np.array(
-        [
-            index[i.latest_start] if i.latest_start else last_period
-            for i in inst.initiatives
-        ],
-        dtype=np.int64,
-    )
-    return first, last
-
-
 def cost_profiles(inst: Instance) -> Profiles:
     """Cost per budget as a dense array (a bare list is the only budget's)."""
     owners = inst.budget_ids()
@@ -114,17 +97,18 @@ def use_profiles(inst: Instance) -> Profiles:
     return Profiles(owners, amount)
 
 
-def compile_columns(inst: Instance) -> Columns:
+def compile_columns(inst: Instance, data: InitiativeData | None = None) -> Columns:
     """Columns, with start columns only where a start is possible.
 
     A start is possible inside the window and, unless ``allow_beyond_horizon``,
     when every non-zero profile entry falls inside the horizon. Decisions are not
-    structure: they become bounds of ``select``.
+    structure: they become bounds of ``select``. ``data``: the instance's
+    initiative data, if already read.
     """
     horizon = len(inst.periods)
-    first, last = window_arrays(inst)
+    data = data or read_initiatives(inst)
     s = np.arange(horizon)[None, :]
-    possible = (s >= first[:, None]) & (s <= last[:, None])
+    possible = (s >= data.first[:, None]) & (s <= data.last[:, None])
     if not inst.settings.allow_beyond_horizon:
         last_entry = np.array([i.last_entry for i in inst.initiatives])
         possible &= s + last_entry[:, None] < horizon

@@ -121,7 +121,8 @@ def structure_key(inst: Instance) -> str:
 
 def compile_form(inst: Instance) -> StandardForm:
     """Build the pathway model as arrays for a validated instance."""
-    cols = compile_columns(inst)
+    data = read_initiatives(inst)
+    cols = compile_columns(inst, data)
     links, penalties = add_synergy(inst, cols)
     blocks = [
         add_start_once(cols),
@@ -142,6 +143,7 @@ def compile_form(inst: Instance) -> StandardForm:
         integrality=integrality,
         blocks={b.name: b for b in blocks},
         source=inst,
+        initiatives=data,
     )
     _load(form, inst)
     return form
@@ -180,7 +182,9 @@ def load_data(
             raise StructureChanged(
                 "the periods, profiles or rules changed; build the model anew"
             )
-        _check_columns_cover(form.columns, compile_columns(inst))
+        data = read_initiatives(inst, form.initiatives)
+        _check_columns_cover(form.columns, compile_columns(inst, data))
+        form.initiatives = data
     _load(form, inst, parts or ALL_PARTS)
 
 

@@ -43,6 +43,8 @@ def read_initiatives(
     labels = (tuple(inst.periods), tuple(c.id for c in inst.criteria))
     if previous is not None and previous.labels == labels:
         changed = changed_positions(objects, previous.objects)
+        if changed == []:
+            return previous
         if changed is not None and len(changed) <= len(objects) // 4:
             return _reread(previous, objects, changed)
     n = len(objects)
