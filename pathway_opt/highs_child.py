@@ -58,8 +58,14 @@ class Child:
             return False
         return True
 
-    def collect(self, stop_at: float) -> Report:
-        """Listen to one run until its final report, its end or ``stop_at``."""
+    def collect(
+        self, stop_at: float, on_plan: Callable[[Any], None] | None = None
+    ) -> Report:
+        """Listen to one run until its final report, its end or ``stop_at``.
+
+        ``on_plan`` is called with an improving plan's chosen columns when nothing
+        newer has arrived yet, so its work overlaps the run instead of following it.
+        """
         report = Report()
         try:
             while report.final is None:
@@ -69,6 +75,8 @@ class Child:
                 message = self.conn.recv()
                 if message[0] == "plan":
                     report.best = message[1:]
+                    if on_plan is not None and not self.conn.poll(0):
+                        on_plan(message[3])
                 elif message[0] == "began":
                     report.began = message[1]
                 else:

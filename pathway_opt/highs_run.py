@@ -18,7 +18,7 @@ import sys
 import threading
 import time
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
@@ -157,15 +157,19 @@ class HighsRun:
         threads: int | None,
         limit: float | None,
         start: np.ndarray | None = None,
+        on_plan: Callable[[np.ndarray], None] | None = None,
     ) -> RunResult:
         """Solve from scratch with the given options and wall-clock limit.
 
         ``start`` (a value for every column) is offered to HiGHS as a first plan.
+        ``on_plan`` is called, while HiGHS runs in its own process, with the
+        chosen positions of an improving plan (see :meth:`Child.collect`); a solve
+        in this process does not call it.
         """
         # A daemonic process (e.g. a Dask worker) may not start children: there
         # the solve is interrupted in this process, as where fork is missing.
         if limit is not None and _FORK and not mp.current_process().daemon:
-            return self._run_in_child((options, threads, limit, start), limit)
+            return self._run_in_child((options, threads, limit, start), limit, on_plan)
         self._prepare(options, threads, limit, start)
         began = time.perf_counter()
         if limit is None:
@@ -268,14 +272,25 @@ class HighsRun:
             else:
                 getattr(self, name)(*args)
 
-    def _run_in_child(self, job: tuple[Any, ...], limit: float) -> RunResult:
+    def _run_in_child(
+        self,
+        job: tuple[Any, ...],
+        limit: float,
+        on_plan: Callable[[np.ndarray], None] | None,
+    ) -> RunResult:
         began = time.perf_counter()
         worker = self._worker
         if worker is None or not worker.send(("run", *job)):
             self._stop_worker()  # none yet, or the kept one is gone
             worker = self._start_worker()
             worker.send(("run", *job))
-        report = worker.collect(began + limit + GRACE)
+        try:
+            report = worker.collect(began + limit + GRACE, on_plan)
+        except BaseException:
+            # Interrupted (Ctrl-C, or on_plan failed) mid-run: a kept child would
+            # answer the next run with this one's reports.
+            self._stop_worker()
+            raise
         if report.final is None or not self._keep_process:
             self._stop_worker()
         seconds = time.perf_counter() - began

@@ -10,7 +10,7 @@ from typing import Any
 from pathway_opt.diagnose import explain_infeasible
 from pathway_opt.errors import SolverError
 from pathway_opt.model import StandardForm, compile_form
-from pathway_opt.plan import Plan, Status, make_plan
+from pathway_opt.plan import CheckAhead, Plan, Status, make_plan
 from pathway_opt.schema import Instance
 from pathway_opt.solver import SolveOutcome, Solver, SolveSettings, confirm_infeasible
 
@@ -34,10 +34,13 @@ def solve(
     built = time.perf_counter()
     solver = Solver(form)
     handed = time.perf_counter()
-    plan = checked(
-        lambda s: finish_plan(inst, form, solver.solve(s, deadline), s, handed),
-        settings,
-    )
+
+    def once(s: SolveSettings) -> Plan:
+        ahead = CheckAhead(inst)
+        outcome = solver.solve(s, deadline, on_plan=ahead.offer)
+        return finish_plan(inst, form, outcome, s, handed, ahead=ahead)
+
+    plan = checked(once, settings)
     plan.timings = {"build": built - began, "handover": handed - built, **plan.timings}
     plan.timings["total"] = time.perf_counter() - began
     return plan
@@ -77,15 +80,17 @@ def finish_plan(
     settings: SolveSettings,
     began: float,
     solver: Solver | None = None,
+    ahead: CheckAhead | None = None,
 ) -> Plan:
     """Verify the outcome into a plan; confirm and explain an infeasible verdict.
 
     ``began`` is when the solve call started (for the timings); ``solver``, when
     given, confirms an infeasible verdict on its own model (see
-    :func:`confirm_infeasible`).
+    :func:`confirm_infeasible`); ``ahead`` holds the plans verified while HiGHS
+    ran.
     """
     solved = time.perf_counter()
-    plan = make_plan(inst, outcome)
+    plan = make_plan(inst, outcome, ahead)
     if plan.status == Status.INFEASIBLE:
         if not confirm_infeasible(form, settings, solver):
             raise SolverError(
@@ -99,5 +104,8 @@ def finish_plan(
     plan.timings = {"highs": outcome.seconds}
     if outcome.solving is not None:
         plan.timings["highs_run"] = outcome.solving
+    if ahead is not None:
+        # verifying improving plans while HiGHS ran (inside "highs")
+        plan.timings["verify_ahead"] = ahead.seconds
     plan.timings.update({"verify": done - solved, "total": done - began})
     return plan

@@ -7,14 +7,16 @@ verified first, and one that fails verification is reported as ``error``.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+import time
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from pathway_opt.schema import Instance
 from pathway_opt.solver import SolveOutcome, Termination
-from pathway_opt.verify import Verification, verify
+from pathway_opt.verify import Verification, check_claim, verify
 
 
 class Status(enum.Enum):
@@ -179,8 +181,58 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
-def make_plan(inst: Instance, outcome: SolveOutcome) -> Plan:
-    """Verify what HiGHS returned and decide the status."""
+class CheckAhead:
+    """Verifies the improving plans HiGHS sends while it is still running.
+
+    A solve in HiGHS's own process streams each improving plan, and this process
+    would otherwise wait idle until the run ends. The run usually ends with the
+    last plan sent, so :func:`make_plan` finds that plan already verified (against
+    the same instance) and only compares HiGHS's claimed objective.
+    """
+
+    def __init__(self, inst: Instance) -> None:
+        self.inst = inst
+        self.seconds = 0.0
+        """Time spent verifying plans while HiGHS ran."""
+        self._checked: tuple[dict[str, int], dict[str, str], Verification] | None
+        self._checked = None
+
+    def offer(self, starts: dict[str, int]) -> None:
+        """Verify an improving plan (initiative id -> start period index)."""
+        began = time.perf_counter()
+        self._checked = None
+        try:
+            named = _named(self.inst, starts)
+            self._checked = (starts, named, verify(self.inst, named))
+        except Exception:  # make_plan verifies the final plan again and reports it
+            pass
+        self.seconds += time.perf_counter() - began
+
+    def take(
+        self, starts: dict[str, int]
+    ) -> tuple[dict[str, str], Verification] | None:
+        """The named plan and its verification, if ``starts`` is the one checked."""
+        if self._checked is None or self._checked[0] is not starts:
+            return None
+        _, named, check = self._checked
+        return named, replace(check, problems=list(check.problems))
+
+
+def _named(inst: Instance, starts: dict[str, int]) -> dict[str, str]:
+    """Initiative id -> start period label."""
+    index = np.fromiter(starts.values(), np.int64, len(starts))
+    periods = np.array(inst.periods, dtype=object)[index].tolist()
+    return dict(zip(starts, periods, strict=True))
+
+
+def make_plan(
+    inst: Instance, outcome: SolveOutcome, ahead: CheckAhead | None = None
+) -> Plan:
+    """Verify what HiGHS returned and decide the status.
+
+    ``ahead`` holds the verification of the plan, when it was verified while
+    HiGHS ran.
+    """
     plan = Plan(
         instance=inst,
         status=Status.ERROR,
@@ -205,9 +257,13 @@ def make_plan(inst: Instance, outcome: SolveOutcome) -> Plan:
                 "allow more time (--time-limit)"
             )
         return plan
-    periods = map(inst.periods.__getitem__, outcome.starts.values())
-    plan.starts = dict(zip(outcome.starts, periods, strict=True))
-    check = verify(inst, list(plan.starts.items()), outcome.objective)
+    checked = None if ahead is None else ahead.take(outcome.starts)
+    if checked is None:
+        plan.starts = _named(inst, outcome.starts)
+        check = verify(inst, plan.starts, outcome.objective)
+    else:
+        plan.starts, check = checked
+        check_claim(check, outcome.objective)
     plan.verification = check
     plan.objective = check.objective
     plan.gap = outcome.gap

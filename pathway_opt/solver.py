@@ -15,7 +15,7 @@ import contextlib
 import enum
 import math
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -124,6 +124,7 @@ def _run(
     settings: SolveSettings,
     deadline: float | None,
     start: np.ndarray | None = None,
+    on_plan: Callable[[np.ndarray], None] | None = None,
 ) -> RunResult:
     limit = settings.time_limit
     if limit is not None and deadline is not None:
@@ -134,7 +135,7 @@ def _run(
         "mip_abs_gap": settings.mip_abs_gap,
         "presolve": "on" if settings.presolve else "off",
     }
-    return run.run(options, settings.threads, limit, start)
+    return run.run(options, settings.threads, limit, start, on_plan)
 
 
 def _outcome(
@@ -259,24 +260,40 @@ class Solver:
         settings: SolveSettings,
         deadline: float | None = None,
         start: dict[str, int] | None = None,
+        on_plan: Callable[[dict[str, int]], None] | None = None,
     ) -> SolveOutcome:
         """Solve the model as it now stands and read back the plan, if any.
 
         With a ``deadline`` (a ``time.perf_counter()`` instant), HiGHS gets only
         the time left until it, at most ``settings.time_limit``. ``start`` (a plan
         as initiative id -> start index) is offered to HiGHS as a first plan.
+        ``on_plan`` is called with improving plans while HiGHS runs (when it runs
+        in its own process); when the run ends with the last plan offered, the
+        outcome's ``starts`` is that same dict.
         """
         began = time.perf_counter()
+        offered: list[tuple[np.ndarray, dict[str, int]]] = []
+
+        def improving(chosen: np.ndarray) -> None:
+            assert on_plan is not None
+            offered[:] = [(chosen, self._starts(chosen))]
+            on_plan(offered[0][1])
+
         try:
             values = None if start is None else self._column_values(start)
-            result = _run(self._run, settings, deadline, values)
+            result = _run(self._run, settings, deadline, values, on_plan and improving)
         except Exception as exc:  # HiGHS failed: a typed result, never a traceback
             return SolveOutcome(
                 Termination.ERROR, None, None, None, time.perf_counter() - began,
                 solver_version(), detail=f"{type(exc).__name__}: {exc}",
                 settings=settings,
             )  # fmt: skip
-        return _outcome(result, settings, self._starts(result.chosen))
+        chosen = result.chosen
+        if chosen is None:
+            return _outcome(result, settings, None)
+        if offered and np.array_equal(offered[0][0], chosen):
+            return _outcome(result, settings, offered[0][1])
+        return _outcome(result, settings, self._starts(chosen))
 
     def _start_columns(self, starts: dict[str, int]) -> np.ndarray:
         """Start columns of a plan (starts without a column are left out)."""
@@ -345,11 +362,9 @@ class Solver:
             self.form.cost[:] = saved
             self.push()
 
-    def _starts(self, chosen: np.ndarray | None) -> dict[str, int] | None:
-        if chosen is None:
-            return None
+    def _starts(self, chosen: np.ndarray) -> dict[str, int]:
         cols = self.form.columns
-        ids = map(cols.ids.__getitem__, cols.start_ini[chosen].tolist())
+        ids = cols.id_array[cols.start_ini[chosen]].tolist()
         return dict(zip(ids, cols.start_period[chosen].tolist(), strict=True))
 
 

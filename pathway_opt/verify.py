@@ -11,8 +11,9 @@ plan of thousands of initiatives is checked in milliseconds.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 import numpy as np
 
@@ -78,10 +79,13 @@ def _within(value: np.ndarray, limit: np.ndarray) -> np.ndarray:
 
 def verify(
     inst: Instance,
-    selection: Sequence[tuple[str, str]],
+    selection: Sequence[tuple[str, str]] | Mapping[str, str],
     claimed_objective: float | None = None,
 ) -> Verification:
-    """Check a plan: `selection` lists (initiative id, start period) pairs."""
+    """Check a plan: (initiative id, start period) pairs, or a plan's ``starts``.
+
+    ``selection`` is a list of pairs, or a mapping initiative id -> start period.
+    """
     report = Verification()
     table = initiative_table(inst)
     start = _starts(inst, table, selection, report)
@@ -110,21 +114,27 @@ def check_claim(report: Verification, claimed_objective: float | None) -> None:
 def _starts(
     inst: Instance,
     table: InitiativeTable,
-    selection: Sequence[tuple[str, str]],
+    selection: Sequence[tuple[str, str]] | Mapping[str, str],
     report: Verification,
 ) -> np.ndarray:
     """Start period index of every initiative (-1 where not selected)."""
     period = {p: t for t, p in enumerate(inst.periods)}
     start = np.full(len(table.ids), -1, dtype=np.int64)
-    try:
-        rows = [table.position[i] for i, _ in selection]
-        start[rows] = [period[p] for _, p in selection]
-        if np.count_nonzero(start >= 0) == len(rows):
+    pairs = selection.items() if isinstance(selection, Mapping) else selection
+    ids: Iterable[str] = map(itemgetter(0), pairs)
+    names: Iterable[str] = map(itemgetter(1), pairs)
+    if isinstance(selection, Mapping):
+        ids, names = selection.keys(), selection.values()
+    n = len(selection)
+    try:  # lookups without a Python frame per entry: plans run to thousands
+        rows = np.fromiter(map(table.position.__getitem__, ids), np.int64, n)
+        start[rows] = np.fromiter(map(period.__getitem__, names), np.int64, n)
+        if np.count_nonzero(start >= 0) == n:
             return start
     except KeyError:
         pass
     start[:] = -1  # an unknown or repeated entry: go through them one by one
-    for ini_id, name in selection:
+    for ini_id, name in pairs:
         row, t = table.position.get(ini_id, -1), period.get(name, -1)
         if row < 0:
             report.problems.append(f'"{ini_id}" is not an initiative of the instance')
@@ -184,9 +194,12 @@ def _recompute_usage(
     span = table.span
     used = np.zeros((len(owners), horizon))
     late = np.zeros(len(owners))
-    for s in np.unique(start[start >= 0]).tolist():
-        charged = table.profiles.T @ (start == s).astype(float)
-        charged = charged.reshape(len(owners), span)
+    rows = np.flatnonzero(start >= 0)
+    starting = np.zeros((len(start), horizon))  # starting[i, s]: i starts in s
+    starting[rows, start[rows]] = 1.0
+    by_start = (table.profiles.T @ starting).reshape(len(owners), span, horizon)
+    for s in np.unique(start[rows]).tolist():
+        charged = by_start[:, :, s]
         inside = min(span, horizon - s)
         used[:, s : s + inside] += charged[:, :inside]
         late += charged[:, inside:].sum(axis=1)
@@ -297,7 +310,7 @@ def _recompute_objective(
         * (table.scores[rows] @ weights)
         * inst.settings.delay_discount ** delay.astype(float)
     )
-    ids = map(table.ids.__getitem__, rows.tolist())
+    ids = table.id_array[rows].tolist()
     report.values = dict(zip(ids, values.tolist(), strict=True))
     chosen = _selected_by_row(start)
     members_held = np.bincount(

@@ -47,6 +47,8 @@ class InitiativeTable:
     context: tuple[tuple[str, ...], ...]
     """Periods, budget, resource and criterion ids the rows were read against."""
     ids: list[str]
+    id_array: np.ndarray
+    """The ids again, as an object array (to pick many at once)."""
     position: dict[str, int]
     must: np.ndarray
     never: np.ndarray
@@ -144,6 +146,7 @@ def _read_initiatives(
         objects=objects,
         context=context,
         ids=ids,
+        id_array=np.array(ids, dtype=object),
         position={i: k for k, i in enumerate(ids)},
         must=np.array([ini.decision == "must" for ini in objects], dtype=bool),
         never=np.array([ini.decision == "never" for ini in objects], dtype=bool),

@@ -322,23 +322,36 @@ def test_time_limit_zero_exits_4(tmp_path: Path) -> None:
 # --- exit 5 -------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("limit", [[], ["--time-limit", "30"]], ids=["", "limited"])
 def test_plan_failing_verification_exits_5(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, limit: list[str]
 ) -> None:
-    """HiGHS's plan is tampered with: A (cost 8) is added in P1, over budget."""
+    """HiGHS's plan is tampered with: A (cost 8) is added in P1, over budget.
+
+    With a time limit, HiGHS runs in its own process and the plans it streams are
+    verified while it runs; the tampered plan is not one of them.
+    """
     real_solve = Solver.solve
+    offered: list[dict[str, int]] = []
 
     def tampered(
-        self: Any, settings: SolveSettings, deadline: Any = None
-    ) -> SolveOutcome:
-        outcome = real_solve(self, settings, deadline)
+        self: Any, settings: SolveSettings, deadline: Any = None, start: Any = None,
+        on_plan: Any = None,
+    ) -> SolveOutcome:  # fmt: skip
+        def seen(starts: dict[str, int]) -> None:
+            offered.append(starts)
+            on_plan(starts)
+
+        outcome = real_solve(self, settings, deadline, start, on_plan and seen)
         assert outcome.starts is not None and "A" not in outcome.starts
         return dataclasses.replace(outcome, starts={**outcome.starts, "A": 0})
 
     monkeypatch.setattr(Solver, "solve", tampered)
     instance = write(tmp_path, FEASIBLE)
     out = tmp_path / "plan.json"
-    result = run("solve", str(instance), "--output", str(out))
+    result = run("solve", str(instance), "--output", str(out), *limit)
+    if not limit:
+        assert not offered  # a solve in this process streams nothing
     exited(result, 5)
     assert "status     error" in result.stdout
     assert "verification failed" in result.stdout
@@ -390,7 +403,7 @@ def test_solver_error_verdict_exits_5(
     """Only HiGHS's verdict is stubbed: it reports a failure of its own."""
 
     def failed(
-        self: Any, settings: SolveSettings, deadline: Any = None
+        self: Any, settings: SolveSettings, *args: Any, **kw: Any
     ) -> SolveOutcome:
         return SolveOutcome(
             Termination.ERROR, None, None, None, 0.0, "HiGHS (stub)",

@@ -11,11 +11,13 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import numpy as np
 import pytest
 
 import pathway_opt as po
 from pathway_opt import highs_child
 from pathway_opt.highs_run import HighsRun
+from pathway_opt.plan import CheckAhead
 from pathway_opt.whatif import Session
 
 PROVINCIAL = po.load_instance("instances/provincial_applied_university.json")
@@ -74,3 +76,33 @@ def test_only_a_few_processes_are_kept() -> None:
     # a session whose process was stopped forks a new one when it solves again
     assert sessions[0].solve().status == po.Status.OPTIMAL
     assert kept_pid(sessions[0]) is not None
+
+
+def test_a_solve_interrupted_mid_run_does_not_keep_its_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Ctrl-C while HiGHS runs: the kept process would answer the next run with
+    the interrupted run's reports, so it is stopped."""
+    session = Session(SMALL, po.SolveSettings(time_limit=30.0))
+    session.solve()
+
+    def streams_then_hangs(self: HighsRun, conn: Any) -> None:
+        conn.send(("began", time.perf_counter()))
+        conn.send(("plan", 1.0, None, np.array([0])))
+        time.sleep(600)
+
+    def interrupted(self: CheckAhead, starts: dict[str, int]) -> None:
+        raise KeyboardInterrupt
+
+    session.solver._run._stop_worker()  # the next process is forked with the stub
+    monkeypatch.setattr(HighsRun, "_child", streams_then_hangs)
+    monkeypatch.setattr(CheckAhead, "offer", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        session.solve()
+    assert kept_pid(session) is None
+    monkeypatch.undo()
+    session.set_weight("TC", 2.0)
+    plan = session.solve()
+    fresh = po.solve(session.instance)
+    assert plan.status == fresh.status == po.Status.OPTIMAL
+    assert plan.objective == pytest.approx(fresh.objective, abs=1e-6)

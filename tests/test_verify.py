@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 import pathway_opt as po
-from pathway_opt.plan import make_plan
+from pathway_opt import plan as plan_module
+from pathway_opt.plan import CheckAhead, make_plan
 from pathway_opt.solver import SolveOutcome, Termination
 
 DATA: dict[str, Any] = {
@@ -126,6 +127,52 @@ def test_a_plan_failing_verification_is_reported_as_error_not_optimal() -> None:
     assert plan.status == po.Status.ERROR
     assert plan.exit_code == 5
     assert any("verification failed" in m for m in plan.messages)
+
+
+def test_a_plan_verified_while_highs_ran_is_taken_only_by_identity(
+    solved: tuple[po.Instance, po.Plan], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The plan HiGHS ends with is the dict last offered, or it is verified anew."""
+    inst, reference = solved
+    calls: list[object] = []
+    real_verify = plan_module.verify
+
+    def counted(*args: Any, **kwargs: Any) -> po.Verification:
+        calls.append(args[1])
+        return real_verify(*args, **kwargs)
+
+    monkeypatch.setattr(plan_module, "verify", counted)
+    good = {i: inst.periods.index(p) for i, p in reference.starts.items()}
+    objective = reference.objective
+
+    def outcome(starts: dict[str, int], claimed: float | None) -> SolveOutcome:
+        return SolveOutcome(
+            Termination.LIMIT, starts, claimed, None, seconds=0.0, solver="stub"
+        )
+
+    ahead = CheckAhead(inst)
+    ahead.offer(good)
+    assert len(calls) == 1 and ahead.seconds > 0
+    taken = make_plan(inst, outcome(good, objective), ahead)
+    assert len(calls) == 1  # not verified again
+    assert taken.status == po.Status.FEASIBLE
+    assert taken.starts == reference.starts and taken.objective == objective
+
+    # a wrong claim is caught on the checked plan, and the kept check is unharmed
+    wrong = make_plan(inst, outcome(good, objective + 1.0), ahead)
+    assert wrong.status == po.Status.ERROR
+    assert any("differs from the recomputed" in m for m in wrong.messages)
+    again = make_plan(inst, outcome(good, objective), ahead)
+    assert again.status == po.Status.FEASIBLE and len(calls) == 1
+
+    # an equal but different dict, a changed one, or a newer offer: verified anew
+    assert make_plan(inst, outcome(dict(good), objective), ahead).verified
+    assert len(calls) == 2
+    tampered = make_plan(inst, outcome({**good, "C": 0}, objective), ahead)
+    assert tampered.status == po.Status.ERROR and len(calls) == 3
+    ahead.offer({**good, "N": 0})
+    assert make_plan(inst, outcome(good, objective), ahead).verified
+    assert len(calls) == 5
 
 
 def _imports(module: str) -> set[str]:

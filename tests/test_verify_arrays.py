@@ -92,6 +92,12 @@ def test_agrees_with_the_reference_on_random_plans(
     check = assert_same(inst, selection)
     # a claimed objective is compared with the recomputed one the same way
     assert_same(inst, selection, check.objective + pick.draw(st.sampled_from([0, 1])))
+    # a plan's starts (a mapping, so no repeated entry) are checked alike
+    starts = dict(selection)
+    if len(starts) == len(selection):
+        as_mapping = po.verify(inst, starts)
+        assert as_mapping.problems == check.problems
+        assert as_mapping.values == check.values
 
 
 def _base() -> po.Instance:

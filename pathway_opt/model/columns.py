@@ -8,6 +8,7 @@ starts ascending), then ``select[i]`` for every initiative, then
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -36,6 +37,11 @@ class Columns:
     """Start period index of each start column."""
     synergies: list[int]
     """Rule position of each synergy column."""
+
+    @cached_property
+    def id_array(self) -> np.ndarray:
+        """The ids as an object array (to pick many at once)."""
+        return np.array(self.ids, dtype=object)
 
     @property
     def n_start(self) -> int:

@@ -18,7 +18,7 @@ from typing import Any
 from pathway_opt.model import StructureChanged, compile_form, load_data
 from pathway_opt.model.form import Part
 from pathway_opt.pipeline import checked, finish_plan
-from pathway_opt.plan import Plan, Status
+from pathway_opt.plan import CheckAhead, Plan, Status
 from pathway_opt.schema import Instance
 from pathway_opt.solver import Solver, SolveSettings
 from pathway_opt.verify import verify
@@ -249,8 +249,11 @@ class Session:
                 context = solver.changes_penalised(starts, churn_penalty)
 
         def once(s: SolveSettings) -> Plan:
-            outcome = solver.solve(s, deadline, start)
-            return finish_plan(self.instance, self.form, outcome, s, began, solver)
+            ahead = CheckAhead(self.instance)
+            outcome = solver.solve(s, deadline, start, on_plan=ahead.offer)
+            return finish_plan(
+                self.instance, self.form, outcome, s, began, solver, ahead
+            )
 
         with context:
             plan = checked(once, settings)
