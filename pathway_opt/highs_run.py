@@ -131,7 +131,7 @@ class HighsRun:
         self._conn: Connection | None = None
         self._keep_process = keep_process
         self._worker: Child | None = None
-        self._exiting: Child | None = None  # a stopped child, reaped before a run
+        self._exiting: list[Child] = []  # stopped children, reaped during a run
         self.highs.cbMipImprovingSolution.subscribe(self._improving)
         m = arrays.matrix
         status = self.highs.passModel(
@@ -284,6 +284,9 @@ class HighsRun:
             self._stop_worker()  # none yet, or the kept one is gone
             worker = self._start_worker()
             worker.send(("run", *job))
+        # A stopped process takes milliseconds to go: wait for it while HiGHS runs.
+        while self._exiting:
+            self._exiting.pop().reap()
         try:
             report = worker.collect(began + limit + GRACE, on_plan)
         except BaseException:
@@ -312,9 +315,6 @@ class HighsRun:
                          solving=solving)  # fmt: skip
 
     def _start_worker(self) -> Child:
-        if self._exiting is not None:  # wait for the previous child to be gone
-            self._exiting.reap()
-            self._exiting = None
         worker = Child(self._serve)
         if self._keep_process:
             keep(worker)
@@ -323,11 +323,11 @@ class HighsRun:
         return worker
 
     def _stop_worker(self) -> None:
-        """Stop the child process, if any; it is reaped before the next one starts."""
+        """Stop the child process, if any; it is reaped during the next run."""
         worker, self._worker = self._worker, None
         if worker is not None:
             worker.stop()
-            self._exiting = worker
+            self._exiting.append(worker)
 
     def _apply(self, name: str, *args: Any) -> None:
         """Make a change here and in the kept child process, if there is one."""
