@@ -5,9 +5,10 @@
 Reports, for the generated instance: the fresh build + hand-over time; per edit,
 the time a Session spends outside HiGHS's own run (applying the edit and handing
 the changed data over, starting and stopping HiGHS's process, verifying and
-assembling the plan) and its ratio to the fresh build; and, on the provincial
-example, whole re-solve times with and without offering the previous plan to
-HiGHS as a starting solution.
+assembling the plan) and its ratio to the fresh build, with the time spent
+verifying improving plans while HiGHS ran (overlapped with its run, so not
+counted outside it); and, on the provincial example, whole re-solve times with
+and without offering the previous plan to HiGHS as a starting solution.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ def outside_highs(
         "edit": edited - began,
         "process": t["highs"] - t["highs_run"],
         "verify": t["verify"],
+        "ahead": t.get("verify_ahead", 0.0),
         "outside": total - t["highs_run"],
     }, plan
 
@@ -80,19 +82,27 @@ def main() -> None:
     session.solve(time_limit=args.time_limit)
     print(
         "| edit | edit + hand-over ms | HiGHS process start/stop ms | verify + plan "
-        "ms | all outside HiGHS's run ms | ratio to fresh build | plan | process |"
+        "ms | all outside HiGHS's run ms | ratio to fresh build | verified while "
+        "HiGHS ran ms | plan | process |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
+    worst = 0.0
     for name, edit in [e for _ in range(args.rounds) for e in EDITS.items()]:
         session.reset()
         parts, plan = outside_highs(session, edit, args.time_limit)
+        worst = max(worst, parts["outside"])
         ms = {k: f"{1000 * v:.1f}" for k, v in parts.items()}
         held = f"{plan.status.value}, {len(plan.starts)} selected"
         print(
             f"| {name} | {ms['edit']} | {ms['process']} | {ms['verify']} | "
-            f"{ms['outside']} | 1/{fresh / parts['outside']:.0f} | {held} | "
+            f"{ms['outside']} | 1/{fresh / parts['outside']:.0f} | {ms['ahead']} | "
+            f"{held} | "
             f"{'forked (the last run overran)' if parts['forked'] else 'kept'} |"
         )
+    print(
+        f"\nworst re-solve outside HiGHS's run: {1000 * worst:.1f} ms, "
+        f"1/{fresh / worst:.1f} of the fresh build (target: 1/20 or less)"
+    )
     provincial(args)
 
 

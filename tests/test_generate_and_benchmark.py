@@ -72,3 +72,19 @@ def test_benchmark_smoke_run_agrees_across_paths(tmp_path: Path) -> None:
         assert text.count(f"| {path} |") == 2
     assert "all paths agree on model size, coefficient sum and proven optima" in text
     assert text.count("| optimal |") == 6
+
+
+def test_session_speed_benchmark_smoke_run() -> None:
+    """The what-if speed benchmark runs end to end and reports every edit."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "session_speed.py"),
+         "--initiatives", "200", "--periods", "3", "--time-limit", "5",
+         "--rounds", "1"],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    rows = [line for line in done.stdout.splitlines() if "selected |" in line]
+    assert len(rows) == 5
+    assert all("| optimal, " in row for row in rows), done.stdout
+    assert "worst re-solve outside HiGHS's run" in done.stdout
+    assert done.stdout.count("| central budget x") == 3
