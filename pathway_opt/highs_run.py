@@ -17,7 +17,6 @@ import os
 import sys
 import threading
 import time
-import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -28,7 +27,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from pathway_opt.errors import SolverError
-from pathway_opt.highs_child import GRACE, Child, keep
+from pathway_opt.highs_child import GRACE, Workers
 
 _FORK = "fork" in mp.get_all_start_methods()
 
@@ -107,8 +106,8 @@ class HighsRun:
     With ``keep_process``, the process a limited solve runs in is kept for the
     next solve (a what-if session): every change is sent to it as well, and
     forking this process anew, which costs milliseconds for a large model, is
-    saved. It is stopped when a solve overruns, and only a few are kept at once
-    (:mod:`pathway_opt.highs_child`).
+    saved. It is stopped when a solve overruns; a spare forked while that run was
+    late takes over. Only a few are kept at once (:mod:`pathway_opt.highs_child`).
     """
 
     def __init__(
@@ -130,8 +129,7 @@ class HighsRun:
         self._incumbent: np.ndarray | None = None
         self._conn: Connection | None = None
         self._keep_process = keep_process
-        self._worker: Child | None = None
-        self._exiting: list[Child] = []  # stopped children, reaped during a run
+        self._workers = Workers(self._serve, keep_process, self)
         self.highs.cbMipImprovingSolution.subscribe(self._improving)
         m = arrays.matrix
         status = self.highs.passModel(
@@ -148,8 +146,14 @@ class HighsRun:
     @property
     def process_id(self) -> int | None:
         """Process id of the kept child process, if one is kept now."""
-        worker = self._worker
+        worker = self._workers.current
         return None if worker is None or worker.stopped else worker.process.pid
+
+    @property
+    def spare_process_id(self) -> int | None:
+        """Process id of the spare child process, if there is one."""
+        spare = self._workers.spare
+        return None if spare is None or spare.stopped else spare.process.pid
 
     def run(
         self,
@@ -279,23 +283,23 @@ class HighsRun:
         on_plan: Callable[[np.ndarray], None] | None,
     ) -> RunResult:
         began = time.perf_counter()
-        worker = self._worker
+        workers = self._workers
+        worker = workers.current
         if worker is None or not worker.send(("run", *job)):
-            self._stop_worker()  # none yet, or the kept one is gone
-            worker = self._start_worker()
+            worker = workers.start()  # none yet, or the kept one is gone
             worker.send(("run", *job))
         # A stopped process takes milliseconds to go: wait for it while HiGHS runs.
-        while self._exiting:
-            self._exiting.pop().reap()
+        workers.reap()
+        late = (began + limit, workers.fork_spare) if self._keep_process else None
         try:
-            report = worker.collect(began + limit + GRACE, on_plan)
+            report = worker.collect(began + limit + GRACE, on_plan, late)
         except BaseException:
             # Interrupted (Ctrl-C, or on_plan failed) mid-run: a kept child would
             # answer the next run with this one's reports.
-            self._stop_worker()
+            workers.stop_current()
             raise
         if report.final is None or not self._keep_process:
-            self._stop_worker()
+            workers.stop_current()
         seconds = time.perf_counter() - began
         final = report.final
         if final is not None:
@@ -314,26 +318,10 @@ class HighsRun:
                          detail="stopped at the time limit",
                          solving=solving)  # fmt: skip
 
-    def _start_worker(self) -> Child:
-        worker = Child(self._serve)
-        if self._keep_process:
-            keep(worker)
-            weakref.finalize(self, worker.stop)
-        self._worker = worker
-        return worker
-
-    def _stop_worker(self) -> None:
-        """Stop the child process, if any; it is reaped during the next run."""
-        worker, self._worker = self._worker, None
-        if worker is not None:
-            worker.stop()
-            self._exiting.append(worker)
-
     def _apply(self, name: str, *args: Any) -> None:
         """Make a change here and in the kept child process, if there is one."""
         getattr(self, name)(*args)
-        if self._worker is not None and not self._worker.send((name, *args)):
-            self._stop_worker()  # it is gone: the next solve starts another one
+        self._workers.send((name, *args))
 
     def add_row(
         self, lower: float, upper: float, cols: np.ndarray, values: np.ndarray

@@ -240,6 +240,11 @@ class Solver:
         """Process id of HiGHS's kept child process, if one is kept now."""
         return self._run.process_id
 
+    @property
+    def spare_process_id(self) -> int | None:
+        """Process id of the spare forked while a run was late, if there is one."""
+        return self._run.spare_process_id
+
     def held(self) -> tuple[np.ndarray, ...]:
         """What HiGHS holds now, unscaled: costs, column bounds and row bounds.
 

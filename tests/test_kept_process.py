@@ -9,6 +9,7 @@ tested by the session state machine in test_session.py.)
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -44,30 +45,44 @@ def test_re_solves_reuse_one_process_that_every_edit_reaches() -> None:
 
 
 def test_an_overrunning_process_is_stopped_and_replaced(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     session = Session(SMALL, po.SolveSettings(time_limit=1.0))
     session.solve()
     first = kept_pid(session)
+    assert session.solver.spare_process_id is None  # no run was late
+    hung = tmp_path / "hung"
+    real_child = HighsRun._child
 
-    def hang(self: HighsRun, conn: Any) -> None:
+    def hang_once(self: HighsRun, conn: Any) -> None:
+        """The first process to run hangs; any other runs HiGHS."""
+        if hung.exists():
+            real_child(self, conn)
+            return
+        hung.touch()
         time.sleep(600)
 
-    session.solver._run._stop_worker()  # the next process is forked with the stub
-    monkeypatch.setattr(HighsRun, "_child", hang)
+    session.solver._run._workers.stop_current()  # the next one is forked with the stub
+    monkeypatch.setattr(HighsRun, "_child", hang_once)
     stuck = session.solve()
     assert stuck.status == po.Status.NO_SOLUTION
     assert kept_pid(session) is None  # stopped, not kept
+    spare = session.solver.spare_process_id  # forked once the run was late
+    assert spare is not None and spare != first
     monkeypatch.undo()
-    session.set_weight("TC", 2.0)
+    session.set_weight("TC", 2.0)  # reaches the spare too
     plan = session.solve()
-    assert kept_pid(session) not in (None, first)
+    assert kept_pid(session) == spare  # the spare took over: no fork
+    assert session.solver.spare_process_id is None
     fresh = po.solve(session.instance)
+    assert plan.status == fresh.status == po.Status.OPTIMAL
     assert plan.objective == pytest.approx(fresh.objective, abs=1e-6)
+    assert plan.starts == fresh.starts
 
 
 def test_only_a_few_processes_are_kept() -> None:
-    sessions = [Session(SMALL, po.SolveSettings(time_limit=30.0)) for _ in range(4)]
+    count = highs_child.KEPT_PROCESSES + 2
+    sessions = [Session(SMALL, po.SolveSettings(time_limit=30.0)) for _ in range(count)]
     for session in sessions:
         assert session.solve().status == po.Status.OPTIMAL
     alive = [s for s in sessions if kept_pid(s) is not None]
@@ -94,7 +109,7 @@ def test_a_solve_interrupted_mid_run_does_not_keep_its_process(
     def interrupted(self: CheckAhead, starts: dict[str, int]) -> None:
         raise KeyboardInterrupt
 
-    session.solver._run._stop_worker()  # the next process is forked with the stub
+    session.solver._run._workers.stop_current()  # the next one runs the stub
     monkeypatch.setattr(HighsRun, "_child", streams_then_hangs)
     monkeypatch.setattr(CheckAhead, "offer", interrupted)
     with pytest.raises(KeyboardInterrupt):
