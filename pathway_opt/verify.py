@@ -120,11 +120,14 @@ def _starts(
     """Start period index of every initiative (-1 where not selected)."""
     period = {p: t for t, p in enumerate(inst.periods)}
     start = np.full(len(table.ids), -1, dtype=np.int64)
-    pairs = selection.items() if isinstance(selection, Mapping) else selection
-    ids: Iterable[str] = map(itemgetter(0), pairs)
-    names: Iterable[str] = map(itemgetter(1), pairs)
+    pairs: Iterable[tuple[str, str]]
+    ids: Iterable[str]
+    names: Iterable[str]
     if isinstance(selection, Mapping):
-        ids, names = selection.keys(), selection.values()
+        pairs, ids, names = selection.items(), selection.keys(), selection.values()
+    else:
+        pairs = selection
+        ids, names = map(itemgetter(0), selection), map(itemgetter(1), selection)
     n = len(selection)
     try:  # lookups without a Python frame per entry: plans run to thousands
         rows = np.fromiter(map(table.position.__getitem__, ids), np.int64, n)
