@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from pathway_opt.schema import CountRule, Instance, RequiresRule, SynergyRule
+from pathway_opt.schema.entities import CountRule, RequiresRule, SynergyRule
+from pathway_opt.schema.instance import Instance
 
 # Absent slots (masked starts, shifted prerequisites) count as 0, as intended here.
 warnings.filterwarnings("ignore", category=linopy.LinopySemanticsWarning)  # type: ignore[attr-defined]

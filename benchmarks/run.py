@@ -284,7 +284,7 @@ def main() -> None:
     if args.one:
         print(json.dumps(run_one(args.one, args.instance, args.time_limit)))
         return
-    from pathway_opt.generate import generate
+    from pathway_opt.inputs.generate import generate
 
     rows = []
     with tempfile.TemporaryDirectory() as tmp:

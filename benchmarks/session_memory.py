@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pathway_opt as po
-from pathway_opt.whatif import Session
+from pathway_opt.whatif.session import Session
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -21,8 +21,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pathway_opt as po
-from pathway_opt.generate import generate
-from pathway_opt.whatif import Session
+from pathway_opt.inputs.generate import generate
+from pathway_opt.whatif.session import Session
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -6,49 +6,151 @@ Typical use::
     inst = po.load_instance("instances/provincial_applied_university.json")
     plan = po.solve(inst, po.SolveSettings(time_limit=30))
     print(plan.status, plan.objective)
+
+This module is the one public facade. Every name is loaded on first use
+(PEP 562), so ``import pathway_opt`` (and the command line) starts without
+loading Pyomo, HiGHS or pandas until a command needs them.
 """
 
-from pathway_opt.convert import convert, write_instance_json
-from pathway_opt.errors import (
-    InputError,
-    OutputError,
-    PathwayError,
-    Problem,
-    SolverError,
-)
-from pathway_opt.explanations import (
-    Explanation,
-    Repair,
-    explain,
-    find_repairs,
-    read_plan,
-)
-from pathway_opt.export_csv import write_plan_csv
-from pathway_opt.export_xlsx import write_plan_xlsx
-from pathway_opt.instance_xlsx import write_instance_xlsx
-from pathway_opt.io import instance_from_data, load_instance
-from pathway_opt.model import StandardForm, StructureChanged, build_model, compile_form
-from pathway_opt.pipeline import solve
-from pathway_opt.plan import Plan, Status
-from pathway_opt.schema import Instance
-from pathway_opt.solver import Solver, SolveSettings, solve_pyomo
-from pathway_opt.template import write_template
-from pathway_opt.verify import Verification, verify
-from pathway_opt.whatif import (
-    Frontier,
-    Scenario,
-    Session,
-    compare,
-    frontier,
-    ladders,
-    load_scenarios,
-    run_scenarios,
-    sweep,
-    write_frontier_png,
-)
-from pathway_opt.workbook import read_instance_xlsx
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pathway_opt.diagnose.repairs import Repair, find_repairs
+    from pathway_opt.errors import (
+        InputError,
+        OutputError,
+        PathwayError,
+        Problem,
+        SolverError,
+    )
+    from pathway_opt.explanations.explanation import Explanation, explain
+    from pathway_opt.files import read_text, write_atomic
+    from pathway_opt.inputs.convert import TARGET_SUFFIXES, convert, write_instance_json
+    from pathway_opt.inputs.generate import generate
+    from pathway_opt.inputs.instance_json import instance_from_data
+    from pathway_opt.inputs.instance_xlsx.read import read_instance_xlsx
+    from pathway_opt.inputs.instance_xlsx.template import (
+        DEFAULT_PERIODS,
+        write_template,
+    )
+    from pathway_opt.inputs.instance_xlsx.write import write_instance_xlsx
+    from pathway_opt.inputs.load import load_instance
+    from pathway_opt.model.form import StandardForm, StructureChanged, compile_form
+    from pathway_opt.model.pyomo_model import build_model
+    from pathway_opt.outputs.plan_csv import (
+        CSV_TABLES,
+        RUN_FILE,
+        csv_text,
+        write_plan_csv,
+    )
+    from pathway_opt.outputs.plan_files import (
+        Clash,
+        PlanTargets,
+        clashes,
+        write_plan_outputs,
+    )
+    from pathway_opt.outputs.plan_json import plan_json, read_plan, write_plan_json
+    from pathway_opt.outputs.plan_text import summary
+    from pathway_opt.outputs.plan_xlsx import write_plan_xlsx, write_tables_xlsx
+    from pathway_opt.outputs.provenance import Provenance, make_provenance
+    from pathway_opt.pipeline import solve
+    from pathway_opt.plan import Plan, Status
+    from pathway_opt.schema.instance import Instance
+    from pathway_opt.schema.numerics import range_warnings
+    from pathway_opt.solver.from_pyomo import solve_pyomo
+    from pathway_opt.solver.outcome import SolveOutcome, Termination
+    from pathway_opt.solver.settings import SolveSettings
+    from pathway_opt.solver.solver import Solver
+    from pathway_opt.verification.verifier import Verification, verify
+    from pathway_opt.whatif.compare import compare, load_scenarios, run_scenarios
+    from pathway_opt.whatif.edits import Edit, Scenario
+    from pathway_opt.whatif.frontier import Frontier, frontier
+    from pathway_opt.whatif.ladders import ladders
+    from pathway_opt.whatif.plot import frontier_png, write_frontier_png
+    from pathway_opt.whatif.session import Session
+    from pathway_opt.whatif.sweep import parse_scales, sweep, sweep_points
+
+#: Public name -> the module (under ``pathway_opt.``) that defines it.
+_HOMES: dict[str, str] = {
+    "InputError": "errors",
+    "OutputError": "errors",
+    "PathwayError": "errors",
+    "Problem": "errors",
+    "SolverError": "errors",
+    "read_text": "files",
+    "write_atomic": "files",
+    "Instance": "schema.instance",
+    "range_warnings": "schema.numerics",
+    "load_instance": "inputs.load",
+    "instance_from_data": "inputs.instance_json",
+    "TARGET_SUFFIXES": "inputs.convert",
+    "convert": "inputs.convert",
+    "write_instance_json": "inputs.convert",
+    "generate": "inputs.generate",
+    "read_instance_xlsx": "inputs.instance_xlsx.read",
+    "write_instance_xlsx": "inputs.instance_xlsx.write",
+    "DEFAULT_PERIODS": "inputs.instance_xlsx.template",
+    "write_template": "inputs.instance_xlsx.template",
+    "StandardForm": "model.form",
+    "StructureChanged": "model.form",
+    "compile_form": "model.form",
+    "build_model": "model.pyomo_model",
+    "SolveSettings": "solver.settings",
+    "SolveOutcome": "solver.outcome",
+    "Termination": "solver.outcome",
+    "Solver": "solver.solver",
+    "solve_pyomo": "solver.from_pyomo",
+    "Verification": "verification.verifier",
+    "verify": "verification.verifier",
+    "Plan": "plan",
+    "Status": "plan",
+    "plan_json": "outputs.plan_json",
+    "read_plan": "outputs.plan_json",
+    "write_plan_json": "outputs.plan_json",
+    "CSV_TABLES": "outputs.plan_csv",
+    "RUN_FILE": "outputs.plan_csv",
+    "csv_text": "outputs.plan_csv",
+    "write_plan_csv": "outputs.plan_csv",
+    "write_plan_xlsx": "outputs.plan_xlsx",
+    "write_tables_xlsx": "outputs.plan_xlsx",
+    "summary": "outputs.plan_text",
+    "Provenance": "outputs.provenance",
+    "make_provenance": "outputs.provenance",
+    "Clash": "outputs.plan_files",
+    "PlanTargets": "outputs.plan_files",
+    "clashes": "outputs.plan_files",
+    "write_plan_outputs": "outputs.plan_files",
+    "Repair": "diagnose.repairs",
+    "find_repairs": "diagnose.repairs",
+    "solve": "pipeline",
+    "Edit": "whatif.edits",
+    "Scenario": "whatif.edits",
+    "Session": "whatif.session",
+    "compare": "whatif.compare",
+    "load_scenarios": "whatif.compare",
+    "run_scenarios": "whatif.compare",
+    "Frontier": "whatif.frontier",
+    "frontier": "whatif.frontier",
+    "ladders": "whatif.ladders",
+    "frontier_png": "whatif.plot",
+    "write_frontier_png": "whatif.plot",
+    "parse_scales": "whatif.sweep",
+    "sweep": "whatif.sweep",
+    "sweep_points": "whatif.sweep",
+    "Explanation": "explanations.explanation",
+    "explain": "explanations.explanation",
+}
 
 __all__ = [
+    "CSV_TABLES",
+    "DEFAULT_PERIODS",
+    "RUN_FILE",
+    "TARGET_SUFFIXES",
+    "Clash",
+    "Edit",
     "Explanation",
     "Frontier",
     "InputError",
@@ -56,39 +158,72 @@ __all__ = [
     "OutputError",
     "PathwayError",
     "Plan",
+    "PlanTargets",
     "Problem",
+    "Provenance",
     "Repair",
     "Scenario",
     "Session",
+    "SolveOutcome",
     "SolveSettings",
     "Solver",
     "SolverError",
     "StandardForm",
     "Status",
     "StructureChanged",
+    "Termination",
     "Verification",
     "build_model",
+    "clashes",
     "compare",
     "compile_form",
     "convert",
+    "csv_text",
     "explain",
     "find_repairs",
     "frontier",
+    "frontier_png",
+    "generate",
     "instance_from_data",
     "ladders",
     "load_instance",
     "load_scenarios",
+    "make_provenance",
+    "parse_scales",
+    "plan_json",
+    "range_warnings",
     "read_instance_xlsx",
     "read_plan",
+    "read_text",
     "run_scenarios",
     "solve",
     "solve_pyomo",
+    "summary",
     "sweep",
+    "sweep_points",
     "verify",
+    "write_atomic",
     "write_frontier_png",
     "write_instance_json",
     "write_instance_xlsx",
     "write_plan_csv",
+    "write_plan_json",
+    "write_plan_outputs",
     "write_plan_xlsx",
+    "write_tables_xlsx",
     "write_template",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Load a public name from its module on first use and keep it here."""
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'pathway_opt' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"pathway_opt.{home}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_HOMES])

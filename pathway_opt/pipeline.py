@@ -7,12 +7,14 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from pathway_opt.diagnose import explain_infeasible
+from pathway_opt.diagnose.conflicts import explain_infeasible
 from pathway_opt.errors import SolverError
-from pathway_opt.model import StandardForm, compile_form
+from pathway_opt.model.form import StandardForm, compile_form
 from pathway_opt.plan import CheckAhead, Plan, Status, make_plan
-from pathway_opt.schema import Instance
-from pathway_opt.solver import SolveOutcome, Solver, SolveSettings, confirm_infeasible
+from pathway_opt.schema.instance import Instance
+from pathway_opt.solver.outcome import SolveOutcome
+from pathway_opt.solver.settings import SolveSettings
+from pathway_opt.solver.solver import Solver, confirm_infeasible
 
 
 def solve(

@@ -14,9 +14,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pathway_opt.schema import Instance
-from pathway_opt.solver import SolveOutcome, Termination
-from pathway_opt.verify import Verification, check_claim, verify
+from pathway_opt.schema.instance import Instance
+from pathway_opt.solver.outcome import SolveOutcome, Termination
+from pathway_opt.verification.verifier import Verification, check_claim, verify
 
 
 class Status(enum.Enum):
@@ -62,7 +62,7 @@ class Plan:
     warm_started: bool = False
     """Whether the previous plan was offered to HiGHS as a first plan."""
     explanations: dict[str, Any] | None = None
-    """Set by ``pathway_opt.explain``: repairs, why in / why out, what binds
+    """Set by ``pathway_opt.explanations``: repairs, why in / why out, what binds
     and the bottleneck grid, as plain records (written as the JSON's
     ``explanations`` section and as the Why and Bottlenecks sheets)."""
 

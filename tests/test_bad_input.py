@@ -20,9 +20,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from pathway_opt.cli import main
+from pathway_opt.cli.main import main
 from pathway_opt.errors import InputError
-from pathway_opt.io import instance_from_data
+from pathway_opt.inputs.instance_json import instance_from_data
 
 # A small valid instance: 3 periods, 2 criteria, one carry-over budget, one
 # resource, 4 initiatives and one rule of each kind.

@@ -19,9 +19,11 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-import pathway_opt.cli
-from pathway_opt.cli import main
-from pathway_opt.solver import SolveOutcome, Solver, SolveSettings, Termination
+import pathway_opt.cli.main
+from pathway_opt.cli.main import main
+from pathway_opt.solver.outcome import SolveOutcome, Termination
+from pathway_opt.solver.settings import SolveSettings
+from pathway_opt.solver.solver import Solver
 
 # Two periods, one budget (10 then 5, no carry-over), four initiatives, each
 # startable in either period. Values 5, 4, 3, 2 (weight 1, probability 1);
@@ -142,7 +144,7 @@ def test_solve_accepts_solver_options(tmp_path: Path) -> None:
     """Run in a fresh process, as a planner would."""
     instance = write(tmp_path, FEASIBLE)
     out = tmp_path / "plan.json"
-    command = "from pathway_opt.cli import main; main()"
+    command = "from pathway_opt.cli.main import main; main()"
     options = ["--time-limit", "5", "--mip-gap", "0.0", "--threads", "1"]
     argv = [sys.executable, "-c", command, "solve", str(instance), *options]
     done = subprocess.run(
@@ -372,7 +374,7 @@ def test_internal_error_exits_5_in_one_line(
     def boom(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(pathway_opt.cli, "solve", boom)
+    monkeypatch.setattr(pathway_opt, "solve", boom)
     instance = write(tmp_path, FEASIBLE)
     result = run("solve", str(instance))
     exited(result, 5)
@@ -389,7 +391,7 @@ def test_internal_error_with_debug_shows_traceback(
     def boom(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(pathway_opt.cli, "solve", boom)
+    monkeypatch.setattr(pathway_opt, "solve", boom)
     instance = write(tmp_path, FEASIBLE)
     result = run("solve", "--debug", str(instance))
     exited(result, 5)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from pathway_opt.cli_explain import explain_command
+from pathway_opt.cli.explain import explain_command
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = str(ROOT / "instances" / "small_applied_college.json")
@@ -32,7 +32,7 @@ def test_explain_prints_the_tables(tmp_path: Path) -> None:
 
 
 def test_explain_a_plan_file_from_solve(tmp_path: Path) -> None:
-    from pathway_opt.cli import main
+    from pathway_opt.cli.main import main
 
     plan = tmp_path / "plan.json"
     solved = CliRunner().invoke(main, ["solve", SMALL, "--output", str(plan)])

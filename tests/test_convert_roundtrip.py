@@ -24,11 +24,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import pathway_opt as po
-from pathway_opt.cli import main
-from pathway_opt.convert import instance_json
-from pathway_opt.instance_xlsx import instance_workbook_bytes
-from pathway_opt.schema import INITIATIVE_TYPES
-from pathway_opt.workbook import read_instance_xlsx
+from pathway_opt.cli.main import main
+from pathway_opt.inputs.convert import instance_json
+from pathway_opt.inputs.instance_xlsx.read import read_instance_xlsx
+from pathway_opt.inputs.instance_xlsx.write import instance_workbook_bytes
+from pathway_opt.schema.entities import INITIATIVE_TYPES
 
 INSTANCES = Path(__file__).resolve().parents[1] / "instances"
 ROUND_TRIP_EXAMPLES = 150

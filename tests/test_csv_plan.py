@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 import pathway_opt as po
-from pathway_opt.cli import main
-from pathway_opt.export_csv import CSV_TABLES, write_plan_csv
+from pathway_opt.cli.main import main
+from pathway_opt.outputs.plan_csv import CSV_TABLES, write_plan_csv
 
 INSTANCES = Path(__file__).resolve().parents[1] / "instances"
 SMALL = INSTANCES / "small_applied_college.json"

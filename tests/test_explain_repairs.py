@@ -8,7 +8,7 @@ import pytest
 from conftest import make
 
 import pathway_opt as po
-from pathway_opt.explanations import apply_repair
+from pathway_opt.diagnose.repairs import apply_repair
 
 
 def ini(id_: str, **fields: Any) -> dict[str, Any]:

@@ -198,7 +198,7 @@ def test_explanations_travel_to_json_workbook_and_csv(
 ) -> None:
     inst, result = small
     plan = result.plan
-    data = json.loads(po.export.plan_json(plan))
+    data = json.loads(po.plan_json(plan))
     section = data["explanations"]
     assert {"why", "binding", "bottlenecks", "repairs", "optimum"} <= set(section)
     assert len(section["why"]) == len(inst.initiatives)

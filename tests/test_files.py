@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from pathway_opt.cli import main
+from pathway_opt.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = ROOT / "instances" / "small_applied_college.json"

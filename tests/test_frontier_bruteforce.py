@@ -192,6 +192,6 @@ def test_without_budgets_the_frontier_is_one_point() -> None:
     assert list(front.points["lambda"]) == [0.0]
     assert list(front.points["objective"]) == [3.0]
     assert front.floor == "zero" and front.total_at_one == 0.0
-    assert po.whatif.frontier_png(front).startswith(b"\x89PNG")
+    assert po.frontier_png(front).startswith(b"\x89PNG")
     fund, cut = po.ladders(inst, computed=front)
     assert fund.empty and len(cut) == 1 and cut["score_lost"].iloc[0] == 0.0

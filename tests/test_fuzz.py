@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from fuzz_cases import mutated
 from hypothesis import HealthCheck, given, settings
 
-from pathway_opt.cli import main
+from pathway_opt.cli.main import main
 
 ALLOWED = {0, 1, 3, 4}
 

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import pathway_opt as po
-from pathway_opt.cli import main
+from pathway_opt.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
 

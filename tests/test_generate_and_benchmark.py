@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 import pathway_opt as po
-from pathway_opt.cli import main
-from pathway_opt.generate import generate
+from pathway_opt.cli.main import main
+from pathway_opt.inputs.generate import generate
 
 ROOT = Path(__file__).resolve().parents[1]
 

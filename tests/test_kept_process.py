@@ -16,10 +16,10 @@ import numpy as np
 import pytest
 
 import pathway_opt as po
-from pathway_opt import highs_child
-from pathway_opt.highs_run import HighsRun
 from pathway_opt.plan import CheckAhead
-from pathway_opt.whatif import Session
+from pathway_opt.solver import highs_process as highs_child
+from pathway_opt.solver.highs_run import HighsRun
+from pathway_opt.whatif.session import Session
 
 PROVINCIAL = po.load_instance("instances/provincial_applied_university.json")
 SMALL = po.load_instance("instances/small_applied_college.json")

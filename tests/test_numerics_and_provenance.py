@@ -10,8 +10,8 @@ from typing import Any
 from click.testing import CliRunner
 
 import pathway_opt as po
-from pathway_opt.cli import main
-from pathway_opt.numerics import range_warnings
+from pathway_opt.cli.main import main
+from pathway_opt.schema.numerics import range_warnings
 
 ROOT = Path(__file__).resolve().parents[1]
 

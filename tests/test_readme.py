@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import pathway_opt as po
-from pathway_opt.solver import SolveOutcome, Termination
+from pathway_opt.solver.outcome import SolveOutcome, Termination
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text("utf-8")

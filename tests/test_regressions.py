@@ -54,7 +54,8 @@ def test_plan_failing_verification_is_solved_again_without_presolve() -> None:
     objective (seen with HiGHS 1.16), the repeat without presolve is right."""
     from pathway_opt.pipeline import checked
     from pathway_opt.plan import make_plan
-    from pathway_opt.solver import SolveOutcome, SolveSettings, Termination
+    from pathway_opt.solver.outcome import SolveOutcome, Termination
+    from pathway_opt.solver.settings import SolveSettings
 
     inst = po.instance_from_data(SMALL)
     right = po.solve(inst)

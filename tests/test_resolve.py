@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 import pathway_opt as po
-from pathway_opt.export import plan_json
-from pathway_opt.model import StructureChanged
+from pathway_opt.model.form import StructureChanged
+from pathway_opt.outputs.plan_json import plan_json
 from pathway_opt.plan import make_plan
 
 DATA: dict[str, Any] = {

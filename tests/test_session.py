@@ -15,9 +15,10 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 import pathway_opt as po
-from pathway_opt.cli import main
-from pathway_opt.model import compile_form, load_data
-from pathway_opt.whatif import Session, compare, load_scenarios
+from pathway_opt.cli.main import main
+from pathway_opt.model.form import compile_form, load_data
+from pathway_opt.whatif.compare import compare, load_scenarios
+from pathway_opt.whatif.session import Session
 
 DATA: dict[str, Any] = {
     "name": "session",

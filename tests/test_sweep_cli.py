@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 from conftest import make
 
-from pathway_opt.cli_sweep import frontier_command, sweep_command
+from pathway_opt.cli.sweep import frontier_command, sweep_command
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = str(ROOT / "instances" / "small_applied_college.json")

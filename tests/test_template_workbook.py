@@ -15,8 +15,8 @@ import pytest
 from click.testing import CliRunner
 
 import pathway_opt as po
-from pathway_opt.cli import main
-from pathway_opt.template import write_template
+from pathway_opt.cli.main import main
+from pathway_opt.inputs.instance_xlsx.template import write_template
 
 INSTANCES = Path(__file__).resolve().parents[1] / "instances"
 DATA_SHEETS = [

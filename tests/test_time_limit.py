@@ -7,7 +7,7 @@ import time
 import pytest
 
 import pathway_opt as po
-from pathway_opt.generate import generate
+from pathway_opt.inputs.generate import generate
 
 GRACE = 3.0  # seconds: HiGHS is interrupted 1 s after its own limit
 

@@ -1,6 +1,6 @@
 """The array verifier agrees with the plain reference on every plan and edit.
 
-``pathway_opt.verify`` reads each instance into arrays once and keeps them while
+``pathway_opt.verification`` reads each instance into arrays once and keeps them while
 the instance's objects are the same; a what-if edit rewrites only the rows of the
 initiatives it replaced. These tests compare its every figure and message with
 the plain one-object-at-a-time verifier (tests/verify_reference.py), on random
@@ -20,9 +20,9 @@ from hypothesis import strategies as st
 from test_properties import instances, valid
 
 import pathway_opt as po
-from pathway_opt.generate import generate
+from pathway_opt.inputs.generate import generate
 from pathway_opt.model.initiative_data import read_initiatives
-from pathway_opt.verify_tables import initiative_table, rule_table
+from pathway_opt.verification.arrays import initiative_table, rule_table
 from pathway_opt.whatif.edits import (
     Edit,
     ForceIn,

@@ -15,8 +15,10 @@ from typing import Any
 import pytest
 
 import pathway_opt as po
-from pathway_opt.highs_run import GRACE, HighsRun, RunResult
-from pathway_opt.solver import Solver, SolveSettings, _outcome
+from pathway_opt.plan import make_plan
+from pathway_opt.solver.highs_run import GRACE, HighsRun, RunResult
+from pathway_opt.solver.settings import SolveSettings
+from pathway_opt.solver.solver import Solver, _outcome
 
 SMALL = po.load_instance("instances/small_applied_college.json")
 
@@ -68,6 +70,6 @@ def test_unbounded_verdict_for_a_bounded_model_is_an_inconsistency() -> None:
     """Stubbed verdict: every column is bounded, so HiGHS saying unbounded is wrong."""
     result = RunResult("kUnbounded", None, None, None, 0.1)
     outcome = _outcome(result, SolveSettings(), None)
-    plan = po.plan.make_plan(SMALL, outcome)
+    plan = make_plan(SMALL, outcome)
     assert plan.status == po.Status.ERROR and plan.exit_code == 5
     assert "inconsistency" in plan.messages[0]

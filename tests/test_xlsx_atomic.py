@@ -22,9 +22,9 @@ import pytest
 from click.testing import CliRunner
 
 import pathway_opt as po
-from pathway_opt.cli import main
+from pathway_opt.cli.main import main
 from pathway_opt.errors import OutputError
-from pathway_opt.export_xlsx import write_plan_xlsx
+from pathway_opt.outputs.plan_xlsx import write_plan_xlsx
 
 INSTANCES = Path(__file__).resolve().parents[1] / "instances"
 SMALL = INSTANCES / "small_applied_college.json"
@@ -34,7 +34,7 @@ SMALL = INSTANCES / "small_applied_college.json"
 CHILD = """
 import random, sys
 import pathway_opt as po
-from pathway_opt.export_xlsx import write_plan_xlsx
+from pathway_opt.outputs.plan_xlsx import write_plan_xlsx
 
 rng = random.Random(3)
 data = {

@@ -32,8 +32,8 @@ import xlsxwriter
 from click.testing import CliRunner
 
 import pathway_opt as po
-from pathway_opt.cli import main
-from pathway_opt.instance_xlsx import instance_workbook_bytes
+from pathway_opt.cli.main import main
+from pathway_opt.inputs.instance_xlsx.write import instance_workbook_bytes
 
 BASE: dict[str, Any] = {
     "name": "xlsx errors base",
@@ -369,7 +369,7 @@ def test_cli_validate_lists_cells_and_exits_1(tmp_path: Path) -> None:
 
 
 def test_reader_accepts_bytes_and_streams(tmp_path: Path) -> None:
-    from pathway_opt.workbook import read_instance_xlsx
+    from pathway_opt.inputs.instance_xlsx.read import read_instance_xlsx
 
     data = base_file(tmp_path).read_bytes()
     assert read_instance_xlsx(data) == read_instance_xlsx(io.BytesIO(data))

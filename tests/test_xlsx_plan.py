@@ -19,9 +19,9 @@ import pytest
 from click.testing import CliRunner
 
 import pathway_opt as po
-from pathway_opt import plan_tables
-from pathway_opt.cli import main
-from pathway_opt.export_xlsx import write_plan_xlsx
+from pathway_opt.cli.main import main
+from pathway_opt.outputs import plan_tables
+from pathway_opt.outputs.plan_xlsx import write_plan_xlsx
 
 INSTANCES = Path(__file__).resolve().parents[1] / "instances"
 PROVINCIAL = INSTANCES / "provincial_applied_university.json"

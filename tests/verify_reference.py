@@ -1,6 +1,6 @@
 """The verifier as first written: plain Python, one schema object at a time.
 
-``pathway_opt.verify`` now works on arrays read once per instance and kept
+``pathway_opt.verification`` now works on arrays read once per instance and kept
 between calls; this slow, obvious version is the oracle it is compared with
 (tests/test_verify_arrays.py). Its figures and messages are the contract.
 """
@@ -9,14 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pathway_opt.schema import (
-    CountRule,
-    Initiative,
-    Instance,
-    RequiresRule,
-    SynergyRule,
-)
-from pathway_opt.verify import (
+from pathway_opt.schema.entities import CountRule, Initiative, RequiresRule, SynergyRule
+from pathway_opt.schema.instance import Instance
+from pathway_opt.verification.verifier import (
     ABS_TOL,
     REL_TOL,
     UsageRow,

@@ -15,12 +15,12 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from pathway_opt.explanation_tables import BINDING_COLUMNS
 from pathway_opt.explanations.resolve import objective_of, resolve, restored
+from pathway_opt.outputs.explanation_tables import BINDING_COLUMNS
 from pathway_opt.plan import Plan, Status
-from pathway_opt.schema import Instance
-from pathway_opt.solver import SolveSettings
-from pathway_opt.verify import UsageRow
+from pathway_opt.schema.instance import Instance
+from pathway_opt.solver.settings import SolveSettings
+from pathway_opt.verification.verifier import UsageRow
 from pathway_opt.whatif.session import Session
 
 #: Slack at most this share of the limit (and at least this absolute) is binding.

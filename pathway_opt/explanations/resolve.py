@@ -7,9 +7,10 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from pathway_opt.errors import SolverError
-from pathway_opt.model import load_data
+from pathway_opt.model.form import load_data
 from pathway_opt.plan import Plan, Status, make_plan
-from pathway_opt.solver import SolveSettings, confirm_infeasible
+from pathway_opt.solver.settings import SolveSettings
+from pathway_opt.solver.solver import confirm_infeasible
 from pathway_opt.whatif.session import Session
 
 

@@ -19,15 +19,16 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+from pathway_opt.diagnose.elastic import Slack
+from pathway_opt.diagnose.repairs import find_repairs
 from pathway_opt.errors import InputError, Problem
-from pathway_opt.explanation_tables import WHY_COLUMNS
-from pathway_opt.explanations.elastic import Slack
-from pathway_opt.explanations.repairs import find_repairs
 from pathway_opt.explanations.resolve import objective_of, resolve, restored
+from pathway_opt.outputs.explanation_tables import WHY_COLUMNS
 from pathway_opt.plan import Plan, Status
-from pathway_opt.schema import Initiative, Instance
-from pathway_opt.solver import SolveSettings
-from pathway_opt.verify import verify
+from pathway_opt.schema.entities import Initiative
+from pathway_opt.schema.instance import Instance
+from pathway_opt.solver.settings import SolveSettings
+from pathway_opt.verification.verifier import verify
 from pathway_opt.whatif.session import Session, changes_between
 
 HAS_PLAN = (Status.OPTIMAL, Status.FEASIBLE)

@@ -13,7 +13,8 @@ from functools import cached_property
 import numpy as np
 
 from pathway_opt.model.initiative_data import InitiativeData, read_initiatives
-from pathway_opt.schema import Instance, SynergyRule
+from pathway_opt.schema.entities import SynergyRule
+from pathway_opt.schema.instance import Instance
 
 
 @dataclass(frozen=True)

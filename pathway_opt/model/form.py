@@ -34,7 +34,8 @@ from pathway_opt.model.families import (
     add_synergy,
 )
 from pathway_opt.model.initiative_data import InitiativeData, read_initiatives
-from pathway_opt.schema import Instance, SynergyRule
+from pathway_opt.schema.entities import SynergyRule
+from pathway_opt.schema.instance import Instance
 
 
 class StructureChanged(Exception):

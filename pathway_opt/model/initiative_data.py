@@ -2,7 +2,7 @@
 
 Reading ten thousand initiatives' scores, windows and decisions in Python costs
 more than the rest of a what-if re-solve, so :func:`read_initiatives` rereads only
-the initiatives an edit replaced (see :mod:`pathway_opt.identity`) and keeps the
+the initiatives an edit replaced (see :mod:`pathway_opt.schema.identity`) and keeps the
 arrays of the others.
 """
 
@@ -12,8 +12,9 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from pathway_opt.identity import changed_positions
-from pathway_opt.schema import Initiative, Instance
+from pathway_opt.schema.entities import Initiative
+from pathway_opt.schema.identity import changed_positions
+from pathway_opt.schema.instance import Instance
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 Every family of :mod:`pathway_opt.model.families` becomes one Pyomo component of
 the same name, so the formulation reads (and can be extended) in Pyomo, while
-:func:`pathway_opt.solver.solve_pyomo` compiles it back to arrays for HiGHS.
+:func:`pathway_opt.solver.from_pyomo.solve_pyomo` compiles it back to arrays for HiGHS.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pyomo.core.expr.numeric_expr import LinearExpression
 
 from pathway_opt.model.families import RowBlock
 from pathway_opt.model.form import StandardForm, compile_form
-from pathway_opt.schema import Instance
+from pathway_opt.schema.instance import Instance
 
 
 def build_model(inst: Instance) -> pyo.ConcreteModel:

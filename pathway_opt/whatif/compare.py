@@ -9,10 +9,11 @@ import pandas as pd
 from pydantic import TypeAdapter, ValidationError
 
 from pathway_opt.errors import InputError, Problem
-from pathway_opt.io import parse_json_text, problems_from_validation, read_text
+from pathway_opt.files import read_text
+from pathway_opt.inputs.instance_json import parse_json_text, problems_from_validation
 from pathway_opt.plan import Plan
-from pathway_opt.schema import Instance
-from pathway_opt.solver import SolveSettings
+from pathway_opt.schema.instance import Instance
+from pathway_opt.solver.settings import SolveSettings
 from pathway_opt.whatif.edits import EDIT_OPS, Scenario
 from pathway_opt.whatif.session import Session, changes_between
 

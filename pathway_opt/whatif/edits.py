@@ -14,7 +14,8 @@ from typing import Annotated, Any, Literal
 from pydantic import Field
 
 from pathway_opt.errors import InputError, Problem
-from pathway_opt.schema import MAX_AMOUNT, Id, Initiative, Instance, StrictModel
+from pathway_opt.schema.entities import MAX_AMOUNT, Id, Initiative, StrictModel
+from pathway_opt.schema.instance import Instance
 
 Amount = Annotated[float, Field(ge=0, le=MAX_AMOUNT)]
 

@@ -42,8 +42,8 @@ import pandas as pd
 
 from pathway_opt.errors import InputError, Problem
 from pathway_opt.plan import Plan
-from pathway_opt.schema import Instance
-from pathway_opt.solver import SolveSettings
+from pathway_opt.schema.instance import Instance
+from pathway_opt.solver.settings import SolveSettings
 from pathway_opt.whatif.parallel import run_all
 from pathway_opt.whatif.rows import HAS_PLAN, budget_use, total_limits
 from pathway_opt.whatif.session import Session

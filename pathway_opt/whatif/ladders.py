@@ -16,8 +16,8 @@ from typing import Any
 
 import pandas as pd
 
-from pathway_opt.schema import Instance
-from pathway_opt.solver import SolveSettings
+from pathway_opt.schema.instance import Instance
+from pathway_opt.solver.settings import SolveSettings
 from pathway_opt.whatif.frontier import Frontier, frontier
 from pathway_opt.whatif.rows import HAS_PLAN, changes
 

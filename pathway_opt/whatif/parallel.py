@@ -29,7 +29,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pathway_opt.errors import InputError, PathwayError, Problem, SolverError
-from pathway_opt.schema import Instance
+from pathway_opt.schema.instance import Instance
 from pathway_opt.whatif.session import Session
 
 if TYPE_CHECKING:

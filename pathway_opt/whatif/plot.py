@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from pathway_opt.export import write_atomic
+from pathway_opt.files import write_atomic
 from pathway_opt.whatif.frontier import Frontier
 
 

@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from pathway_opt.plan import Plan, Status
-from pathway_opt.schema import Instance
-from pathway_opt.verify import ABS_TOL, verify
+from pathway_opt.schema.instance import Instance
+from pathway_opt.verification.verifier import ABS_TOL, verify
 
 #: Statuses that carry a plan.
 HAS_PLAN = (Status.OPTIMAL, Status.FEASIBLE)

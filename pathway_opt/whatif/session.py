@@ -15,13 +15,13 @@ import time
 from dataclasses import replace
 from typing import Any
 
-from pathway_opt.model import StructureChanged, compile_form, load_data
-from pathway_opt.model.form import Part
+from pathway_opt.model.form import Part, StructureChanged, compile_form, load_data
 from pathway_opt.pipeline import checked, finish_plan
 from pathway_opt.plan import CheckAhead, Plan, Status
-from pathway_opt.schema import Instance
-from pathway_opt.solver import Solver, SolveSettings
-from pathway_opt.verify import verify
+from pathway_opt.schema.instance import Instance
+from pathway_opt.solver.settings import SolveSettings
+from pathway_opt.solver.solver import Solver
+from pathway_opt.verification.verifier import verify
 from pathway_opt.whatif.edits import (
     Edit,
     ForceIn,

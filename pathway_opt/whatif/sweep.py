@@ -11,12 +11,11 @@ another, so the table is the same whichever worker ran which point.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import math
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -24,8 +23,9 @@ import numpy as np
 import pandas as pd
 
 from pathway_opt.errors import InputError, Problem
-from pathway_opt.schema import MAX_AMOUNT, Instance
-from pathway_opt.solver import SolveSettings
+from pathway_opt.schema.entities import MAX_AMOUNT
+from pathway_opt.schema.instance import Instance
+from pathway_opt.solver.settings import SolveSettings
 from pathway_opt.whatif.parallel import Progress, run_all
 from pathway_opt.whatif.rows import plan_row
 from pathway_opt.whatif.session import Session
@@ -179,19 +179,9 @@ def sweep_points(
     ]
 
 
-@contextlib.contextmanager
-def progress_bar(total: int, label: str = "sweep") -> Iterator[Progress]:
-    """A click progress bar on stderr, as a ``progress(done, total)`` callback."""
-    import click
-
-    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
-        shown = [0]
-
-        def update(done: int, _total: int) -> None:
-            bar.update(done - shown[0])
-            shown[0] = done
-
-        yield update
+def print_progress(done: int, total: int) -> None:
+    """Progress as one line per point on stderr (``progress=True``)."""
+    print(f"sweep: {done}/{total} points", file=sys.stderr, flush=True)
 
 
 def sweep(
@@ -241,25 +231,15 @@ def sweep(
         resources=resources,
         settings=settings,
     )
-    if progress is True:
-        with progress_bar(len(points)) as update:
-            rows = run_all(
-                inst,
-                solve_point,
-                points,
-                workers=workers,
-                scheduler=scheduler,
-                progress=update,
-            )
-    else:
-        rows = run_all(
-            inst,
-            solve_point,
-            points,
-            workers=workers,
-            scheduler=scheduler,
-            progress=progress if callable(progress) else None,
-        )
+    report: Progress | None = print_progress if progress is True else progress or None
+    rows = run_all(
+        inst,
+        solve_point,
+        points,
+        workers=workers,
+        scheduler=scheduler,
+        progress=report,
+    )
     return sweep_frame(inst, rows)
 
 

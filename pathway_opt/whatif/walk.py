@@ -13,8 +13,8 @@ from typing import Any
 
 from pathway_opt.errors import SolverError
 from pathway_opt.plan import Plan, Status
-from pathway_opt.schema import Instance
-from pathway_opt.solver import SolveSettings
+from pathway_opt.schema.instance import Instance
+from pathway_opt.solver.settings import SolveSettings
 from pathway_opt.whatif.rows import HAS_PLAN, plan_row, scale_needed
 from pathway_opt.whatif.session import Session
 

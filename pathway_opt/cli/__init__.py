@@ -1,0 +1,1 @@
+"""The `pathway-opt` command, thin over the library."""

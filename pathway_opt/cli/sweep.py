@@ -1,0 +1,301 @@
+"""`pathway-opt sweep` and `pathway-opt frontier`: many re-solves of one model.
+
+Register with ``main.add_command(sweep_command)`` and
+``main.add_command(frontier_command)``.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+import pandas as pd
+
+import pathway_opt as po
+from pathway_opt.cli.options import (
+    debug_option,
+    error_boundary,
+    instance_argument,
+    mip_gap_option,
+    threads_option,
+    time_limit_option,
+)
+
+#: Ladder steps printed per ladder (all are in --ladders-csv).
+SHOWN_STEPS = 10
+
+
+def _scales(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    if value is None:
+        return None
+    try:
+        return po.parse_scales(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def _ids(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> Any:
+    ids = [i.strip() for v in value for i in v.split(",") if i.strip()]
+    return ids or None
+
+
+def _not_input(instance: Path, hint: str, *targets: Path | None) -> None:
+    """Refuse an output that would overwrite the instance (usage error, exit 2)."""
+    for target in targets:
+        if target is not None and target.resolve() == instance.resolve():
+            raise click.BadParameter(
+                "is the instance file itself; choose another name so the instance "
+                "is not overwritten",
+                param_hint=hint,
+            )
+
+
+def _write_csv(frame: pd.DataFrame, path: Path) -> None:
+    po.write_atomic(path, po.csv_text(frame).encode("utf-8-sig"))
+
+
+#: Columns holding money, printed as whole amounts.
+_MONEY = ("total_budget", "spent", "extra_money", "money_saved", "used_")
+
+
+def _fmt(frame: pd.DataFrame, max_rows: int | None = None) -> str:
+    money = {
+        c: (lambda v: f"{v:,.0f}") for c in frame.columns if str(c).startswith(_MONEY)
+    }
+    return frame.to_string(
+        index=False,
+        max_rows=max_rows,
+        formatters=money,
+        float_format=lambda v: f"{v:,.4f}",
+    )
+
+
+_threads_option = threads_option(
+    "Threads each HiGHS solve may use (default: HiGHS decides); with "
+    "--workers, 1 keeps the solves from competing for the cores."
+)
+workers_option = click.option(
+    "--workers", type=click.IntRange(min=1), default=1, show_default=True,
+    help="Local processes solving in parallel.",
+)  # fmt: skip
+scheduler_option = click.option(
+    "--scheduler", metavar="ADDRESS",
+    help="Solve on this Dask scheduler (e.g. tcp://host:8786; needs "
+    "pip install 'pathway-opt[distributed]'); --workers is then ignored.",
+)  # fmt: skip
+
+
+@contextmanager
+def _progress(show: bool, total: int) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on a terminal; with --progress elsewhere, a line per point."""
+    if sys.stderr.isatty():
+        with click.progressbar(length=total, label="sweep", file=sys.stderr) as bar:
+            shown = [0]
+
+            def update(done: int, _total: int) -> None:
+                bar.update(done - shown[0])
+                shown[0] = done
+
+            yield update
+    elif show:
+        yield lambda done, total: click.echo(f"sweep: {done}/{total} points", err=True)
+    else:
+        yield None
+
+
+@click.command(name="sweep")
+@instance_argument
+@click.option(
+    "--budget-scale", callback=_scales, metavar="A:B:N|LIST",
+    help="Factors on the budgets' limits: A:B:N gives N evenly spaced values from "
+    "A to B (e.g. 0.5:1.5:21), or a comma list (0.8,1,1.2).",
+)  # fmt: skip
+@click.option(
+    "--capacity-scale", callback=_scales, metavar="A:B:N|LIST",
+    help="Factors on the resources' capacities, as for --budget-scale; the sweep "
+    "is every combination of the two.",
+)  # fmt: skip
+@click.option(
+    "--budget", "budgets", multiple=True, callback=_ids, metavar="ID",
+    help="Scale only this budget (repeat, or separate by commas; default: all).",
+)  # fmt: skip
+@click.option(
+    "--resource", "resources", multiple=True, callback=_ids, metavar="ID",
+    help="Scale only this resource (repeat, or separate by commas; default: all).",
+)  # fmt: skip
+@workers_option
+@scheduler_option
+@time_limit_option()
+@mip_gap_option
+@_threads_option
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the sweep table to this CSV file (UTF-8 with BOM, atomically).",
+)  # fmt: skip
+@click.option(
+    "--progress", is_flag=True,
+    help="Report progress on stderr even when it is not a terminal.",
+)  # fmt: skip
+@debug_option
+@error_boundary
+def sweep_command(
+    instance: Path,
+    budget_scale: list[float] | None,
+    capacity_scale: list[float] | None,
+    budgets: list[str] | None,
+    resources: list[str] | None,
+    workers: int,
+    scheduler: str | None,
+    time_limit: float | None,
+    mip_gap: float,
+    threads: int | None,
+    output: Path | None,
+    progress: bool,
+) -> int:
+    """Solve INSTANCE with its budgets and/or capacities scaled, one row per point.
+
+    Exit 0 when every point was solved (a point may be infeasible: that is a
+    result), 5 if a point failed.
+    """
+    if budget_scale is None and capacity_scale is None:
+        raise click.UsageError("give --budget-scale and/or --capacity-scale")
+    _not_input(instance, "'--output'", output)
+    inst = po.load_instance(instance)
+    settings = po.SolveSettings(
+        time_limit=time_limit, mip_rel_gap=mip_gap, threads=threads
+    )
+    try:
+        points = po.sweep_points(
+            inst, budget_scale, capacity_scale, budgets=budgets, resources=resources
+        )
+    except po.InputError as exc:
+        hint = "'--budget'" if exc.problems[0].path == "budgets" else "'--resource'"
+        raise click.BadParameter(exc.problems[0].message, param_hint=hint) from None
+    began = time.perf_counter()
+    with _progress(progress, len(points)) as update:
+        table = po.sweep(
+            inst, budget_scale, capacity_scale, budgets=budgets,
+            resources=resources, workers=workers, scheduler=scheduler,
+            settings=settings, progress=update or False,
+        )  # fmt: skip
+    seconds = time.perf_counter() - began
+    shown = [c for c in table.columns if c not in ("selected", "bound", "verified")]
+    shown = [c for c in shown if not c.startswith("used_")]
+    click.echo(_fmt(table[shown], max_rows=60))
+    where = f"on {scheduler}" if scheduler else f"with {workers} worker(s)"
+    click.echo(
+        f"\n{len(table)} points in {seconds:.2f} s "
+        f"({len(table) / max(seconds, 1e-9):.2f} points/s) {where}"
+    )
+    if output is not None:
+        _write_csv(table, output)
+        click.echo(f"sweep written to {output}")
+    return 5 if (table["status"] == "error").any() else 0
+
+
+@click.command(name="frontier")
+@instance_argument
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the frontier's points to this CSV file (UTF-8 with BOM); the plot "
+    "goes beside it as .png unless --plot names another file.",
+)  # fmt: skip
+@click.option(
+    "--plot", type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the frontier as a PNG step plot here.",
+)  # fmt: skip
+@click.option(
+    "--ladders-csv", type=click.Path(file_okay=False, path_type=Path),
+    metavar="FOLDER",
+    help="Write fund_next.csv and cut_first.csv (every step) into this folder.",
+)  # fmt: skip
+@workers_option
+@scheduler_option
+@time_limit_option()
+@mip_gap_option
+@_threads_option
+@debug_option
+@error_boundary
+def frontier_command(
+    instance: Path,
+    output: Path | None,
+    plot: Path | None,
+    ladders_csv: Path | None,
+    workers: int,
+    scheduler: str | None,
+    time_limit: float | None,
+    mip_gap: float,
+    threads: int | None,
+) -> int:
+    """The efficient frontier of INSTANCE: best score against total budget.
+
+    Every budget limit is scaled by one factor λ; each breakpoint (where the
+    funded set changes) is found by re-solving. Also prints the contingency
+    ladders: what to fund next if the budgets rise, what to cut first if they
+    fall. With --workers or --scheduler, stretches of λ are walked in
+    parallel. Exit 0 with a frontier, 3 if no budget gives a plan.
+    """
+    if output is not None and plot is None:
+        plot = output.with_suffix(".png")
+    ladder_files = (
+        [ladders_csv / "fund_next.csv", ladders_csv / "cut_first.csv"]
+        if ladders_csv is not None
+        else []
+    )
+    _not_input(instance, "'--output' / '--plot' / '--ladders-csv'", output, plot,
+               *ladder_files)  # fmt: skip
+    inst = po.load_instance(instance)
+    settings = po.SolveSettings(
+        time_limit=time_limit, mip_rel_gap=mip_gap, threads=threads
+    )
+    front = po.frontier(inst, settings, workers=workers, scheduler=scheduler)
+    click.echo(_describe(front))
+    if front.points.empty:
+        return {"infeasible": 3, "no_solution": 4}.get(front.floor, 5)
+    fund_next, cut_first = po.ladders(inst, computed=front)
+    for name, ladder in (("Fund next if the budgets rise", fund_next),
+                         ("Cut first if the budgets fall", cut_first)):  # fmt: skip
+        click.echo(f"\n{name} ({len(ladder)} steps):")
+        shown = ladder.drop(columns=["lambda", "spent"]).head(SHOWN_STEPS)
+        click.echo(_fmt(shown) if not ladder.empty else "  (none)")
+        if len(ladder) > SHOWN_STEPS:
+            click.echo(f"  ... {len(ladder) - SHOWN_STEPS} more (--ladders-csv)")
+    if output is not None:
+        _write_csv(front.points, output)
+        click.echo(f"\nfrontier written to {output}")
+    if plot is not None:
+        po.write_frontier_png(front, plot, title=f"{inst.name}: efficient frontier")
+        click.echo(f"plot written to {plot}")
+    if ladders_csv is not None:
+        _write_csv(fund_next, ladder_files[0])
+        _write_csv(cut_first, ladder_files[1])
+        click.echo(f"ladders written to {ladders_csv}")
+    return 0
+
+
+def _describe(front: po.Frontier) -> str:
+    """Summary lines and the points table."""
+    lines = []
+    points = front.points
+    if not points.empty:
+        low, high = points.iloc[0], points.iloc[-1]
+        lines.append(
+            f"{front.n_breakpoints} breakpoints from λ = {low['lambda']:.6g} "
+            f"({low['total_budget']:,.0f}) to λ = {high['lambda']:.6g} "
+            f"({high['total_budget']:,.0f}); budgets as given: "
+            f"{front.total_at_one:,.0f} {front.currency}".rstrip()
+        )
+    lines.append(
+        f"{front.solves} solves in {front.seconds:.2f} s; stopped: {front.floor}"
+    )
+    lines += [f"  - {m}" for m in front.messages]
+    if not points.empty:
+        shown = points.drop(columns=["selected", "solved_at", "seconds", "verified"])
+        shown = shown.drop(columns=[c for c in shown if str(c).startswith("used_")])
+        lines += ["", _fmt(shown, max_rows=20)]
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Why there is no plan: conflicts, the elastic model, the smallest repairs."""

@@ -1,0 +1,1 @@
+"""Instances in: JSON, workbooks, generated instances; instance files out."""

@@ -1,0 +1,1 @@
+"""Input workbooks: layout, cell rules, sheets, reading, writing, the template."""

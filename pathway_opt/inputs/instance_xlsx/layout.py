@@ -1,0 +1,325 @@
+"""The input workbook's layout: its sheets, their columns, headers and help texts.
+
+Shared by the reader (:mod:`pathway_opt.inputs.instance_xlsx.read`) and the writer
+(:mod:`pathway_opt.inputs.instance_xlsx.template`), so the two cannot drift apart. Help
+texts come from
+the docstrings of :mod:`pathway_opt.schema`, the same ones the JSON Schema shows.
+
+Each data sheet has one header row (row 1) and one row per entity below it:
+
+========== ==================================================================
+settings   field | value | meaning: name, description, currency,
+           delay_discount, allow_beyond_horizon, and one `period` row per
+           planning period, in order
+criteria   id | name | weight
+budgets    id | name | carry_over | one `limit <period> (<currency>)` column
+           per period
+resources  id | name | unit | one `capacity <period> (<unit>)` column per period
+initiatives id | name | type | department | partner | success_probability |
+           earliest_start | latest_start | decision | one `score <criterion>`
+           column per criterion
+costs_uses initiative | kind (cost/use) | budget_or_resource | year +0 |
+           year +1 | ...: profiles by year since start
+rules      kind | initiative | on | lag | count | members | where_type |
+           where_department | where_partner | bonus
+========== ==================================================================
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import BaseModel
+
+from pathway_opt.schema.entities import (
+    INITIATIVE_TYPES,
+    Budget,
+    CountRule,
+    Criterion,
+    Initiative,
+    RequiresRule,
+    Resource,
+    Settings,
+    SynergyRule,
+    Where,
+)
+from pathway_opt.schema.instance import Instance
+
+SETTINGS = "settings"
+CRITERIA = "criteria"
+BUDGETS = "budgets"
+RESOURCES = "resources"
+INITIATIVES = "initiatives"
+COSTS_USES = "costs_uses"
+RULES = "rules"
+README = "README"
+
+#: Data sheets in workbook order; the reader ignores every other sheet.
+DATA_SHEETS: tuple[str, ...] = (
+    SETTINGS,
+    CRITERIA,
+    BUDGETS,
+    RESOURCES,
+    INITIATIVES,
+    COSTS_USES,
+    RULES,
+)
+
+#: How the reader turns a cell into a JSON value.
+#: text: kept exactly; id: text, surrounding spaces removed; number/int/bool: typed;
+#: list: ids separated by `;`; where: one value, or several separated by `;`.
+CellKind = Literal["text", "id", "number", "int", "bool", "list", "where"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One fixed column of a data sheet."""
+
+    key: str
+    """Field name in the instance JSON (the header's first word)."""
+    kind: CellKind
+    unit: str = ""
+    """Shown in brackets after the key in the header, e.g. `(0-1)`."""
+    help: str = ""
+    """Shown as the header's comment and on the README sheet."""
+    choices: tuple[str, ...] = ()
+    """Values of the drop-down list, if any."""
+
+    @property
+    def header(self) -> str:
+        """The header text written to row 1."""
+        return f"{self.key} ({self.unit})" if self.unit else self.key
+
+
+def _doc(model: type[BaseModel], field: str) -> str:
+    description = model.model_fields[field].description
+    return " ".join((description or "").split())
+
+
+DECISIONS = ("optional", "must", "never")
+RULE_KINDS = ("requires", "at_most", "at_least", "exactly", "synergy")
+PROFILE_KINDS = ("cost", "use")
+LIST_HELP = (
+    "Several values are separated by `;` (or line breaks); put a value that "
+    'itself contains `;` in double quotes ("...").'
+)
+
+#: settings sheet: field name -> (cell kind, help). `period` rows may repeat.
+SETTINGS_FIELDS: dict[str, tuple[CellKind, str]] = {
+    "name": ("text", _doc(Instance, "name")),
+    "description": ("text", _doc(Instance, "description")),
+    "currency": ("text", _doc(Instance, "currency")),
+    "delay_discount": ("number", _doc(Settings, "delay_discount") + " (0-1]"),
+    "allow_beyond_horizon": (
+        "bool",
+        _doc(Settings, "allow_beyond_horizon") + " TRUE or FALSE.",
+    ),
+}
+PERIOD_FIELD = "period"
+PERIOD_HELP = (
+    "One row per planning period, in order, e.g. 2027, 2028, 2029. The "
+    "`limit` and `capacity` columns of the budgets and resources sheets name "
+    "these periods."
+)
+SETTINGS_COLUMNS = (
+    Column("field", "id", help="Setting name; `period` rows list the periods."),
+    Column("value", "text", help="The setting's value."),
+    Column("meaning", "text", help="What the setting means (ignored when read)."),
+)
+
+_ID_HELP = "Unique identifier, no spaces at either end."
+
+FIXED_COLUMNS: dict[str, tuple[Column, ...]] = {
+    CRITERIA: (
+        Column("id", "id", help=_doc(Criterion, "id") + " " + _ID_HELP),
+        Column("name", "text", help=_doc(Criterion, "name")),
+        Column("weight", "number", "≥ 0", _doc(Criterion, "weight")),
+    ),
+    BUDGETS: (
+        Column("id", "id", help=_doc(Budget, "id")),
+        Column("name", "text", help=_doc(Budget, "name")),
+        Column(
+            "carry_over",
+            "bool",
+            "TRUE/FALSE",
+            _doc(Budget, "carry_over"),
+            ("TRUE", "FALSE"),
+        ),
+    ),
+    RESOURCES: (
+        Column("id", "id", help=_doc(Resource, "id")),
+        Column("name", "text", help=_doc(Resource, "name")),
+        Column("unit", "text", help=_doc(Resource, "unit")),
+    ),
+    INITIATIVES: (
+        Column("id", "id", help=_doc(Initiative, "id")),
+        Column("name", "text", help=_doc(Initiative, "name")),
+        Column("type", "id", help=_doc(Initiative, "type"), choices=INITIATIVE_TYPES),
+        Column("department", "text", help=_doc(Initiative, "department")),
+        Column("partner", "text", help=_doc(Initiative, "partner")),
+        Column(
+            "success_probability",
+            "number",
+            "0-1",
+            _doc(Initiative, "success_probability") + " Blank means 1.",
+        ),
+        Column(
+            "earliest_start",
+            "text",
+            "period",
+            _doc(Initiative, "earliest_start"),
+        ),
+        Column("latest_start", "text", "period", _doc(Initiative, "latest_start")),
+        Column(
+            "decision",
+            "id",
+            help=_doc(Initiative, "decision") + " Blank means optional.",
+            choices=DECISIONS,
+        ),
+    ),
+    COSTS_USES: (
+        Column(
+            "initiative",
+            "id",
+            help="Id of the initiative (from the initiatives sheet) this profile "
+            "belongs to.",
+        ),
+        Column(
+            "kind",
+            "id",
+            "cost/use",
+            "`cost`: money paid from a budget; `use`: a resource used.",
+            PROFILE_KINDS,
+        ),
+        Column(
+            "budget_or_resource",
+            "id",
+            help="The budget id (cost rows) or resource id (use rows). A cost row "
+            "may leave it blank when there is only one budget.",
+        ),
+    ),
+    RULES: (
+        Column(
+            "kind",
+            "id",
+            help="requires, at_most, at_least, exactly or synergy.",
+            choices=RULE_KINDS,
+        ),
+        Column(
+            "initiative",
+            "id",
+            help="requires: " + _doc(RequiresRule, "initiative"),
+        ),
+        Column("on", "list", help="requires: " + _doc(RequiresRule, "on")),
+        Column("lag", "int", "periods", "requires: " + _doc(RequiresRule, "lag")),
+        Column(
+            "count",
+            "int",
+            "initiatives",
+            "at_most / at_least / exactly: " + _doc(CountRule, "count"),
+        ),
+        Column(
+            "members",
+            "list",
+            help="at_most / at_least / exactly (or give where_*), synergy: the "
+            "member initiatives' ids.",
+        ),
+        Column(
+            "where_type",
+            "where",
+            help="Count rules: select members by " + _doc(Where, "type"),
+        ),
+        Column(
+            "where_department",
+            "where",
+            help="Count rules: select members by " + _doc(Where, "department"),
+        ),
+        Column(
+            "where_partner",
+            "where",
+            help="Count rules: select members by " + _doc(Where, "partner"),
+        ),
+        Column(
+            "bonus",
+            "number",
+            "score points",
+            "synergy: " + _doc(SynergyRule, "bonus"),
+        ),
+    ),
+}
+
+#: Rule columns that each rule kind uses (besides `kind`).
+RULE_FIELDS: dict[str, tuple[str, ...]] = {
+    "requires": ("initiative", "on", "lag"),
+    "at_most": ("count", "members", "where_type", "where_department", "where_partner"),
+    "synergy": ("members", "bonus"),
+}
+RULE_FIELDS["at_least"] = RULE_FIELDS["exactly"] = RULE_FIELDS["at_most"]
+
+SHEET_HELP: dict[str, str] = {
+    SETTINGS: "The instance's name, currency and settings, and its planning "
+    "periods (one `period` row each, in order).",
+    CRITERIA: "The criteria of the integration score and their weights.",
+    BUDGETS: "Money available per period. With carry_over TRUE, money unspent in "
+    "a period may be spent later.",
+    RESOURCES: "Scarce capacities per period (faculty time, lab space, partner hours).",
+    INITIATIVES: "The candidate initiatives, one row each, with their score on "
+    "every criterion (blank: not scored).",
+    COSTS_USES: "Cost and resource-use profiles by year since start: `year +0` is "
+    "the start period, `year +1` the next, and so on. One row per initiative and "
+    "budget (cost) or resource (use); an initiative without rows costs and uses "
+    "nothing.",
+    RULES: "Prerequisite (requires), count (at_most / at_least / exactly) and "
+    "synergy rules, one row each. Fill only the columns the rule's kind uses.",
+}
+
+
+def limit_header(prefix: str, period: str, unit: str) -> str:
+    """Header of a per-period column: `limit 2027 (CNY)`."""
+    return f"{prefix} {period} ({unit})"
+
+
+def score_header(criterion: str) -> str:
+    """Header of an initiative score column: `score TC`."""
+    return f"score {criterion}"
+
+
+def year_header(k: int) -> str:
+    """Header of a profile column: `year +0` is the start period."""
+    return f"year +{k}"
+
+
+YEAR_PATTERN = re.compile(r"year\s*\+?\s*(\d{1,4})(\s*\(.*\))?", re.IGNORECASE)
+
+
+def normalise_key(header: str) -> str:
+    """`Success probability (0-1)` -> `success_probability`."""
+    text = re.sub(r"\s*\(.*\)\s*$", "", header.strip())
+    return re.sub(r"[\s\-]+", "_", text).lower()
+
+
+def period_of_header(header: str, prefix: str, periods: list[str]) -> str | None:
+    """The period a `<prefix> <period> (<unit>)` header names, if any.
+
+    The unit part is optional and may itself contain brackets. A label followed
+    by a unit wins over a label alone (the writer always adds the unit), and the
+    longest label wins among those.
+    """
+    for text in dict.fromkeys((header, header.strip())):
+        if not text.lower().startswith(prefix + " "):
+            continue
+        rest = text[len(prefix) + 1 :]
+        with_unit = [
+            p
+            for p in periods
+            if rest.startswith(p)
+            and rest[len(p) :].startswith(" (")
+            and rest.endswith(")")
+        ]
+        if with_unit:
+            return max(with_unit, key=len)
+        if rest in periods:
+            return rest
+    return None

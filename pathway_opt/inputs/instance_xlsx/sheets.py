@@ -1,0 +1,398 @@
+"""Reading each data sheet of an input workbook into the instance's JSON shape.
+
+One function per sheet; each fills :attr:`Reader.data`, notes the cell of every
+value and reports what it cannot read. See
+:mod:`pathway_opt.inputs.instance_xlsx.layout`
+for the layout.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pathway_opt.inputs.instance_xlsx.cells import Cell, Row, SheetCells
+from pathway_opt.inputs.instance_xlsx.layout import (
+    BUDGETS,
+    COSTS_USES,
+    CRITERIA,
+    FIXED_COLUMNS,
+    INITIATIVES,
+    PERIOD_FIELD,
+    PROFILE_KINDS,
+    RESOURCES,
+    RULE_FIELDS,
+    RULES,
+    SETTINGS,
+    SETTINGS_FIELDS,
+    YEAR_PATTERN,
+    Column,
+    limit_header,
+    normalise_key,
+    period_of_header,
+)
+from pathway_opt.inputs.instance_xlsx.reader import Reader, Source, as_text
+
+_SETTINGS_PATHS = {
+    "name": "name",
+    "description": "description",
+    "currency": "currency",
+    "delay_discount": "settings.delay_discount",
+    "allow_beyond_horizon": "settings.allow_beyond_horizon",
+}
+
+
+def read_workbook(r: Reader) -> dict[str, Any]:
+    """Read every data sheet; the instance dict (problems are kept in `r`)."""
+    read_settings(r)
+    read_entities(r, CRITERIA, required=True)
+    read_entities(r, BUDGETS, per_period=("limit", "limits"))
+    read_entities(r, RESOURCES, per_period=("capacity", "capacity"))
+    read_entities(r, INITIATIVES, required=True)
+    read_profiles(r)
+    read_rules(r)
+    return r.data
+
+
+def read_settings(r: Reader) -> None:
+    """The settings sheet: name, currency, settings and the `period` rows."""
+    sheet = r.sheet(SETTINGS, required=True)
+    if sheet is None:
+        r.own.add("periods")
+        return
+    cols = r.columns(sheet, {"field": "id", "value": "text", "meaning": "text"})
+    r.unknown_columns(sheet, set(cols.values()), "field, value, meaning")
+    if "field" not in cols or "value" not in cols:
+        missing = [k for k in ("field", "value") if k not in cols]
+        r.problem(
+            f"{SETTINGS}!A1",
+            f"needs the columns field and value; missing: {', '.join(missing)}",
+            "periods",
+        )
+        return
+    periods: list[Any] = []
+    seen: set[str] = set()
+    for row in sheet.rows:
+        name_cell, value_cell = row.cell(cols["field"]), row.cell(cols["value"])
+        key = normalise_key(as_text(name_cell.value)) if not name_cell.blank else ""
+        if key == PERIOD_FIELD:
+            if value_cell.value is None and not value_cell.error:
+                r.problem(value_cell, "period is blank; enter its label")
+                continue
+            path = f"periods[{len(periods)}]"
+            periods.append(r.value(value_cell, "text", path, "period"))
+        elif key in SETTINGS_FIELDS:
+            if key in seen:
+                r.problem(name_cell, f"{key} is given twice; keep one row")
+                continue
+            seen.add(key)
+            value = r.value(
+                value_cell, SETTINGS_FIELDS[key][0], _SETTINGS_PATHS[key], key
+            )
+            if value is not None:
+                target, _, leaf = _SETTINGS_PATHS[key].rpartition(".")
+                parent = r.data.setdefault(target, {}) if target else r.data
+                parent[leaf] = value
+        elif not name_cell.blank:
+            known = ", ".join([*SETTINGS_FIELDS, PERIOD_FIELD])
+            r.problem(name_cell, f'unknown setting "{key}"; known settings: {known}')
+        elif not value_cell.blank:
+            r.problem(name_cell, "field is blank but the row has a value")
+    if not periods:
+        r.problem(
+            SETTINGS,
+            'has no "period" rows; add one row per planning period with field '
+            '"period" and the period\'s label as value',
+            "periods",
+        )
+    r.data["periods"] = periods
+    r.note("periods", f"{SETTINGS}!A1")
+
+
+def read_entities(
+    r: Reader,
+    name: str,
+    required: bool = False,
+    per_period: tuple[str, str] | None = None,
+) -> None:
+    """Criteria, budgets, resources or initiatives: one row each.
+
+    `per_period` is (header prefix, field) of one column per period, e.g.
+    (`limit`, `limits`) for budgets' `limit 2027 (CNY)` columns.
+    """
+    sheet = r.sheet(name, required)
+    entries: list[dict[str, Any]] = []
+    r.data[name] = entries
+    r.note(name, name)
+    if sheet is None:
+        return
+    fixed = {c.key: c for c in FIXED_COLUMNS[name]}
+    cols = r.columns(sheet, fixed)
+    periods = [p for p in r.data.get("periods", []) if isinstance(p, str)]
+    extra = _extra_columns(r, sheet, name, set(cols.values()), per_period, periods)
+    hint = ", ".join(c.header for c in fixed.values()) + {
+        BUDGETS: ", limit <period> (<currency>)",
+        RESOURCES: ", capacity <period> (<unit>)",
+        INITIATIVES: ", score <criterion>",
+    }.get(name, "")
+    r.unknown_columns(sheet, set(cols.values()) | set(extra), hint)
+    if "id" not in cols:
+        r.problem(f"{name}!A1", 'needs an "id" column', name)
+    for row in sheet.rows:
+        k = len(entries)
+        at = f"{name}[{k}]"
+        entry: dict[str, Any] = {}
+        r.note(at, row.cell(cols.get("id", 1)))
+        for key, col in cols.items():
+            value = r.value(row.cell(col), fixed[key].kind, f"{at}.{key}", key)
+            if value is not None:
+                entry[key] = value
+        if per_period is not None:
+            entry[per_period[1]] = _period_values(
+                r, row, extra, per_period, periods, at
+            )
+        elif name == INITIATIVES:
+            scores = {}
+            for col, crit in extra.items():
+                path = f"{at}.scores.{crit}"
+                value = r.value(row.cell(col), "number", path, f"score {crit}")
+                if value is not None:
+                    scores[crit] = value
+            if scores:
+                entry["scores"] = scores
+        entries.append(entry)
+    if required and not entries:
+        r.problem(name, "has no rows; add at least one below the header", name)
+
+
+def _extra_columns(
+    r: Reader,
+    sheet: SheetCells,
+    name: str,
+    fixed: set[int],
+    per_period: tuple[str, str] | None,
+    periods: list[str],
+) -> dict[int, str]:
+    """Column -> period (budgets, resources) or criterion id (initiatives)."""
+    found: dict[int, str] = {}
+    for col, header in sheet.headers.items():
+        if col in fixed:
+            continue
+        if per_period is None:
+            if name == INITIATIVES and header.strip().lower().startswith("score "):
+                found[col] = _criterion_of(header, r.data.get(CRITERIA, []))
+            continue
+        prefix = per_period[0]
+        period = period_of_header(header, prefix, periods)
+        if period is None and not periods and header.startswith(prefix + " "):
+            period = header[len(prefix) + 1 :]  # periods unknown: in column order
+        if period is None:
+            if header.strip().lower().startswith(prefix + " "):
+                r.problem(
+                    sheet.header_cell(col),
+                    f'"{header}" names no period on the {SETTINGS} sheet '
+                    f"(periods: {', '.join(periods) or 'none'})",
+                )
+                found[col] = ""
+            continue
+        if period in found.values():
+            r.problem(sheet.header_cell(col), f"a second column for {period}")
+            found[col] = ""
+            continue
+        found[col] = period
+    if per_period is not None:
+        for p in periods:
+            if p not in found.values():
+                r.problem(
+                    sheet.header_cell(sheet.width + 1),
+                    f'no column for period {p}; add one headed "'
+                    + limit_header(per_period[0], p, "...")
+                    + '"',
+                )
+    return found
+
+
+def _period_values(
+    r: Reader,
+    row: Row,
+    columns: dict[int, str],
+    per_period: tuple[str, str],
+    periods: list[str],
+    at: str,
+) -> list[Any]:
+    """One value per period, in period order; blanks are reported."""
+    by_period = {p: c for c, p in columns.items() if p}
+    order = periods or [p for p in columns.values() if p]
+    values: list[Any] = []
+    for j, period in enumerate(order):
+        path = f"{at}.{per_period[1]}[{j}]"
+        label = f"{per_period[0]} {period}"
+        if period not in by_period:
+            r.own.add(path)
+            values.append(None)
+            continue
+        cell = row.cell(by_period[period])
+        value = r.value(cell, "number", path, label)
+        if value is None and path not in r.own:
+            r.problem(cell, f"{label} is blank; enter a number (0 if none)", path)
+        values.append(value)
+    return values
+
+
+def read_profiles(r: Reader) -> None:
+    """The costs_uses sheet: cost and use profiles, added to their initiatives."""
+    sheet = r.sheet(COSTS_USES, required=False)
+    if sheet is None:
+        return
+    fixed = {c.key: c for c in FIXED_COLUMNS[COSTS_USES]}
+    cols = r.columns(sheet, fixed)
+    years: dict[int, int] = {}
+    for col, header in sheet.headers.items():
+        match = YEAR_PATTERN.fullmatch(header.strip())
+        if match and col not in cols.values():
+            if int(match.group(1)) in years.values():
+                r.problem(sheet.header_cell(col), "a second column for this year")
+            years[col] = int(match.group(1))
+    hint = ", ".join(c.header for c in fixed.values()) + ", year +0, year +1, ..."
+    r.unknown_columns(sheet, set(cols.values()) | set(years), hint)
+    for k in range(max(years.values(), default=-1)):
+        if k not in years.values():
+            r.problem(f"{COSTS_USES}!A1", f'no column "year +{k}"; add it')
+    if len(cols) < len(fixed):
+        missing = ", ".join(k for k in fixed if k not in cols)
+        r.problem(f"{COSTS_USES}!A1", f"missing columns: {missing}")
+        return
+    index: dict[Any, int] = {}
+    for k, entry in enumerate(r.data.get(INITIATIVES, [])):
+        index.setdefault(entry.get("id"), k)
+    seen: set[tuple[str, str, str | None]] = set()
+    for row in sheet.rows:
+        ini_cell, kind_cell, of_cell = (row.cell(cols[k]) for k in fixed)
+        ini = r.value(ini_cell, "id", "", "initiative")
+        kind = r.value(kind_cell, "id", "", "kind")
+        owner = r.value(of_cell, "id", "", "budget_or_resource")
+        if ini_cell.error or kind_cell.error or of_cell.error:
+            continue  # reported by r.value
+        if ini is None or ini not in index:
+            text = "is blank" if ini is None else f'"{ini}" is not'
+            r.problem(ini_cell, f"initiative {text} on the {INITIATIVES} sheet")
+            continue
+        if kind not in PROFILE_KINDS:
+            got = "is blank" if kind is None else f'must be cost or use, got "{kind}"'
+            r.problem(kind_cell, f"kind {got}")
+            continue
+        if kind == "use" and owner is None:
+            r.problem(of_cell, "budget_or_resource: name the resource used")
+            continue
+        key = (ini, kind, owner)
+        if key in seen:
+            r.problem(row.cell(1), f"a second {kind} row for {ini} and {owner}")
+            continue
+        seen.add(key)
+        _add_profile(r, row, years, index[ini], kind, owner, (ini_cell, of_cell))
+
+
+def _add_profile(
+    r: Reader,
+    row: Row,
+    years: dict[int, int],
+    k: int,
+    kind: str,
+    owner: str | None,
+    cells: tuple[Cell, Cell],
+) -> None:
+    """Add one profile row to initiative `k`'s `cost` or `uses`."""
+    entry = r.data[INITIATIVES][k]
+    field_name = "cost" if kind == "cost" else "uses"
+    base = f"{INITIATIVES}[{k}].{field_name}"
+    path = base if owner is None else f"{base}.{owner}"
+    existing = entry.get(field_name)
+    if kind == "cost" and (
+        (owner is None and existing is not None)
+        or (owner is not None and isinstance(existing, list))
+    ):
+        r.problem(
+            cells[1],
+            "budget_or_resource: an initiative's cost rows must all name a "
+            "budget, or there must be a single row with it blank",
+        )
+        return
+    r.note(base, cells[1] if owner is not None else cells[0])
+    r.note(path, cells[1] if owner is not None else cells[0])
+    by_year = {y: c for c, y in years.items()}
+    values: list[Any] = []
+    for y in sorted(by_year):
+        cell = row.cell(by_year[y])
+        value = r.value(cell, "number", f"{path}[{y}]", f"{kind} year +{y}")
+        values.append(value)
+    while values and values[-1] is None:
+        values.pop()
+    profile = [0.0 if v is None else v for v in values]
+    if owner is None:
+        entry[field_name] = profile
+    else:
+        entry.setdefault(field_name, {})[owner] = profile
+
+
+def read_rules(r: Reader) -> None:
+    """The rules sheet: one rule per row, using the columns its kind uses."""
+    sheet = r.sheet(RULES, required=False)
+    if sheet is None:
+        return
+    fixed = {c.key: c for c in FIXED_COLUMNS[RULES]}
+    cols = r.columns(sheet, fixed)
+    r.unknown_columns(
+        sheet, set(cols.values()), ", ".join(c.header for c in fixed.values())
+    )
+    rules: list[dict[str, Any]] = []
+    r.data[RULES] = rules
+    for row in sheet.rows:
+        at = f"{RULES}[{len(rules)}]"
+        rules.append(_rule(r, row, cols, fixed, at))
+
+
+def _rule(
+    r: Reader, row: Row, cols: dict[str, int], fixed: dict[str, Column], at: str
+) -> dict[str, Any]:
+    """One rule from its row; cells its kind does not use must be blank."""
+    kind_cell = row.cell(cols.get("kind", 1))
+    kind = r.value(kind_cell, "id", f"{at}.kind", "kind")
+    r.note(at, kind_cell)
+    rule: dict[str, Any] = {} if kind is None else {"kind": kind}
+    uses = RULE_FIELDS.get(kind or "")
+    where: dict[str, Any] = {}
+    for key, col in cols.items():
+        cell = row.cell(col)
+        if key == "kind" or uses is None:
+            continue
+        if key not in uses:
+            if not cell.blank:
+                r.problem(
+                    cell, f"{key} does not apply to {kind} rules; clear this cell"
+                )
+            continue
+        if key.startswith("where_"):
+            leaf = key.removeprefix("where_")
+            path = f"{at}.where.{leaf}"
+            value = r.value(cell, "where", path, key)
+            if value is not None:
+                where[leaf] = value
+                r.sources.setdefault(f"{at}.where", Source(cell.ref, "where"))
+            continue
+        value = r.value(cell, fixed[key].kind, f"{at}.{key}", key)
+        if value is not None:
+            rule[key] = value
+    if where:
+        rule["where"] = where
+    return rule
+
+
+def _criterion_of(header: str, criteria: list[dict[str, Any]]) -> str:
+    """`score TC` (or `score TC (0-10)`) -> `TC`."""
+    rest = header.strip()[len("score ") :].strip()
+    ids = {c.get("id") for c in criteria}
+    if rest not in ids:
+        bare = re.sub(r"\s*\(.*\)$", "", rest)
+        if bare in ids:
+            return bare
+    return rest

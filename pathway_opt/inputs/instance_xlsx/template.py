@@ -1,0 +1,101 @@
+"""The input template: an input workbook around a small example instance.
+
+:func:`write_template` writes the layout of
+:mod:`pathway_opt.inputs.instance_xlsx.layout`
+with example rows (two initiatives, one rule of three kinds) for planners to
+replace with their own; ``pathway-opt template plan.xlsx`` calls it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from pathway_opt.inputs.instance_json import instance_from_data
+from pathway_opt.inputs.instance_xlsx.write import write_instance_xlsx
+from pathway_opt.schema.instance import Instance
+
+DEFAULT_PERIODS = ("2027", "2028", "2029")
+
+
+def example_instance(periods: Sequence[str] = DEFAULT_PERIODS) -> Instance:
+    """A small valid instance showing every sheet, used to fill the template."""
+    n = len(periods)
+    first, last = periods[0], periods[-1]
+    data: dict[str, Any] = {
+        "name": "Example university IEI plan",
+        "description": "Replace the example rows with your own initiatives.",
+        "currency": "CNY",
+        "periods": list(periods),
+        "criteria": [
+            {"id": "TC", "name": "Talent cultivation & employment", "weight": 0.6},
+            {"id": "EE", "name": "Enterprise engagement", "weight": 0.4},
+        ],
+        "budgets": [
+            {
+                "id": "central",
+                "name": "University own IEI budget",
+                "limits": [5_000_000.0] * n,
+                "carry_over": True,
+            }
+        ],
+        "resources": [
+            {
+                "id": "faculty_fte",
+                "name": "Faculty time assignable to IEI",
+                "unit": "FTE",
+                "capacity": [12.0] * n,
+            }
+        ],
+        "initiatives": [
+            {
+                "id": "PA-CS-01",
+                "name": "Framework agreement with Example Networks",
+                "type": "partner_agreement",
+                "department": "Computer Science",
+                "partner": "Example Networks Ltd",
+                "scores": {"TC": 1.0, "EE": 3.0},
+                "success_probability": 0.95,
+                "cost": {"central": [40_000.0, 20_000.0][:n]},
+                "uses": {"faculty_fte": [0.1]},
+                "latest_start": first,
+                "decision": "must",
+            },
+            {
+                "id": "JL-CS-01",
+                "name": "Cybersecurity joint lab",
+                "type": "joint_lab",
+                "department": "Computer Science",
+                "partner": "Example Networks Ltd",
+                "scores": {"TC": 8.0, "EE": 6.0},
+                "success_probability": 0.85,
+                "cost": {"central": [1_200_000.0, 300_000.0, 300_000.0][:n]},
+                "uses": {"faculty_fte": [2.0, 1.0, 1.0][:n]},
+                "earliest_start": first,
+                "latest_start": last,
+            },
+        ],
+        "rules": [
+            {
+                "kind": "requires",
+                "initiative": "JL-CS-01",
+                "on": ["PA-CS-01"],
+                "lag": 0,
+            },
+            {"kind": "at_most", "count": 1, "where": {"type": "joint_lab"}},
+            {"kind": "synergy", "members": ["PA-CS-01", "JL-CS-01"], "bonus": 0.2},
+        ],
+        "settings": {"delay_discount": 1.0, "allow_beyond_horizon": False},
+    }
+    return instance_from_data(data)
+
+
+def write_template(path: str | Path, periods: Sequence[str] = DEFAULT_PERIODS) -> None:
+    """Write an input workbook with example rows for planners to fill in.
+
+    Raises:
+        InputError: if the periods are not valid period labels.
+        OutputError: if the file cannot be written.
+    """
+    write_instance_xlsx(example_instance(periods), path)

@@ -1,0 +1,375 @@
+"""Writing instances as input workbooks (the layout of :mod:`.workbook_layout`).
+
+:func:`write_instance_xlsx` writes an :class:`Instance` so that
+:mod:`pathway_opt.inputs.instance_xlsx.read` reads it back into an equal instance.
+Every sheet has
+self-explaining headers with units, a comment on each header cell, data
+validation (drop-down lists for `type`, `decision`, `kind`; numeric cells that
+refuse text) and a README sheet describing every column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pathway_opt.excel import (
+    CellWriter,
+    format_list,
+    format_single,
+    new_workbook,
+    text_width,
+)
+from pathway_opt.files import write_atomic
+from pathway_opt.inputs.instance_xlsx.layout import (
+    BUDGETS,
+    COSTS_USES,
+    CRITERIA,
+    DATA_SHEETS,
+    FIXED_COLUMNS,
+    INITIATIVES,
+    LIST_HELP,
+    PERIOD_FIELD,
+    PERIOD_HELP,
+    README,
+    RESOURCES,
+    RULES,
+    SETTINGS,
+    SETTINGS_COLUMNS,
+    SETTINGS_FIELDS,
+    SHEET_HELP,
+    Column,
+    limit_header,
+    score_header,
+    year_header,
+)
+from pathway_opt.schema.entities import MAX_AMOUNT, MAX_COUNT, CountRule, RequiresRule
+from pathway_opt.schema.instance import Instance
+
+#: Data validation covers at least this many rows below the header.
+VALIDATED_ROWS = 1000
+
+
+@dataclass
+class _Col:
+    """A column as written: header, help, validation and whether it holds text."""
+
+    header: str
+    help: str
+    validation: dict[str, Any] | None = None
+    text: bool = False
+
+
+@dataclass
+class _Sheet:
+    """A sheet as written: its columns and rows of values."""
+
+    name: str
+    columns: list[_Col]
+    rows: list[list[Any]] = field(default_factory=list)
+    freeze_cols: int = 1
+    cell_validations: list[tuple[int, int, dict[str, Any]]] = field(
+        default_factory=list
+    )
+
+
+def _number(low: float, high: float) -> dict[str, Any]:
+    return {
+        "validate": "decimal",
+        "criteria": "between",
+        "minimum": low,
+        "maximum": high,
+        "error_title": "A number is expected",
+        "error_message": f"Enter a number from {low:g} to {high:g}.",
+    }
+
+
+def _whole(low: int, high: int) -> dict[str, Any]:
+    return {
+        "validate": "integer",
+        "criteria": "between",
+        "minimum": low,
+        "maximum": high,
+        "error_title": "A whole number is expected",
+        "error_message": f"Enter a whole number from {low} to {high}.",
+    }
+
+
+def _choice(options: Sequence[str]) -> dict[str, Any]:
+    return {
+        "validate": "list",
+        "source": list(options),
+        "error_title": "Choose from the list",
+        "error_message": "Choose one of: " + ", ".join(options),
+    }
+
+
+_AMOUNT = _number(0, MAX_AMOUNT)
+_RANGES: dict[str, dict[str, Any]] = {
+    "weight": _AMOUNT,
+    "success_probability": _number(0, 1),
+    "lag": _whole(0, MAX_COUNT),
+    "count": _whole(0, MAX_COUNT),
+    "bonus": _number(-MAX_AMOUNT, MAX_AMOUNT),
+}
+
+
+def _fixed(sheet: str) -> list[_Col]:
+    return [_col(c) for c in FIXED_COLUMNS[sheet]]
+
+
+def _col(c: Column) -> _Col:
+    help_text = c.help + (" " + LIST_HELP if c.kind in ("list", "where") else "")
+    if c.choices:
+        validation: dict[str, Any] | None = _choice(c.choices)
+    elif c.kind == "bool":
+        validation = _choice(("TRUE", "FALSE"))
+    else:
+        validation = _RANGES.get(c.key)
+    text = c.kind in ("text", "id", "list", "where")
+    return _Col(c.header, help_text, validation, text)
+
+
+def _settings_sheet(inst: Instance) -> _Sheet:
+    values: dict[str, Any] = {
+        "name": inst.name,
+        "description": inst.description,
+        "currency": inst.currency,
+        "delay_discount": inst.settings.delay_discount,
+        "allow_beyond_horizon": inst.settings.allow_beyond_horizon,
+    }
+    rows = [[key, values[key], SETTINGS_FIELDS[key][1]] for key in SETTINGS_FIELDS]
+    rows += [
+        [PERIOD_FIELD, p, PERIOD_HELP if k == 0 else None]
+        for k, p in enumerate(inst.periods)
+    ]
+    columns = [_Col(c.header, c.help, text=c.key != "value") for c in SETTINGS_COLUMNS]
+    keys = list(SETTINGS_FIELDS)
+    checks = [
+        (1 + keys.index("delay_discount"), 1, _number(0, 1)),
+        (1 + keys.index("allow_beyond_horizon"), 1, _choice(("TRUE", "FALSE"))),
+    ]
+    return _Sheet(SETTINGS, columns, rows, freeze_cols=1, cell_validations=checks)
+
+
+def _criteria_sheet(inst: Instance) -> _Sheet:
+    rows = [[c.id, c.name, c.weight] for c in inst.criteria]
+    return _Sheet(CRITERIA, _fixed(CRITERIA), rows)
+
+
+def _budgets_sheet(inst: Instance) -> _Sheet:
+    columns = _fixed(BUDGETS) + [
+        _Col(
+            limit_header("limit", p, inst.currency or "money"),
+            f"Money available in {p} ({inst.currency}). With carry_over, unspent "
+            "money moves on to later periods.",
+            _AMOUNT,
+        )
+        for p in inst.periods
+    ]
+    rows = [[b.id, b.name, b.carry_over, *b.limits] for b in inst.budgets]
+    return _Sheet(BUDGETS, columns, rows)
+
+
+def _resources_sheet(inst: Instance) -> _Sheet:
+    columns = _fixed(RESOURCES) + [
+        _Col(
+            limit_header("capacity", p, "unit"),
+            f"Capacity available in {p}, in the row's unit.",
+            _AMOUNT,
+        )
+        for p in inst.periods
+    ]
+    rows = [[r.id, r.name, r.unit, *r.capacity] for r in inst.resources]
+    return _Sheet(RESOURCES, columns, rows)
+
+
+def _initiatives_sheet(inst: Instance) -> _Sheet:
+    names = {c.id: c.name for c in inst.criteria}
+    criteria = list(names)
+    for ini in inst.initiatives:  # scores of unknown criteria (invalid instances)
+        criteria += [c for c in ini.scores if c not in criteria]
+    columns = _fixed(INITIATIVES) + [
+        _Col(
+            score_header(c),
+            f"Score on criterion {c} ({names.get(c, '?')}): non-negative; blank "
+            "means not scored (0).",
+            _AMOUNT,
+        )
+        for c in criteria
+    ]
+    rows = [
+        [
+            ini.id,
+            ini.name,
+            ini.type,
+            ini.department,
+            ini.partner,
+            ini.success_probability,
+            ini.earliest_start,
+            ini.latest_start,
+            ini.decision,
+            *(ini.scores.get(c) for c in criteria),
+        ]
+        for ini in inst.initiatives
+    ]
+    return _Sheet(INITIATIVES, columns, rows)
+
+
+def _costs_uses_sheet(inst: Instance) -> _Sheet:
+    rows: list[list[Any]] = []
+    for ini in inst.initiatives:
+        if isinstance(ini.cost, dict):
+            rows += [[ini.id, "cost", b, *p] for b, p in ini.cost.items()]
+        elif ini.cost:
+            rows.append([ini.id, "cost", None, *ini.cost])
+        rows += [[ini.id, "use", r, *p] for r, p in ini.uses.items()]
+    years = max([len(inst.periods), *(len(r) - 3 for r in rows)])
+    columns = _fixed(COSTS_USES) + [
+        _Col(
+            year_header(k),
+            ("Amount in the start period" if k == 0 else f"Amount {k} period(s) later")
+            + f": money ({inst.currency}) for a cost row, the resource's unit for a "
+            "use row. Blank after the last amount: the profile has ended.",
+            _AMOUNT,
+        )
+        for k in range(years)
+    ]
+    return _Sheet(COSTS_USES, columns, rows)
+
+
+def _rules_sheet(inst: Instance) -> _Sheet:
+    rows: list[list[Any]] = []
+    for rule in inst.rules:
+        row: dict[str, Any] = {"kind": rule.kind}
+        if isinstance(rule, RequiresRule):
+            row.update(
+                initiative=rule.initiative, on=format_list(rule.on), lag=rule.lag
+            )
+        elif isinstance(rule, CountRule):
+            row["count"] = rule.count
+            if rule.members is not None:
+                row["members"] = format_list(rule.members)
+            if rule.where is not None:
+                for key in ("type", "department", "partner"):
+                    value = getattr(rule.where, key)
+                    if isinstance(value, list):
+                        row[f"where_{key}"] = format_list(value, mark_single=True)
+                    elif value is not None:
+                        row[f"where_{key}"] = format_single(value)
+        else:
+            row.update(members=format_list(rule.members), bonus=rule.bonus)
+        rows.append([row.get(c.key) for c in FIXED_COLUMNS[RULES]])
+    return _Sheet(RULES, _fixed(RULES), rows, freeze_cols=1)
+
+
+def _readme_rows() -> list[tuple[str, str]]:
+    rows = [
+        ("pathway-opt input workbook", ""),
+        (
+            "How to fill it in",
+            "One sheet per part of the instance. Row 1 of each sheet is the header "
+            "(hover over a header for its meaning); every row below it is one "
+            "entry. Replace the example rows with your own; leave a cell blank to "
+            "use the default. Sheets and columns other than those below are "
+            "ignored, except that an unknown column on a data sheet is an error. "
+            "Check the file with `pathway-opt validate FILE.xlsx` and solve it "
+            "with `pathway-opt solve FILE.xlsx`.",
+        ),
+        ("Lists", LIST_HELP),
+        ("", ""),
+    ]
+    for sheet in DATA_SHEETS:
+        rows.append((sheet, SHEET_HELP[sheet]))
+        if sheet == SETTINGS:
+            rows += [(f"  {k}", h) for k, (_, h) in SETTINGS_FIELDS.items()]
+            rows.append((f"  {PERIOD_FIELD}", PERIOD_HELP))
+        for c in FIXED_COLUMNS.get(sheet, ()):
+            rows.append((f"  {c.header}", c.help))
+        extra = {
+            BUDGETS: ("  limit <period> (<currency>)", "Money available per period."),
+            RESOURCES: ("  capacity <period> (unit)", "Capacity per period."),
+            INITIATIVES: ("  score <criterion>", "Score on each criterion (≥ 0)."),
+            COSTS_USES: ("  year +0, year +1, ...", "The profile by year since start."),
+        }.get(sheet)
+        if extra:
+            rows.append(extra)
+        rows.append(("", ""))
+    return rows
+
+
+def _write_readme(wb: Any) -> None:
+    ws = wb.add_worksheet(README)
+    title = wb.add_format({"bold": True, "font_size": 14})
+    bold = wb.add_format({"bold": True, "valign": "top"})
+    wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+    cells = CellWriter(ws, exact=True)
+    ws.set_column(0, 0, 34)
+    ws.set_column(1, 1, 100)
+    for r, (key, text) in enumerate(_readme_rows()):
+        cells.write(r, 0, key, title if r == 0 else bold)
+        cells.write(r, 1, text, wrap)
+        lines = -(-text_width(text) // 95)  # wrapped lines in a 100-wide column
+        if lines > 1:
+            ws.set_row(r, 15 * lines)
+
+
+def _write_sheet(wb: Any, sheet: _Sheet) -> None:
+    ws = wb.add_worksheet(sheet.name)
+    cells = CellWriter(ws, exact=True)
+    header = wb.add_format(
+        {"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDEBF7"}
+    )
+    text = wb.add_format({"num_format": "@"})
+    last = max(len(sheet.rows) + 200, VALIDATED_ROWS)
+    for col, spec in enumerate(sheet.columns):
+        cells.write(0, col, spec.header, header)
+        if spec.help:
+            ws.write_comment(0, col, spec.help, {"x_scale": 2.5, "y_scale": 2})
+        values = [r[col] for r in sheet.rows if col < len(r)]
+        width = max([min(text_width(spec.header), 22), *map(text_width, values)])
+        ws.set_column(col, col, min(max(width + 2, 8), 60), text if spec.text else None)
+        if spec.validation:
+            ws.data_validation(1, col, last, col, spec.validation)
+    for row_at, col_at, check in sheet.cell_validations:
+        ws.data_validation(row_at, col_at, row_at, col_at, check)
+    for r, row in enumerate(sheet.rows, start=1):
+        for col, value in enumerate(row):
+            cells.write(r, col, value)
+    ws.set_row(0, 32)
+    ws.freeze_panes(1, sheet.freeze_cols)
+    ws.ignore_errors({"number_stored_as_text": f"A1:XFD{last + 1}"})
+
+
+def instance_workbook_bytes(inst: Instance) -> bytes:
+    """The input workbook of an instance, as the bytes of an .xlsx file.
+
+    Raises:
+        OutputError: if a text is too long for an Excel cell.
+    """
+    wb, buffer = new_workbook()
+    _write_readme(wb)
+    builders = (
+        _settings_sheet,
+        _criteria_sheet,
+        _budgets_sheet,
+        _resources_sheet,
+        _initiatives_sheet,
+        _costs_uses_sheet,
+        _rules_sheet,
+    )
+    for build in builders:
+        _write_sheet(wb, build(inst))
+    wb.close()
+    return buffer.getvalue()
+
+
+def write_instance_xlsx(inst: Instance, path: str | Path) -> None:
+    """Write an instance as an input workbook, atomically.
+
+    Raises:
+        OutputError: if the file cannot be written.
+    """
+    write_atomic(path, instance_workbook_bytes(inst))

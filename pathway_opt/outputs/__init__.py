@@ -1,0 +1,1 @@
+"""Plans out: JSON, CSV, workbook, terminal text, tables."""

@@ -1,0 +1,114 @@
+"""The plan as tidy CSV files plus ``run.json``, for scripts and spreadsheets.
+
+One file per table (``selected.csv``, ``schedule.csv`` in long form, one row per
+initiative and running period, ``budgets.csv``, ``resources.csv``, ``rules.csv``,
+``not_selected.csv``; with explanations also ``why.csv``, ``bottlenecks.csv``,
+``binding.csv`` and ``repairs.csv``), UTF-8 with a byte-order mark so Excel
+shows Chinese names correctly, and ``run.json`` with the run's summary, written
+last. Each file is written atomically. Text that starts with ``=``, ``+``,
+``-``, ``@``, a tab or a carriage return is prefixed with ``'`` so a spreadsheet
+shows it as text instead of running it as a formula; numbers are written as
+numbers.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from pathway_opt.errors import OutputError
+from pathway_opt.files import write_atomic
+from pathway_opt.outputs import explanation_tables as why_tables
+from pathway_opt.outputs import plan_tables as tables
+from pathway_opt.outputs.provenance import Provenance, make_provenance
+from pathway_opt.plan import Plan
+
+#: File name -> the function that builds its table.
+CSV_TABLES = {
+    "selected.csv": tables.selected,
+    "schedule.csv": tables.schedule_long,
+    "budgets.csv": tables.budgets,
+    "resources.csv": tables.resources,
+    "rules.csv": tables.rules,
+    "not_selected.csv": tables.not_selected,
+}
+RUN_FILE = "run.json"
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula, shown as text instead."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def csv_text(frame: pd.DataFrame) -> str:
+    """A table as CSV text (no BOM): safe text, blanks for missing numbers."""
+    safe = frame.astype(object).map(_safe) if not frame.empty else frame
+    text: str = safe.to_csv(index=False, na_rep="", lineterminator="\r\n")
+    return text
+
+
+def _explanation_files(plan: Plan) -> list[str]:
+    """The explanation CSV files, when the plan carries explanations."""
+    if not why_tables.has_explanations(plan):
+        return []
+    return list(why_tables.CSV_EXPLANATIONS)
+
+
+def run_json(plan: Plan, provenance: Provenance) -> str:
+    """The `run.json` text: the run's summary plus the names of the CSV files."""
+    files = [*CSV_TABLES, *_explanation_files(plan), RUN_FILE]
+    data = tables.summary(plan, provenance) | {"files": files}
+    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def write_plan_csv(
+    plan: Plan,
+    folder: str | Path,
+    *,
+    source: str | Path | None = None,
+    run_at: datetime | None = None,
+    provenance: Provenance | None = None,
+) -> list[Path]:
+    """Write the plan's tables as CSV files and `run.json` into `folder`.
+
+    Args:
+        plan: the plan to write.
+        folder: the folder to write into (created if missing).
+        source: the instance file, named and hashed in `run.json`.
+        run_at: when the run started (default: now).
+        provenance: all of the above at once (overrides `source`, `run_at`).
+
+    Returns:
+        The files written, `run.json` last.
+
+    Raises:
+        OutputError: if the folder or a file cannot be written.
+    """
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(
+            f"cannot write CSV files into {folder}: it is a file; give a folder"
+        )
+    prov = provenance or make_provenance(source, run_at)
+    written = []
+    for name, build in CSV_TABLES.items():
+        target = folder / name
+        write_atomic(target, "\ufeff" + csv_text(build(plan)))
+        written.append(target)
+    for name in _explanation_files(plan):
+        target = folder / name
+        frame = why_tables.TABLES[why_tables.CSV_EXPLANATIONS[name]](plan)
+        write_atomic(target, "\ufeff" + csv_text(frame))
+        written.append(target)
+    write_atomic(folder / RUN_FILE, run_json(plan, prov))
+    return [*written, folder / RUN_FILE]

@@ -1,0 +1,93 @@
+"""The plan JSON: writing a plan and reading a saved one back."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from pathway_opt.errors import InputError, Problem
+from pathway_opt.files import read_text, write_atomic
+from pathway_opt.inputs.instance_json import parse_json_text
+from pathway_opt.plan import Plan
+from pathway_opt.schema.numerics import range_warnings
+
+
+def plan_json(plan: Plan, provenance: dict[str, Any] | None = None) -> str:
+    """The plan JSON text; equal plans give equal bytes apart from timings.
+
+    Adds the numerical ``warnings`` of the instance and, when given, the run's
+    ``provenance`` (input file and SHA-256, tool version, time of run).
+    """
+    data = plan.to_dict()
+    data["warnings"] = range_warnings(plan.instance)
+    if provenance is not None:
+        data["provenance"] = dict(provenance)
+    return json.dumps(_finite(data), indent=2, ensure_ascii=False) + "\n"
+
+
+def _finite(value: Any) -> Any:
+    """Replace NaN and infinities (never valid JSON) by null."""
+    if isinstance(value, float) and (
+        value != value or value in (float("inf"), float("-inf"))
+    ):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value
+
+
+def write_plan_json(
+    plan: Plan, path: str | Path, provenance: dict[str, Any] | None = None
+) -> None:
+    """Write the plan JSON of the contract atomically."""
+    write_atomic(path, plan_json(plan, provenance))
+
+
+def read_plan(path: str | Path) -> dict[str, str]:
+    """The selection of a plan JSON file (as ``solve --output`` writes it).
+
+    Raises:
+        InputError: when the file is missing, not JSON, or holds no plan.
+    """
+    path = Path(path)
+    try:
+        data = parse_json_text(read_text(path))
+        return plan_selection(data)
+    except InputError as exc:
+        raise InputError(exc.problems, source=str(path)) from None
+
+
+def plan_selection(data: Any) -> dict[str, str]:
+    """Initiative id -> start period from plan JSON data.
+
+    Raises:
+        InputError: naming what is missing or malformed.
+    """
+    if not isinstance(data, dict) or not isinstance(data.get("selected"), list):
+        raise InputError(
+            [Problem("selected", "missing: expected a plan JSON with a list "
+                     '"selected" of {"id", "start"} (from `solve --output`)')]
+        )  # fmt: skip
+    status = data.get("status", "optimal")
+    if status not in ("optimal", "feasible"):
+        raise InputError(
+            [Problem("status", f'is "{status}": this file holds no plan to explain')]
+        )
+    starts: dict[str, str] = {}
+    problems = []
+    for k, item in enumerate(data["selected"]):
+        ok = isinstance(item, dict) and all(
+            isinstance(item.get(f), str) for f in ("id", "start")
+        )
+        if not ok:
+            problems.append(
+                Problem(f"selected[{k}]", 'expected {"id": ..., "start": ...}')
+            )
+        else:
+            starts[item["id"]] = item["start"]
+    if problems:
+        raise InputError(problems)
+    return starts

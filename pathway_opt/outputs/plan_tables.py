@@ -1,0 +1,359 @@
+"""The tables of a plan export, shared by the workbook and the CSV files.
+
+Every figure comes from the verifier's recomputation (``plan.verification``) or
+from the instance and the plan's start periods; nothing here touches Pyomo. A
+plan without a solution (``infeasible``, ``no_solution``, ``error``) gives tables
+with their columns and no rows, never rows of zeros.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+
+from pathway_opt.outputs.provenance import Provenance
+from pathway_opt.plan import Plan, Status
+from pathway_opt.schema.entities import CountRule, Initiative, RequiresRule, SynergyRule
+
+SELECTED_COLUMNS = [
+    "id", "name", "type", "department", "partner", "start", "expected_value",
+    "total_cost",
+]  # fmt: skip
+BUDGET_COLUMNS = [
+    "budget", "name", "period", "limit", "used", "slack", "utilisation",
+    "carry_over", "cumulative_limit", "cumulative_used", "limit_applies_to",
+]  # fmt: skip
+RESOURCE_COLUMNS = [
+    "resource", "name", "unit", "period", "capacity", "used", "slack", "utilisation",
+]  # fmt: skip
+RULE_COLUMNS = [
+    "rule", "kind", "statement", "members", "selected_members", "bound", "actual",
+    "satisfied", "binding", "bonus_earned",
+]  # fmt: skip
+NOT_SELECTED_COLUMNS = [
+    "id", "name", "type", "department", "partner", "decision", "expected_value",
+    "total_cost", "reason",
+]  # fmt: skip
+SCHEDULE_FIXED = ["id", "name", "start"]
+SCHEDULE_LONG_COLUMNS = ["id", "name", "start", "period", "cost"]
+
+
+def has_plan(plan: Plan) -> bool:
+    """Whether the plan holds a verified solution whose tables mean something."""
+    return plan.status in (Status.OPTIMAL, Status.FEASIBLE)
+
+
+def finite(value: Any) -> Any:
+    """None for NaN and infinities, the value otherwise."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def summary(plan: Plan, prov: Provenance) -> dict[str, Any]:
+    """The run's summary: what `run.json` holds and the Summary sheet shows."""
+    inst = plan.instance
+    beyond = plan.verification.beyond_horizon if plan.verification else {}
+    return {
+        "instance": inst.name,
+        "description": inst.description,
+        "status": plan.status.value,
+        "verified": plan.verified,
+        "objective": finite(plan.objective),
+        "bound": finite(plan.bound),
+        "gap": finite(plan.gap),
+        "messages": list(plan.messages),
+        "selected": len(plan.starts) if has_plan(plan) else 0,
+        "candidates": len(inst.initiatives),
+        "currency": inst.currency,
+        "periods": list(inst.periods),
+        "committed_beyond_horizon": (
+            {k: finite(v) for k, v in beyond.items()} if has_plan(plan) else {}
+        ),
+        "solver": plan.solver,
+        "termination": plan.termination,
+        "solve_seconds": round(plan.seconds, 3),
+        "options": {k: finite(v) for k, v in plan.settings.items()},
+        "input_file": prov.source,
+        "input_sha256": prov.sha256,
+        "tool": f"pathway-opt {prov.tool_version}",
+        "run_at": prov.run_at,
+    }
+
+
+def summary_rows(data: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The summary as (field, value) rows: lists and objects spread over rows."""
+    rows: list[tuple[str, Any]] = []
+    for key, value in data.items():
+        if key == "periods":
+            rows.append((key, ", ".join(value)))
+        elif isinstance(value, dict):
+            label = "option" if key == "options" else key
+            rows += [(f"{label} {k}", finite(v)) for k, v in value.items()]
+        elif isinstance(value, list):
+            rows += [(f"message {k + 1}", v) for k, v in enumerate(value)]
+        else:
+            rows.append((key, finite(value)))
+    return rows
+
+
+def _frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=columns)
+
+
+def selected(plan: Plan) -> pd.DataFrame:
+    """Selected initiatives with start, expected value and total cost."""
+    if not has_plan(plan):
+        return _frame([], SELECTED_COLUMNS)
+    return plan.selected_table()[SELECTED_COLUMNS].reset_index(drop=True)
+
+
+def _cost_by_period(
+    ini: Initiative, budget_ids: list[str], start: int
+) -> dict[int, float]:
+    """Period index -> money (all budgets) of an initiative started at `start`."""
+    spend: dict[int, float] = {}
+    profiles = list(ini.cost_by_budget(budget_ids).values())
+    for profile in profiles:
+        for k, amount in enumerate(profile):
+            spend[start + k] = spend.get(start + k, 0.0) + amount
+    length = max(len(p) for p in [*profiles, *ini.uses.values(), [0.0]])
+    for k in range(length):  # running periods without cost show as 0
+        spend.setdefault(start + k, 0.0)
+    return spend
+
+
+def schedule(plan: Plan) -> pd.DataFrame:
+    """Gantt grid: one row per selected initiative, one cost column per period.
+
+    A cell holds the money spent in that period (0 while the initiative runs
+    without cost) and is blank when the initiative is not running.
+    """
+    inst = plan.instance
+    columns = [*SCHEDULE_FIXED, *inst.periods]
+    if not has_plan(plan):
+        return _frame([], columns)
+    rows = []
+    budget_ids = inst.budget_ids()
+    index = {p: t for t, p in enumerate(inst.periods)}
+    for ini in inst.initiatives:
+        if ini.id not in plan.starts:
+            continue
+        start = index[plan.starts[ini.id]]
+        spend = _cost_by_period(ini, budget_ids, start)
+        row: dict[str, Any] = {
+            "id": ini.id,
+            "name": ini.name,
+            "start": inst.periods[start],
+        }
+        row.update({p: spend.get(t) for t, p in enumerate(inst.periods)})
+        rows.append(row)
+    return pd.DataFrame(rows, columns=columns)
+
+
+def schedule_long(plan: Plan) -> pd.DataFrame:
+    """The schedule in tidy form: one row per initiative and running period."""
+    grid = schedule(plan)
+    periods = list(plan.instance.periods)
+    rows = [
+        {
+            "id": r["id"],
+            "name": r["name"],
+            "start": r["start"],
+            "period": p,
+            "cost": r[p],
+        }
+        for r in grid.to_dict("records")
+        for p in periods
+        if finite(r[p]) is not None
+    ]
+    return _frame(rows, SCHEDULE_LONG_COLUMNS)
+
+
+def _ratio(used: float, limit: float) -> float | None:
+    return used / limit if limit > 0 else None
+
+
+def budgets(plan: Plan) -> pd.DataFrame:
+    """Budget use per period: limit, used, slack and utilisation of what applies."""
+    if not has_plan(plan) or plan.verification is None:
+        return _frame([], BUDGET_COLUMNS)
+    info = {b.id: b for b in plan.instance.budgets}
+    rows = []
+    for u in plan.verification.usage:
+        if u.kind != "budget":
+            continue
+        cumulative = u.binding_on == "cumulative"
+        rows.append(
+            {
+                "budget": u.id,
+                "name": info[u.id].name,
+                "period": u.period,
+                "limit": u.limit,
+                "used": u.used,
+                "slack": u.slack,
+                "utilisation": _ratio(u.cumulative_used, u.cumulative_limit)
+                if cumulative
+                else _ratio(u.used, u.limit),
+                "carry_over": info[u.id].carry_over,
+                "cumulative_limit": u.cumulative_limit,
+                "cumulative_used": u.cumulative_used,
+                "limit_applies_to": u.binding_on,
+            }
+        )
+    return _frame(rows, BUDGET_COLUMNS)
+
+
+def resources(plan: Plan) -> pd.DataFrame:
+    """Resource use per period: capacity, used, slack and utilisation."""
+    if not has_plan(plan) or plan.verification is None:
+        return _frame([], RESOURCE_COLUMNS)
+    info = {r.id: r for r in plan.instance.resources}
+    rows = [
+        {
+            "resource": u.id,
+            "name": info[u.id].name,
+            "unit": info[u.id].unit,
+            "period": u.period,
+            "capacity": u.limit,
+            "used": u.used,
+            "slack": u.slack,
+            "utilisation": _ratio(u.used, u.limit),
+        }
+        for u in plan.verification.usage
+        if u.kind == "resource"
+    ]
+    return _frame(rows, RESOURCE_COLUMNS)
+
+
+def rules(plan: Plan) -> pd.DataFrame:
+    """Each rule with whether the plan satisfies it and whether it binds.
+
+    Binding means: a count rule's bound is met with equality; a requires rule's
+    dependent is selected and starts exactly `lag` periods after one of its
+    prerequisites; a synergy rule has every member selected (its bonus is earned).
+    """
+    if not has_plan(plan):
+        return _frame([], RULE_COLUMNS)
+    inst = plan.instance
+    start = {i: inst.period_index(p) for i, p in plan.starts.items()}
+    members = inst.count_rule_members()
+    rows = []
+    for k, rule in enumerate(inst.rules):
+        row: dict[str, Any] = {"rule": k + 1, "kind": rule.kind, "bonus_earned": None}
+        if isinstance(rule, RequiresRule):
+            row.update(_requires(rule, start))
+        elif isinstance(rule, CountRule):
+            row.update(_count(rule, members[k], start))
+        else:
+            row.update(_synergy(rule, start))
+        rows.append(row)
+    # object dtype keeps whole counts and lags whole next to fractional bonuses
+    return pd.DataFrame(rows, columns=RULE_COLUMNS, dtype=object)
+
+
+def _requires(rule: RequiresRule, start: dict[str, int]) -> dict[str, Any]:
+    chosen = [o for o in rule.on if o in start]
+    leads = (
+        [start[rule.initiative] - start[o] for o in chosen]
+        if rule.initiative in start
+        else []
+    )
+    active = rule.initiative in start
+    return {
+        "statement": f"{rule.initiative} requires {', '.join(rule.on)} started at "
+        f"least {rule.lag} period(s) earlier",
+        "members": "; ".join(rule.on),
+        "selected_members": len(chosen),
+        "bound": rule.lag,
+        "actual": min(leads) if active and len(chosen) == len(rule.on) else None,
+        "satisfied": not active
+        or (len(chosen) == len(rule.on) and all(d >= rule.lag for d in leads)),
+        "binding": active and any(d == rule.lag for d in leads),
+    }
+
+
+def _count(
+    rule: CountRule, members: list[str], start: dict[str, int]
+) -> dict[str, Any]:
+    n = sum(1 for m in members if m in start)
+    word = {"at_most": "at most", "at_least": "at least", "exactly": "exactly"}
+    if rule.where is not None:
+        chosen = {
+            key: value
+            for key in ("type", "department", "partner")
+            if (value := getattr(rule.where, key)) is not None
+        }
+        scope = " and ".join(
+            f"{key} {' or '.join(v) if isinstance(v, list) else v}"
+            for key, v in chosen.items()
+        )
+        scope = f"initiatives with {scope}"
+    else:
+        scope = ", ".join(members)
+    satisfied = {
+        "at_most": n <= rule.count,
+        "at_least": n >= rule.count,
+        "exactly": n == rule.count,
+    }[rule.kind]
+    return {
+        "statement": f"{word[rule.kind]} {rule.count} of {scope}",
+        "members": "; ".join(members),
+        "selected_members": n,
+        "bound": rule.count,
+        "actual": n,
+        "satisfied": satisfied,
+        "binding": n == rule.count,
+    }
+
+
+def _synergy(rule: SynergyRule, start: dict[str, int]) -> dict[str, Any]:
+    n = sum(1 for m in rule.members if m in start)
+    earned = n == len(rule.members)
+    kind = "bonus" if rule.bonus >= 0 else "penalty"
+    return {
+        "statement": f"{kind} {rule.bonus:+g} when {', '.join(rule.members)} are "
+        "all selected",
+        "members": "; ".join(rule.members),
+        "selected_members": n,
+        "bound": rule.bonus,
+        "actual": None,
+        "satisfied": True,
+        "binding": earned,
+        "bonus_earned": rule.bonus if earned else 0.0,
+    }
+
+
+def not_selected(plan: Plan) -> pd.DataFrame:
+    """Initiatives left out, with their value at the earliest start and their cost."""
+    if not has_plan(plan):
+        return _frame([], NOT_SELECTED_COLUMNS)
+    inst = plan.instance
+    rows = []
+    for ini in inst.initiatives:
+        if ini.id in plan.starts:
+            continue
+        if ini.decision == "never":
+            reason = "decision is never"
+        elif not inst.possible_starts(ini):
+            reason = "no start in its window fits the horizon"
+        else:
+            reason = "not in the best plan the limits and rules allow"
+        rows.append(
+            {
+                "id": ini.id,
+                "name": ini.name,
+                "type": ini.type,
+                "department": ini.department or "",
+                "partner": ini.partner or "",
+                "decision": ini.decision,
+                "expected_value": inst.base_value(ini),
+                "total_cost": sum(
+                    sum(p) for p in ini.cost_by_budget(inst.budget_ids()).values()
+                ),
+                "reason": reason,
+            }
+        )
+    return _frame(rows, NOT_SELECTED_COLUMNS)

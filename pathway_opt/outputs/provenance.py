@@ -1,0 +1,43 @@
+"""Where a plan came from: input file and its SHA-256, tool version, time of run."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a plan came from: input file and its hash, tool version, run time."""
+
+    source: str | None
+    sha256: str | None
+    tool_version: str
+    run_at: str
+    """ISO 8601 time of the run, with its UTC offset."""
+
+
+def make_provenance(
+    source: str | Path | None = None, run_at: datetime | None = None
+) -> Provenance:
+    """Provenance of a run on `source` (hashed now) started at `run_at` (or now)."""
+    digest = None
+    if source is not None:
+        try:
+            digest = hashlib.sha256(Path(source).read_bytes()).hexdigest()
+        except OSError:
+            digest = None
+    try:
+        tool = version("pathway-opt")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        tool = "unknown"
+    when = (run_at or datetime.now(UTC)).astimezone()
+    return Provenance(
+        None if source is None else str(source),
+        digest,
+        tool,
+        when.isoformat(timespec="seconds"),
+    )

@@ -1,0 +1,1 @@
+"""The instance format: entities, the instance, cross-entity checks, numeric ranges."""

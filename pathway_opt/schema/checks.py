@@ -1,0 +1,259 @@
+"""Cross-entity checks of an instance, every problem collected before reporting.
+
+Each ``_check_*`` function looks at one kind of rule and yields :class:`Problem`
+entries whose path names the JSON location the user has to edit.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from pathway_opt.errors import Problem
+
+if TYPE_CHECKING:
+    from pathway_opt.schema.entities import Initiative
+    from pathway_opt.schema.instance import Instance
+
+
+def find_problems(inst: Instance) -> list[Problem]:
+    """All cross-entity problems of an instance whose fields are individually valid."""
+    checks = (
+        _check_duplicates,
+        _check_lengths,
+        _check_initiatives,
+        _check_rules,
+        _check_requires_cycles,
+    )
+    return [p for check in checks for p in check(inst)]
+
+
+def _duplicates(values: list[str]) -> list[str]:
+    return [v for v, n in Counter(values).items() if n > 1]
+
+
+def _check_duplicates(inst: Instance) -> Iterator[Problem]:
+    groups = {
+        "periods": list(inst.periods),
+        "criteria": [c.id for c in inst.criteria],
+        "budgets": [b.id for b in inst.budgets],
+        "resources": [r.id for r in inst.resources],
+        "initiatives": [i.id for i in inst.initiatives],
+    }
+    for field, ids in groups.items():
+        for dup in _duplicates(ids):
+            positions = [str(k) for k, v in enumerate(ids) if v == dup]
+            yield Problem(
+                f"{field}[{positions[1]}]",
+                f'"{dup}" appears {len(positions)} times (positions '
+                f"{', '.join(positions)}); each must be unique",
+            )
+
+
+def _check_lengths(inst: Instance) -> Iterator[Problem]:
+    n = len(inst.periods)
+    for k, b in enumerate(inst.budgets):
+        if len(b.limits) != n:
+            yield Problem(
+                f"budgets[{k}].limits",
+                f"has {_entries(len(b.limits))} but there are {n} periods; "
+                "give one limit per period",
+            )
+    for k, r in enumerate(inst.resources):
+        if len(r.capacity) != n:
+            yield Problem(
+                f"resources[{k}].capacity",
+                f"has {_entries(len(r.capacity))} but there are {n} periods; "
+                "give one capacity per period",
+            )
+
+
+def _check_initiatives(inst: Instance) -> Iterator[Problem]:
+    criteria = {c.id for c in inst.criteria}
+    budgets = inst.budget_ids()
+    resources = {r.id for r in inst.resources}
+    periods = set(inst.periods)
+    for k, ini in enumerate(inst.initiatives):
+        at = f"initiatives[{k}]"
+        for crit in ini.scores:
+            if crit not in criteria:
+                yield Problem(
+                    f"{at}.scores.{crit}",
+                    f'unknown criterion "{crit}" (known: {_listing(criteria)})',
+                )
+        if isinstance(ini.cost, dict):
+            for bud in ini.cost:
+                if bud not in budgets:
+                    yield Problem(
+                        f"{at}.cost.{bud}",
+                        f'unknown budget "{bud}" (known: {_listing(budgets)})',
+                    )
+        elif any(ini.cost) and not budgets:
+            yield Problem(
+                f"{at}.cost",
+                "there is no budget to charge this cost to; add a budget to "
+                "`budgets` or remove the cost",
+            )
+        elif ini.cost and len(budgets) > 1:
+            yield Problem(
+                f"{at}.cost",
+                "is a single profile but there are several budgets; give an "
+                'object such as {"' + budgets[0] + '": [...]} naming the budget',
+            )
+        for res in ini.uses:
+            if res not in resources:
+                yield Problem(
+                    f"{at}.uses.{res}",
+                    f'unknown resource "{res}" (known: {_listing(resources)})',
+                )
+        yield from _check_window(inst, ini, at, periods)
+
+
+def _check_window(
+    inst: Instance, ini: Initiative, at: str, periods: set[str]
+) -> Iterator[Problem]:
+    bad = False
+    for field in ("earliest_start", "latest_start"):
+        value = getattr(ini, field)
+        if value is not None and value not in periods:
+            bad = True
+            yield Problem(
+                f"{at}.{field}",
+                f'"{value}" is not a period (periods: {", ".join(inst.periods)})',
+            )
+    if bad or not _references_ok(inst, ini):
+        return
+    window = inst.start_window(ini)
+    if len(window) == 0:
+        yield Problem(
+            f"{at}.latest_start",
+            f'"{ini.latest_start}" is before earliest_start "{ini.earliest_start}"',
+        )
+    elif ini.decision != "never" and not inst.possible_starts(ini):
+        yield Problem(
+            f"{at}",
+            f'"{ini.id}" cannot start anywhere in its window: its cost or use '
+            "profile runs past the last period from every allowed start; shorten "
+            "the profile, allow an earlier start, or set "
+            "settings.allow_beyond_horizon",
+        )
+
+
+def _references_ok(inst: Instance, ini: Initiative) -> bool:
+    budgets = set(inst.budget_ids())
+    if isinstance(ini.cost, dict) and not set(ini.cost) <= budgets:
+        return False
+    return set(ini.uses) <= {r.id for r in inst.resources}
+
+
+def _check_rules(inst: Instance) -> Iterator[Problem]:
+    ids = {i.id for i in inst.initiatives}
+    selected = inst.count_rule_members()
+    for k, rule in enumerate(inst.rules):
+        at = f"rules[{k}]"
+        if rule.kind == "requires":
+            refs = [("initiative", rule.initiative)]
+            refs += [(f"on[{j}]", other) for j, other in enumerate(rule.on)]
+            if rule.initiative in rule.on:
+                yield Problem(f"{at}.on", f'"{rule.initiative}" cannot require itself')
+        elif rule.kind == "synergy":
+            refs = [(f"members[{j}]", m) for j, m in enumerate(rule.members)]
+        else:
+            if (rule.members is None) == (rule.where is None):
+                yield Problem(at, "give exactly one of `members` or `where`")
+                continue
+            if rule.where is not None:
+                if not any(
+                    getattr(rule.where, f) is not None
+                    for f in ("type", "department", "partner")
+                ):
+                    yield Problem(f"{at}.where", "names no field to match")
+                elif not selected[k]:
+                    yield Problem(
+                        f"{at}.where",
+                        "matches no initiative; check the spelling of the values",
+                    )
+                continue
+            assert rule.members is not None
+            refs = [(f"members[{j}]", m) for j, m in enumerate(rule.members)]
+        for field, ref in refs:
+            if ref not in ids:
+                yield Problem(f"{at}.{field}", f'unknown initiative "{ref}"')
+        listed = [ref for field, ref in refs if field != "initiative"]
+        for dup in _duplicates(listed):
+            yield Problem(at, f'"{dup}" is listed more than once')
+
+
+def _check_requires_cycles(inst: Instance) -> Iterator[Problem]:
+    """A cycle of prerequisites with a positive total lag can never be met.
+
+    With non-negative lags, such a cycle exists exactly when some edge with a
+    positive lag joins two initiatives of the same strongly connected component.
+    """
+    ids = {i.id for i in inst.initiatives}
+    edges: list[tuple[str, str, int, int]] = []
+    for k, rule in enumerate(inst.rules):
+        if rule.kind == "requires" and rule.initiative in ids:
+            edges += [(rule.initiative, o, rule.lag, k) for o in rule.on if o in ids]
+    component = _strong_components({(a, b) for a, b, _, _ in edges})
+    for a, b, lag, k in edges:
+        if lag > 0 and a != b and a in component and component.get(b) == component[a]:
+            yield Problem(
+                f"rules[{k}]",
+                f'"{a}" requires "{b}" with lag {lag}, but "{b}" also depends on '
+                f'"{a}" through other requires rules: the cycle can never be met; '
+                "remove one of these rules",
+            )
+
+
+def _strong_components(edges: set[tuple[str, str]]) -> dict[str, int]:
+    """Tarjan's algorithm (iterative): node -> component number."""
+    graph: dict[str, list[str]] = {}
+    for a, b in edges:
+        graph.setdefault(a, []).append(b)
+        graph.setdefault(b, [])
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    comp: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    for root in sorted(graph):
+        if root in index:
+            continue
+        work = [(root, 0)]
+        while work:
+            node, child = work.pop()
+            if child == 0:
+                index[node] = low[node] = len(index)
+                stack.append(node)
+                on_stack.add(node)
+            succ = graph[node]
+            if child < len(succ):
+                work.append((node, child + 1))
+                nxt = succ[child]
+                if nxt not in index:
+                    work.append((nxt, 0))
+                elif nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+                continue
+            if low[node] == index[node]:
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    comp[member] = index[node]
+                    if member == node:
+                        break
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+    return comp
+
+
+def _entries(n: int) -> str:
+    return f"{n} entry" if n == 1 else f"{n} entries"
+
+
+def _listing(values: set[str] | list[str]) -> str:
+    items = sorted(values) if isinstance(values, set) else list(values)
+    return ", ".join(items) if items else "none defined"

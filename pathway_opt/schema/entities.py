@@ -1,0 +1,282 @@
+"""The instance format's entities: strict pydantic models.
+
+Their field docstrings become the JSON Schema (`pathway-opt schema`).
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+)
+
+#: Largest magnitude accepted for money and quantities. Anything near 1e20 is
+#: infinite to HiGHS and ruins the conditioning of the model long before that.
+MAX_AMOUNT = 1e15
+
+
+#: Largest count or lag accepted (far beyond any real portfolio or horizon).
+MAX_COUNT = 1_000_000
+
+
+Id = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=100, pattern=r"^\S(.*\S)?$"),
+]
+
+
+Period = Annotated[str, StringConstraints(min_length=1, max_length=40)]
+
+
+Amount = Annotated[float, Field(ge=0, le=MAX_AMOUNT)]
+
+
+Profile = list[Amount]
+
+
+InitiativeType = Literal[
+    "partner_agreement",
+    "joint_lab",
+    "industrial_college",
+    "internship_base",
+    "order_class",
+    "apprenticeship",
+    "dual_mentor",
+    "co_taught_course",
+    "curriculum",
+    "scholarship",
+    "training_platform",
+    "incubator",
+    "teacher_practice",
+    "reform_project",
+    "alliance",
+    "other",
+]
+
+
+INITIATIVE_TYPES: tuple[str, ...] = InitiativeType.__args__  # type: ignore[attr-defined]
+
+
+Decision = Literal["optional", "must", "never"]
+
+
+def _cost_kind(value: Any) -> str:
+    return "by_budget" if isinstance(value, dict) else "profile"
+
+
+def _match_kind(value: Any) -> str:
+    return "any_of" if isinstance(value, list) else "one"
+
+
+#: A cost profile charged to the only budget, or one profile per budget id.
+CostSpec = Annotated[
+    Annotated[Profile, Tag("profile")] | Annotated[dict[Id, Profile], Tag("by_budget")],
+    Discriminator(_cost_kind),
+]
+
+
+#: A selector value: one string, or a list of strings of which any may match.
+MatchValue = Annotated[
+    Annotated[str, Tag("one")] | Annotated[list[str], Tag("any_of")],
+    Discriminator(_match_kind),
+]
+
+
+#: Discriminator tags pydantic inserts into error locations; the error formatter
+#: removes them so paths read like the JSON the user wrote.
+UNION_TAGS = frozenset(
+    {"profile", "by_budget", "one", "any_of", "requires", "at_most", "at_least"}
+    | {"exactly", "synergy"}
+)
+
+
+class StrictModel(BaseModel):
+    """Base of every instance model: unknown keys, coercion and NaN are refused."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        strict=True,
+        allow_inf_nan=False,
+        use_attribute_docstrings=True,
+    )
+
+
+class Criterion(StrictModel):
+    """An evaluation criterion of the integration score (e.g. talent cultivation)."""
+
+    id: Id
+    """Short identifier used in initiatives' `scores`, e.g. `TC`."""
+    name: str = ""
+    """Readable name, e.g. `Talent cultivation & employment`."""
+    weight: Annotated[float, Field(ge=0, le=MAX_AMOUNT)]
+    """Non-negative weight of the criterion in the score (weights need not sum to 1)."""
+
+
+class Budget(StrictModel):
+    """A source of money with a limit per period (university, partner, government)."""
+
+    id: Id
+    """Identifier used in initiatives' `cost` objects, e.g. `central`."""
+    name: str = ""
+    """Readable name, e.g. `University own IEI budget`."""
+    limits: list[Amount]
+    """Money available in each period (currency units), one entry per period."""
+    carry_over: bool = False
+    """If true, money unspent in a period may be spent later: cumulative spend up
+    to each period must stay within the cumulative limit. If false, each period's
+    spend must stay within that period's limit."""
+
+
+class Resource(StrictModel):
+    """A scarce capacity used per period (faculty time, lab space, partner hours)."""
+
+    id: Id
+    """Identifier used in initiatives' `uses`, e.g. `faculty_fte`."""
+    name: str = ""
+    """Readable name, e.g. `Faculty time assignable to IEI`."""
+    unit: str = ""
+    """Unit of capacity and use, e.g. `FTE`, `m2`, `h`."""
+    capacity: list[Amount]
+    """Capacity available in each period, one entry per period."""
+
+
+class Initiative(StrictModel):
+    """A candidate initiative: what it scores, costs and uses, and when it may start."""
+
+    id: Id
+    """Unique identifier, e.g. `JL-CS-01`."""
+    name: str = ""
+    """Readable name, e.g. `Cybersecurity joint lab`."""
+    type: InitiativeType = "other"
+    """Kind of initiative (joint_lab, industrial_college, co_taught_course, ...)."""
+    department: str | None = None
+    """Department that leads it; usable in rule selectors."""
+    partner: str | None = None
+    """Partner enterprise; usable in rule selectors."""
+    scores: dict[Id, Annotated[float, Field(ge=0, le=MAX_AMOUNT)]] = {}
+    """Non-negative score per criterion id; criteria left out score 0."""
+    success_probability: Annotated[float, Field(ge=0, le=1)] = 1.0
+    """Probability in [0, 1] that the initiative delivers its scores."""
+    cost: CostSpec = []
+    """Cost profile by year since start (entry k is paid k periods after the start
+    period), charged to the only budget; or an object `{budget_id: profile}` when
+    the cost is split across budgets. Absent means it costs nothing."""
+    uses: dict[Id, Profile] = {}
+    """Resource use profile by year since start, per resource id."""
+    earliest_start: Period | None = None
+    """First period in which it may start (default: the first period)."""
+    latest_start: Period | None = None
+    """Last period in which it may start (default: the last period)."""
+    decision: Decision = "optional"
+    """`optional` (the model decides), `must` (always funded) or `never`."""
+
+    @functools.cached_property
+    def last_entry(self) -> int:
+        """Index of the last non-zero entry over all profiles (-1 if none)."""
+        costs = self.cost.values() if isinstance(self.cost, dict) else [self.cost]
+        return max(
+            (k for p in [*costs, *self.uses.values()] for k, v in enumerate(p) if v),
+            default=-1,
+        )
+
+    def cost_by_budget(self, budget_ids: list[str]) -> dict[str, list[float]]:
+        """Cost profiles per budget id (a bare list belongs to the only budget)."""
+        if isinstance(self.cost, dict):
+            return dict(self.cost)
+        if not self.cost or not budget_ids:
+            return {}
+        return {budget_ids[0]: list(self.cost)}
+
+
+class Where(StrictModel):
+    """Selects initiatives by their fields; every given field must match."""
+
+    type: MatchValue | None = None
+    """Initiative type, or a list of types any of which matches."""
+    department: MatchValue | None = None
+    """Department, or a list of departments any of which matches."""
+    partner: MatchValue | None = None
+    """Partner, or a list of partners any of which matches."""
+
+
+class RequiresRule(StrictModel):
+    """Prerequisites: `initiative` needs every initiative in `on`, started earlier.
+
+    It may be selected only if each of them is selected and started at least `lag`
+    periods before it.
+    """
+
+    kind: Literal["requires"]
+    """Rule kind."""
+    initiative: Id
+    """The dependent initiative."""
+    on: Annotated[list[Id], Field(min_length=1)]
+    """Its prerequisites."""
+    lag: Annotated[int, Field(ge=0, le=MAX_COUNT)] = 0
+    """Minimum number of periods between a prerequisite's start and its start."""
+
+
+class CountRule(StrictModel):
+    """Bounds the number of selected members: `at_most`, `at_least` or `exactly`."""
+
+    kind: Literal["at_most", "at_least", "exactly"]
+    """Rule kind."""
+    count: Annotated[int, Field(ge=0, le=MAX_COUNT)]
+    """The bound on the number of selected members."""
+    members: Annotated[list[Id], Field(min_length=1)] | None = None
+    """The members, listed by id (give this or `where`)."""
+    where: Where | None = None
+    """The members, chosen by initiative fields (give this or `members`)."""
+
+
+class SynergyRule(StrictModel):
+    """Adds `bonus` to the objective when every member is selected."""
+
+    kind: Literal["synergy"]
+    """Rule kind."""
+    members: Annotated[list[Id], Field(min_length=2)]
+    """The initiatives that must all be selected."""
+    bonus: Annotated[float, Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT)]
+    """Score added when all are selected; negative for an overlap penalty."""
+
+
+def _rule_kind(value: Any) -> str | None:
+    kind = (
+        value.get("kind") if isinstance(value, dict) else getattr(value, "kind", None)
+    )
+    if kind in ("at_most", "at_least", "exactly"):
+        return kind
+    return kind if kind in ("requires", "synergy") else None
+
+
+Rule = Annotated[
+    Annotated[RequiresRule, Tag("requires")]
+    | Annotated[CountRule, Tag("at_most")]
+    | Annotated[CountRule, Tag("at_least")]
+    | Annotated[CountRule, Tag("exactly")]
+    | Annotated[SynergyRule, Tag("synergy")],
+    Discriminator(
+        _rule_kind,
+        custom_error_type="rule_kind",
+        custom_error_message="kind must be one of requires, at_most, at_least, "
+        "exactly, synergy",
+    ),
+]
+
+
+class Settings(StrictModel):
+    """Model-wide settings."""
+
+    delay_discount: Annotated[float, Field(gt=0, le=1)] = 1.0
+    """Value multiplier per period of delay after an initiative's earliest start."""
+    allow_beyond_horizon: bool = False
+    """If true, profiles may run past the last period; what falls after it is not
+    constrained but reported as committed beyond the horizon."""

@@ -1,0 +1,141 @@
+"""The instance: the whole planning problem, checked as a whole when built.
+
+Cross-entity rules (unknown references, duplicate ids, list lengths, start
+windows, prerequisite cycles) live in :mod:`pathway_opt.schema.checks`; the
+look-ups here are shared by the model builder, the verifier and the reports.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import (
+    Field,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from pathway_opt.schema.entities import (
+    Budget,
+    CountRule,
+    Criterion,
+    Initiative,
+    Period,
+    Resource,
+    Rule,
+    Settings,
+    StrictModel,
+)
+
+
+class Instance(StrictModel):
+    """A portfolio planning problem: candidates, money, capacities and rules."""
+
+    name: str = "unnamed instance"
+    """Name shown in reports."""
+    description: str = ""
+    """Free text describing the instance."""
+    currency: str = "CNY"
+    """Currency of all money amounts."""
+    periods: Annotated[list[Period], Field(min_length=1)]
+    """Planning periods in order, e.g. `["2027", "2028", "2029"]`."""
+    criteria: Annotated[list[Criterion], Field(min_length=1)]
+    """Criteria of the integration score."""
+    budgets: list[Budget] = Field(default=[])
+    """Budgets (may be empty)."""
+    resources: list[Resource] = Field(default=[])
+    """Resources (may be empty)."""
+    initiatives: Annotated[list[Initiative], Field(min_length=1)]
+    """Candidate initiatives."""
+    rules: list[Rule] = Field(default=[])
+    """Prerequisite, count and synergy rules."""
+    settings: Settings = Settings()
+    """Model-wide settings."""
+
+    @model_validator(mode="after")
+    def _check_consistency(self) -> Instance:
+        from pathway_opt.schema.checks import find_problems
+
+        problems = find_problems(self)
+        if problems:
+            raise PydanticCustomError(
+                "instance_consistency",
+                "{count} consistency problems",
+                {"count": len(problems), "problems": problems},
+            )
+        return self
+
+    # Convenience look-ups shared by the model builder and the reports.
+    def period_index(self, period: str) -> int:
+        """Position of a period label in `periods`."""
+        return self.periods.index(period)
+
+    def budget_ids(self) -> list[str]:
+        """Budget ids in order."""
+        return [b.id for b in self.budgets]
+
+    def count_rule_members(self) -> dict[int, list[str]]:
+        """Members of every count rule by rule position, in linear time.
+
+        `where` selectors are answered from one index of field values, so that
+        thousands of department-level rules do not each scan every initiative.
+        """
+        fields = ("type", "department", "partner")
+        by_value: dict[tuple[str, str | None], list[tuple[int, Initiative]]] = {}
+        for k, ini in enumerate(self.initiatives):
+            for field in fields:
+                by_value.setdefault((field, getattr(ini, field)), []).append((k, ini))
+        members: dict[int, list[str]] = {}
+        for k, rule in enumerate(self.rules):
+            if not isinstance(rule, CountRule):
+                continue
+            if rule.members is not None or rule.where is None:
+                members[k] = list(rule.members or [])
+                continue
+            wanted = {
+                f: (w if isinstance(w, list) else [w])
+                for f in fields
+                if (w := getattr(rule.where, f)) is not None
+            }
+            # Filter the smallest matching group (usually the department's) by the
+            # other fields, so a rule costs its group's size, not the instance's.
+            sizes = {
+                f: sum(len(by_value.get((f, o), [])) for o in options)
+                for f, options in wanted.items()
+            }
+            if not wanted:  # a selector naming no field (reported as a problem)
+                members[k] = []
+                continue
+            first = min(sizes, key=sizes.__getitem__)
+            smallest = [i for o in wanted[first] for i in by_value.get((first, o), [])]
+            chosen = {
+                pos: ini
+                for pos, ini in smallest
+                if all(getattr(ini, f) in options for f, options in wanted.items())
+            }
+            members[k] = [chosen[pos].id for pos in sorted(chosen)]
+        return members
+
+    def start_window(self, initiative: Initiative) -> range:
+        """Period indices of the initiative's start window (fit not checked)."""
+        first = self.period_index(initiative.earliest_start or self.periods[0])
+        last = self.period_index(initiative.latest_start or self.periods[-1])
+        return range(first, last + 1)
+
+    def fits(self, initiative: Initiative, start: int) -> bool:
+        """Whether every non-zero profile entry from `start` is inside the horizon."""
+        if self.settings.allow_beyond_horizon:
+            return True
+        return start + initiative.last_entry < len(self.periods)
+
+    def possible_starts(self, initiative: Initiative) -> list[int]:
+        """Start indices inside the window where the profiles fit the horizon."""
+        if initiative.decision == "never":
+            return []
+        return [s for s in self.start_window(initiative) if self.fits(initiative, s)]
+
+    def base_value(self, initiative: Initiative) -> float:
+        """Expected score without delay: probability x weighted criteria scores."""
+        weights = {c.id: c.weight for c in self.criteria}
+        weighted = sum(weights[c] * s for c, s in initiative.scores.items())
+        return initiative.success_probability * weighted

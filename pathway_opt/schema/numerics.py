@@ -1,0 +1,73 @@
+"""Warnings about numbers that strain the solver, each naming the fields involved.
+
+Amounts of 1e15 and more are refused by the schema (HiGHS treats 1e20 as
+infinite long before). What remains legal but risky is a wide range of
+magnitudes within one constraint row: the rows are scaled by their largest
+coefficient before HiGHS sees them, so a row whose smallest non-zero entry is
+more than 1e9 times smaller than its largest, or whose limit is that far from
+its entries, is solved at the edge of HiGHS's tolerances.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pathway_opt.schema.instance import Instance
+
+#: Ratio of largest to smallest magnitude above which a warning is given.
+RANGE_LIMIT = 1e9
+
+
+def _entries(inst: Instance, kind: str, owner: str) -> Iterator[tuple[str, float]]:
+    """(JSON path, value) of every non-zero amount in one budget's or resource's row."""
+    budgets = inst.budget_ids()
+    for k, ini in enumerate(inst.initiatives):
+        if kind == "budget":
+            profile = ini.cost_by_budget(budgets).get(owner, [])
+            at = f"initiatives[{k}].cost" + (
+                f".{owner}" if isinstance(ini.cost, dict) else ""
+            )
+        else:
+            profile = ini.uses.get(owner, [])
+            at = f"initiatives[{k}].uses.{owner}"
+        for t, v in enumerate(profile):
+            if v:
+                yield f"{at}[{t}]", v
+
+
+def range_warnings(inst: Instance) -> list[str]:
+    """One warning per budget, resource or objective whose magnitudes span > 1e9."""
+    warnings = []
+    rows = [("budget", b.id, "limits", k, b.limits) for k, b in enumerate(inst.budgets)]
+    rows += [
+        ("resource", r.id, "capacity", k, r.capacity)
+        for k, r in enumerate(inst.resources)
+    ]
+    for kind, owner, field, k, limits in rows:
+        values = list(_entries(inst, kind, owner))
+        values += [(f"{kind}s[{k}].{field}[{t}]", v) for t, v in enumerate(limits) if v]
+        warnings += _check(values, f'{kind} "{owner}"')
+    weights = {c.id: c.weight for c in inst.criteria}
+    scores = [
+        (f"initiatives[{k}].scores.{c}", weights[c] * v * ini.success_probability)
+        for k, ini in enumerate(inst.initiatives)
+        for c, v in ini.scores.items()
+    ]
+    warnings += _check([(p, v) for p, v in scores if v], "the objective")
+    return warnings
+
+
+def _check(values: list[tuple[str, float]], what: str) -> list[str]:
+    if len(values) < 2:
+        return []
+    small = min(values, key=lambda pv: abs(pv[1]))
+    large = max(values, key=lambda pv: abs(pv[1]))
+    ratio = abs(large[1]) / abs(small[1])
+    if ratio <= RANGE_LIMIT:
+        return []
+    return [
+        f"{what}: magnitudes range from {small[1]:.3g} ({small[0]}) to "
+        f"{large[1]:.3g} ({large[0]}), a ratio of {ratio:.1e} (over 1e9); results "
+        "may be inexact: check the units (e.g. money in CNY, not a mix of CNY and "
+        "millions)"
+    ]

@@ -1,0 +1,1 @@
+"""Solving with HiGHS: settings, outcomes, the solver and HiGHS's own process."""

@@ -1,0 +1,389 @@
+"""Running HiGHS on arrays, with a time limit that holds even when HiGHS's does not.
+
+HiGHS checks its own time limit only at some points: on a 50,000-initiative model
+it spent 11 s in set-up before the first LP iteration with a 5 s limit. So a
+limited solve runs in a forked child process that streams every improving plan
+to the parent; at the deadline (limit + :data:`GRACE`) the parent stops the
+child and keeps the best plan received. Without ``fork`` (Windows, macOS spawn)
+the solve runs in this process and is interrupted through HiGHS's callbacks.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import multiprocessing as mp
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+import highspy
+import numpy as np
+import scipy.sparse as sp
+
+from pathway_opt.errors import SolverError
+from pathway_opt.solver.highs_process import GRACE, Workers
+
+_FORK = "fork" in mp.get_all_start_methods()
+
+
+@dataclass(frozen=True)
+class Arrays:
+    """A MIP in HiGHS's terms: maximise ``cost @ x``."""
+
+    cost: np.ndarray
+    col_lower: np.ndarray
+    col_upper: np.ndarray
+    integrality: np.ndarray
+    matrix: sp.csc_array
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What one HiGHS run ended with."""
+
+    status: str
+    """HiGHS's model status name, e.g. ``kOptimal``, ``kTimeLimit``."""
+    objective: float | None
+    """Objective of the plan held, or None without a plan."""
+    bound: float | None
+    chosen: np.ndarray | None
+    """Positions in ``plan_cols`` whose value is 1 in the plan held."""
+    seconds: float
+    """Wall time of the run, starting and stopping HiGHS's process included."""
+    detail: str = ""
+    solving: float | None = None
+    """Time HiGHS itself ran: from its start in its process to its end or to being
+    stopped (None when the process never started it)."""
+
+
+@contextlib.contextmanager
+def _stdout_silenced() -> Iterator[None]:
+    """Silence file descriptor 1 for a moment.
+
+    HiGHS prints a banner there when created, before any option can turn it off.
+    """
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 1)
+            yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+_threads_in_use: list[int | None] = [None]
+
+
+def _use_threads(threads: int | None) -> None:
+    """Reset HiGHS's process-wide thread pool when the thread count changes.
+
+    HiGHS sizes one global scheduler at its first solve; a later solve asking for
+    a different count stops with status "unknown" unless the pool is reset first.
+    """
+    if threads != _threads_in_use[0]:
+        highspy.Highs.resetGlobalScheduler(True)
+        _threads_in_use[0] = threads
+
+
+def _finite(value: float) -> float | None:
+    return float(value) if math.isfinite(value) and abs(value) < 1e20 else None
+
+
+class HighsRun:
+    """One HiGHS instance holding one model.
+
+    ``plan_cols`` are the 0/1 columns whose values make the plan (the starts).
+    With ``keep_process``, the process a limited solve runs in is kept for the
+    next solve (a what-if session): every change is sent to it as well, and
+    forking this process anew, which costs milliseconds for a large model, is
+    saved. It is stopped when a solve overruns; a spare forked while that run was
+    late takes over. Only a few are kept at once
+    (:mod:`pathway_opt.solver.highs_process`).
+    """
+
+    def __init__(
+        self, arrays: Arrays, plan_cols: np.ndarray, keep_process: bool = False
+    ) -> None:
+        with _stdout_silenced():
+            self.highs = highspy.Highs()
+        self.highs.setOptionValue("output_flag", False)
+        self.plan_cols = plan_cols
+        # HiGHS 1.16 returns, after setSolution, the offered start from
+        # getSolution() with the objective of a better plan; the last improving
+        # solution it reported is then the plan. Its final plan, however, is not
+        # always reported to the callback. So the plan is the one of the two whose
+        # value matches the reported objective (the verifier caught both cases).
+        # What HiGHS holds, so that a what-if sends only the entries it changed.
+        self._cost = arrays.cost.copy()
+        self._col_bounds = (arrays.col_lower.copy(), arrays.col_upper.copy())
+        self._row_bounds = (arrays.row_lower.copy(), arrays.row_upper.copy())
+        self._incumbent: np.ndarray | None = None
+        self._conn: Connection | None = None
+        self._keep_process = keep_process
+        self._workers = Workers(self._serve, keep_process, self)
+        self.highs.cbMipImprovingSolution.subscribe(self._improving)
+        m = arrays.matrix
+        status = self.highs.passModel(
+            m.shape[1], m.shape[0], m.nnz, 1, -1, 0.0,  # column-wise, maximise
+            arrays.cost, arrays.col_lower, arrays.col_upper, arrays.row_lower,
+            arrays.row_upper, m.indptr.astype(np.int32), m.indices.astype(np.int32),
+            m.data.astype(np.float64), arrays.integrality.astype(np.int32),
+        )  # fmt: skip
+        # kWarning: HiGHS dropped coefficients below its small_matrix_value (1e-9);
+        # the verifier still checks the plan against the exact data.
+        if status == highspy.HighsStatus.kError:
+            raise SolverError(f"HiGHS refused the model ({status.name})")
+
+    @property
+    def process_id(self) -> int | None:
+        """Process id of the kept child process, if one is kept now."""
+        worker = self._workers.current
+        return None if worker is None or worker.stopped else worker.process.pid
+
+    @property
+    def spare_process_id(self) -> int | None:
+        """Process id of the spare child process, if there is one."""
+        spare = self._workers.spare
+        return None if spare is None or spare.stopped else spare.process.pid
+
+    def run(
+        self,
+        options: dict[str, Any],
+        threads: int | None,
+        limit: float | None,
+        start: np.ndarray | None = None,
+        on_plan: Callable[[np.ndarray], None] | None = None,
+    ) -> RunResult:
+        """Solve from scratch with the given options and wall-clock limit.
+
+        ``start`` (a value for every column) is offered to HiGHS as a first plan.
+        ``on_plan`` is called, while HiGHS runs in its own process, with the
+        chosen positions of an improving plan (see :meth:`Child.collect`); a solve
+        in this process does not call it.
+        """
+        # A daemonic process (e.g. a Dask worker) may not start children: there
+        # the solve is interrupted in this process, as where fork is missing.
+        if limit is not None and _FORK and not mp.current_process().daemon:
+            return self._run_in_child((options, threads, limit, start), limit, on_plan)
+        self._prepare(options, threads, limit, start)
+        began = time.perf_counter()
+        if limit is None:
+            self.highs.run()
+        else:
+            self._run_interruptible(limit)
+        return self._result(began)
+
+    def _prepare(
+        self,
+        options: dict[str, Any],
+        threads: int | None,
+        limit: float | None,
+        start: np.ndarray | None,
+    ) -> None:
+        h = self.highs
+        _use_threads(threads)
+        for key, value in options.items():
+            h.setOptionValue(key, value)
+        h.setOptionValue("threads", threads or 0)
+        h.setOptionValue("time_limit", math.inf if limit is None else limit)
+        h.clearSolver()  # every solve starts afresh: the same plan on every run
+        self._incumbent = None
+        if start is not None:
+            solution = highspy.HighsSolution()
+            solution.col_value = start.tolist()
+            solution.value_valid = True
+            h.setSolution(solution)
+
+    def _improving(self, event: Any) -> None:
+        out = event.data_out
+        self._incumbent = np.asarray(out.mip_solution, dtype=float)
+        if self._conn is not None:  # in a forked child: tell the parent
+            chosen = np.flatnonzero(self._incumbent[self.plan_cols] > 0.5)
+            objective = float(out.objective_function_value)
+            self._conn.send(("plan", objective, _finite(out.mip_dual_bound), chosen))
+
+    def _chosen(self, objective: float) -> np.ndarray:
+        values = np.asarray(self.highs.getSolution().col_value, dtype=float)
+        tolerance = 1e-6 * max(1.0, abs(objective))
+        inc = self._incumbent
+        if (
+            abs(self._cost @ values - objective) > tolerance
+            and inc is not None
+            and len(inc) == len(values)
+            and abs(self._cost @ inc - objective) <= tolerance
+        ):
+            values = inc
+        return np.flatnonzero(values[self.plan_cols] > 0.5)
+
+    def _result(self, began: float) -> RunResult:
+        h = self.highs
+        info = h.getInfo()
+        has_plan = info.primal_solution_status == 2  # kSolutionStatusFeasible
+        objective = float(info.objective_function_value)
+        return RunResult(
+            status=h.getModelStatus().name,
+            objective=objective if has_plan else None,
+            bound=_finite(info.mip_dual_bound),
+            chosen=self._chosen(objective) if has_plan else None,
+            seconds=(spent := time.perf_counter() - began),
+            solving=spent,
+        )
+
+    def _run_interruptible(self, limit: float) -> None:
+        h = self.highs
+        h.HandleUserInterrupt = True
+        done = threading.Event()
+
+        def watchdog() -> None:
+            if not done.wait(limit + GRACE):
+                h.cancelSolve()
+
+        threading.Thread(target=watchdog, daemon=True).start()
+        try:
+            h.joinSolve(h.startSolve())
+        finally:
+            done.set()
+            h.HandleUserInterrupt = False
+
+    def _child(self, conn: Connection) -> None:
+        """In the forked child: solve, stream improving plans, report the end."""
+        self._conn = conn
+        began = time.perf_counter()
+        conn.send(("began", began))
+        self.highs.run()
+        conn.send(("done", self._result(began)))
+
+    def _serve(self, conn: Connection) -> None:
+        """The forked child's loop: apply changes, solve when told, until stopped."""
+        highspy.Highs.resetGlobalScheduler(True)  # the parent's threads are gone
+        _threads_in_use[0] = None
+        while True:
+            name, *args = conn.recv()
+            if name == "run":
+                self._prepare(*args)
+                self._child(conn)
+                if not self._keep_process:
+                    return
+            else:
+                getattr(self, name)(*args)
+
+    def _run_in_child(
+        self,
+        job: tuple[Any, ...],
+        limit: float,
+        on_plan: Callable[[np.ndarray], None] | None,
+    ) -> RunResult:
+        began = time.perf_counter()
+        workers = self._workers
+        worker = workers.current
+        if worker is None or not worker.send(("run", *job)):
+            worker = workers.start()  # none yet, or the kept one is gone
+            worker.send(("run", *job))
+        # A stopped process takes milliseconds to go: wait for it while HiGHS runs.
+        workers.reap()
+        late = (began + limit, workers.fork_spare) if self._keep_process else None
+        try:
+            report = worker.collect(began + limit + GRACE, on_plan, late)
+        except BaseException:
+            # Interrupted (Ctrl-C, or on_plan failed) mid-run: a kept child would
+            # answer the next run with this one's reports.
+            workers.stop_current()
+            raise
+        if report.final is None or not self._keep_process:
+            workers.stop_current()
+        seconds = time.perf_counter() - began
+        final = report.final
+        if final is not None:
+            return RunResult(final.status, final.objective, final.bound,
+                             final.chosen, seconds, solving=final.solving)  # fmt: skip
+        if worker.exitcode not in (None, 0, -9):
+            detail = f"HiGHS's process ended with code {worker.exitcode}"
+            return RunResult("kSolveError", None, None, None, seconds, detail)
+        solving = None if report.began is None else report.stopped - report.began
+        if report.best is None:
+            return RunResult("kTimeLimit", None, None, None, seconds,
+                             detail="stopped at the time limit",
+                             solving=solving)  # fmt: skip
+        objective, bound, chosen = report.best
+        return RunResult("kTimeLimit", objective, bound, chosen, seconds,
+                         detail="stopped at the time limit",
+                         solving=solving)  # fmt: skip
+
+    def _apply(self, name: str, *args: Any) -> None:
+        """Make a change here and in the kept child process, if there is one."""
+        getattr(self, name)(*args)
+        self._workers.send((name, *args))
+
+    def add_row(
+        self, lower: float, upper: float, cols: np.ndarray, values: np.ndarray
+    ) -> None:
+        """Append one row (removed again with :meth:`drop_last_row`)."""
+        self._apply(
+            "_add_row", lower, upper, cols.astype(np.int32), values.astype(np.float64)
+        )
+
+    def drop_last_row(self) -> None:
+        """Remove the row added last."""
+        self._apply("_drop_last_row")
+
+    def change_costs(self, cost: np.ndarray) -> None:
+        """Set every objective coefficient (only the changed ones are sent)."""
+        cols = _changed(cost, self._cost)
+        if len(cols):
+            self._apply("_set_costs", cols, cost[cols])
+
+    def change_column_bounds(self, lower: np.ndarray, upper: np.ndarray) -> None:
+        """Set every column's bounds (only the changed ones are sent)."""
+        cols = _changed(lower, self._col_bounds[0], upper, self._col_bounds[1])
+        if len(cols):
+            self._apply("_set_column_bounds", cols, lower[cols], upper[cols])
+
+    def change_row_bounds(self, lower: np.ndarray, upper: np.ndarray) -> None:
+        """Set the model's rows' bounds (only the changed ones are sent)."""
+        rows = _changed(lower, self._row_bounds[0], upper, self._row_bounds[1])
+        if len(rows):
+            self._apply("_set_row_bounds", rows, lower[rows], upper[rows])
+
+    # The changes themselves, made alike here and in a kept child process.
+    def _add_row(
+        self, lower: float, upper: float, cols: np.ndarray, values: np.ndarray
+    ) -> None:
+        self.highs.addRow(lower, upper, len(cols), cols, values)
+
+    def _drop_last_row(self) -> None:
+        last = self.highs.getNumRow() - 1
+        self.highs.deleteRows(1, np.array([last], dtype=np.int32))
+
+    def _set_costs(self, cols: np.ndarray, cost: np.ndarray) -> None:
+        self.highs.changeColsCost(len(cols), cols, cost)
+        self._cost[cols] = cost
+
+    def _set_column_bounds(
+        self, cols: np.ndarray, lower: np.ndarray, upper: np.ndarray
+    ) -> None:
+        self.highs.changeColsBounds(len(cols), cols, lower, upper)
+        self._col_bounds[0][cols], self._col_bounds[1][cols] = lower, upper
+
+    def _set_row_bounds(
+        self, rows: np.ndarray, lower: np.ndarray, upper: np.ndarray
+    ) -> None:
+        self.highs.changeRowsBounds(len(rows), rows, lower, upper)  # type: ignore[attr-defined]
+        self._row_bounds[0][rows], self._row_bounds[1][rows] = lower, upper
+
+
+def _changed(*pairs: np.ndarray) -> np.ndarray:
+    """Positions where any (new, held) pair of arrays differs, as HiGHS indices."""
+    differs = np.zeros(len(pairs[0]), dtype=bool)
+    for new, held in zip(pairs[::2], pairs[1::2], strict=True):
+        differs |= new != held
+    return np.flatnonzero(differs).astype(np.int32)

@@ -1,0 +1,323 @@
+"""Solving the pathway model with HiGHS, arrays passed in memory (no files).
+
+:class:`Solver` hands a :class:`StandardForm` to one HiGHS instance with
+``passModel`` (see :mod:`pathway_opt.solver.highs_run` for how a time limit is kept);
+after :meth:`Solver.update` it re-solves the same HiGHS model with the new costs
+and bounds, without a rebuild. :func:`solve_pyomo` solves a Pyomo
+model (for instance one an analyst extended) through Pyomo's standard-form
+compiler and the same hand-over. The result separates why HiGHS stopped
+(:class:`Termination`) from what plan we hold.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+import highspy
+import numpy as np
+import scipy.sparse as sp
+
+from pathway_opt.errors import SolverError
+from pathway_opt.model.form import ALL_PARTS, Part, StandardForm, load_data
+from pathway_opt.schema.entities import SynergyRule
+from pathway_opt.schema.instance import Instance
+from pathway_opt.solver.highs_run import Arrays, HighsRun, RunResult
+from pathway_opt.solver.outcome import SolveOutcome, Termination
+from pathway_opt.solver.settings import SolveSettings
+
+if TYPE_CHECKING:
+    pass
+
+
+def solver_version() -> str:
+    """`HiGHS x.y.z` as reported by highspy."""
+    return (
+        f"HiGHS {highspy.HIGHS_VERSION_MAJOR}.{highspy.HIGHS_VERSION_MINOR}."
+        f"{highspy.HIGHS_VERSION_PATCH}"
+    )
+
+
+_LIMITS = {
+    "kTimeLimit",
+    "kIterationLimit",
+    "kInterrupt",
+    "kSolutionLimit",
+    "kObjectiveBound",
+    "kObjectiveTarget",
+    "kMemoryLimit",
+}
+
+
+def _run(
+    run: HighsRun,
+    settings: SolveSettings,
+    deadline: float | None,
+    start: np.ndarray | None = None,
+    on_plan: Callable[[np.ndarray], None] | None = None,
+) -> RunResult:
+    limit = settings.time_limit
+    if limit is not None and deadline is not None:
+        limit = max(0.0, deadline - time.perf_counter())
+    options = {
+        "random_seed": settings.random_seed,
+        "mip_rel_gap": settings.mip_rel_gap,
+        "mip_abs_gap": settings.mip_abs_gap,
+        "presolve": "on" if settings.presolve else "off",
+    }
+    return run.run(options, settings.threads, limit, start, on_plan)
+
+
+def _outcome(
+    result: RunResult, settings: SolveSettings, starts: dict[str, int] | None
+) -> SolveOutcome:
+    name = result.status
+    if name == "kOptimal" and result.objective is not None:
+        termination = Termination.OPTIMAL
+    elif name in ("kInfeasible", "kUnboundedOrInfeasible"):
+        # Every column is bounded, so "unbounded or infeasible" is infeasible.
+        termination = Termination.INFEASIBLE
+        starts = None
+    elif name in _LIMITS:
+        termination = Termination.LIMIT
+    else:
+        detail = result.detail or f"HiGHS stopped with {name}"
+        if name == "kUnbounded":
+            detail += ", impossible for this bounded model (a solver inconsistency)"
+        return SolveOutcome(
+            Termination.ERROR, None, None, None, result.seconds, solver_version(),
+            detail=detail, settings=settings,
+        )  # fmt: skip
+    objective = result.objective if starts is not None else None
+    bound = result.bound
+    if bound is None and termination == Termination.OPTIMAL:
+        bound = objective
+    return SolveOutcome(
+        termination, starts, objective, bound, result.seconds, solver_version(),
+        detail=result.detail, settings=settings, solving=result.solving,
+    )  # fmt: skip
+
+
+def _row_scale(matrix: sp.csc_array) -> np.ndarray:
+    """Per row, 1 / geometric mean of its smallest and largest |coefficient|.
+
+    Money rows hold amounts up to 1e7 and limits up to 1e11; HiGHS's absolute
+    feasibility tolerance (1e-6) is meaningless at that scale and it warns of bad
+    scaling. Scaling a row changes no solution. The geometric mean (rather than the
+    largest entry) keeps a row's small entries above HiGHS's small_matrix_value
+    (1e-9), below which it silently drops them: with the largest, a row mixing
+    1e4 and 4e13 lost its small entries and HiGHS overspent the budget (fuzzing
+    found it; the verifier refused the plan).
+    """
+    rows = abs(matrix).tocsr()
+    rows.eliminate_zeros()
+    nonempty = np.diff(rows.indptr) > 0
+    starts = rows.indptr[:-1][nonempty]
+    spread = np.ones(rows.shape[0])
+    if rows.nnz:
+        largest = np.maximum.reduceat(rows.data, starts)
+        # entries below 1e-12 of the row's largest are noise (HiGHS drops them)
+        smallest = np.maximum(np.minimum.reduceat(rows.data, starts), 1e-12 * largest)
+        spread[nonempty] = largest * smallest
+    return 1.0 / np.sqrt(spread)
+
+
+def _form_arrays(form: StandardForm, scale: np.ndarray) -> Arrays:
+    matrix, lower, upper = form.stacked()
+    scaled = sp.csc_array(sp.diags_array(scale) @ matrix)
+    return Arrays(
+        form.cost, form.col_lower, form.col_upper, form.integrality, scaled,
+        lower * scale, upper * scale,
+    )  # fmt: skip
+
+
+class Solver:
+    """A HiGHS instance holding one compiled pathway model."""
+
+    def __init__(self, form: StandardForm, keep_process: bool = False) -> None:
+        """Hand the form to HiGHS.
+
+        ``keep_process`` keeps HiGHS's child process for the next solve (see
+        :class:`HighsRun`), for a session that re-solves after every edit.
+        """
+        self.form = form
+        self._scale = _row_scale(form.stacked()[0])
+        arrays = _form_arrays(form, self._scale)
+        self._run = HighsRun(arrays, np.arange(form.columns.n_start), keep_process)
+
+    def update(self, inst: Instance) -> None:
+        """Load an edited instance's data and send the changes to HiGHS.
+
+        Raises:
+            StructureChanged: when the edit needs a new model (build one).
+        """
+        load_data(self.form, inst)
+        self.push()
+
+    def push(self, parts: frozenset[Part] = ALL_PARTS) -> None:
+        """Send the form's current costs and/or bounds to HiGHS."""
+        form = self.form
+        if "costs" in parts:
+            self._run.change_costs(form.cost)
+        if "columns" in parts:
+            self._run.change_column_bounds(form.col_lower, form.col_upper)
+        if "rows" in parts:
+            lower, upper = form.row_bounds()
+            self._run.change_row_bounds(lower * self._scale, upper * self._scale)
+
+    @property
+    def process_id(self) -> int | None:
+        """Process id of HiGHS's kept child process, if one is kept now."""
+        return self._run.process_id
+
+    @property
+    def spare_process_id(self) -> int | None:
+        """Process id of the spare forked while a run was late, if there is one."""
+        return self._run.spare_process_id
+
+    def held(self) -> tuple[np.ndarray, ...]:
+        """What HiGHS holds now, unscaled: costs, column bounds and row bounds.
+
+        For checks that what-if edits reached HiGHS: compare with the form's.
+        """
+        lp = self._run.highs.getLp()
+        rows = self.form.n_rows
+        return (
+            np.asarray(lp.col_cost_),
+            np.asarray(lp.col_lower_),
+            np.asarray(lp.col_upper_),
+            np.asarray(lp.row_lower_)[:rows] / self._scale,
+            np.asarray(lp.row_upper_)[:rows] / self._scale,
+        )
+
+    def solve(
+        self,
+        settings: SolveSettings,
+        deadline: float | None = None,
+        start: dict[str, int] | None = None,
+        on_plan: Callable[[dict[str, int]], None] | None = None,
+    ) -> SolveOutcome:
+        """Solve the model as it now stands and read back the plan, if any.
+
+        With a ``deadline`` (a ``time.perf_counter()`` instant), HiGHS gets only
+        the time left until it, at most ``settings.time_limit``. ``start`` (a plan
+        as initiative id -> start index) is offered to HiGHS as a first plan.
+        ``on_plan`` is called with improving plans while HiGHS runs (when it runs
+        in its own process); when the run ends with the last plan offered, the
+        outcome's ``starts`` is that same dict.
+        """
+        began = time.perf_counter()
+        offered: list[tuple[np.ndarray, dict[str, int]]] = []
+
+        def improving(chosen: np.ndarray) -> None:
+            assert on_plan is not None
+            offered[:] = [(chosen, self._starts(chosen))]
+            on_plan(offered[0][1])
+
+        try:
+            values = None if start is None else self._column_values(start)
+            result = _run(self._run, settings, deadline, values, on_plan and improving)
+        except Exception as exc:  # HiGHS failed: a typed result, never a traceback
+            return SolveOutcome(
+                Termination.ERROR, None, None, None, time.perf_counter() - began,
+                solver_version(), detail=f"{type(exc).__name__}: {exc}",
+                settings=settings,
+            )  # fmt: skip
+        chosen = result.chosen
+        if chosen is None:
+            return _outcome(result, settings, None)
+        if offered and np.array_equal(offered[0][0], chosen):
+            return _outcome(result, settings, offered[0][1])
+        return _outcome(result, settings, self._starts(chosen))
+
+    def _start_columns(self, starts: dict[str, int]) -> np.ndarray:
+        """Start columns of a plan (starts without a column are left out)."""
+        cols = self.form.columns
+        width = int(cols.start_period.max(initial=0)) + 1
+        position = {ini: k for k, ini in enumerate(cols.ids)}
+        keys = cols.start_ini * width + cols.start_period
+        wanted = [position[i] * width + s for i, s in starts.items() if i in position]
+        return np.flatnonzero(np.isin(keys, np.array(wanted, dtype=np.int64)))
+
+    def _column_values(self, starts: dict[str, int]) -> np.ndarray:
+        """Every column's value for a plan: starts, selections, synergies."""
+        cols = self.form.columns
+        values = np.zeros(cols.n)
+        chosen = self._start_columns(starts)
+        values[chosen] = 1.0
+        values[cols.select_col(cols.start_ini[chosen])] = 1.0
+        selected = set(starts)
+        for g, k in enumerate(cols.synergies):
+            rule = self.form.source.rules[k]
+            assert isinstance(rule, SynergyRule)
+            values[cols.synergy_col(g)] = float(
+                all(m in selected for m in rule.members)
+            )
+        return values
+
+    @contextlib.contextmanager
+    def changes_limited(
+        self, baseline: dict[str, int], max_changes: int
+    ) -> Iterator[None]:
+        """While open, at most ``max_changes`` initiatives differ from the baseline.
+
+        A baseline initiative counts as changed unless it keeps its start; any
+        other counts when selected: ``sum_{i not in B} y_i - sum_{i in B}
+        x_{i,s_i} <= k - |B|``.
+        """
+        cols = self.form.columns
+        kept = self._start_columns(baseline)
+        others = [k for k, ini in enumerate(cols.ids) if ini not in baseline]
+        idx = np.concatenate([kept, cols.select_col(np.array(others, dtype=np.int64))])
+        vals = np.concatenate([-np.ones(len(kept)), np.ones(len(others))])
+        self._run.add_row(-np.inf, max_changes - len(baseline), idx, vals)
+        try:
+            yield
+        finally:
+            self._run.drop_last_row()
+
+    @contextlib.contextmanager
+    def changes_penalised(
+        self, baseline: dict[str, int], penalty: float
+    ) -> Iterator[None]:
+        """While open, each change from the baseline costs ``penalty`` points.
+
+        Keeping a baseline start earns ``penalty`` and selecting any other
+        initiative costs it, which is the same up to a constant.
+        """
+        cols = self.form.columns
+        saved = self.form.cost.copy()
+        self.form.cost[self._start_columns(baseline)] += penalty
+        others = [k for k, ini in enumerate(cols.ids) if ini not in baseline]
+        self.form.cost[cols.select_col(np.array(others, dtype=np.int64))] -= penalty
+        self.push()
+        try:
+            yield
+        finally:
+            self.form.cost[:] = saved
+            self.push()
+
+    def _starts(self, chosen: np.ndarray) -> dict[str, int]:
+        cols = self.form.columns
+        ids = cols.id_array[cols.start_ini[chosen]].tolist()
+        return dict(zip(ids, cols.start_period[chosen].tolist(), strict=True))
+
+
+def confirm_infeasible(
+    form: StandardForm, settings: SolveSettings, solver: Solver | None = None
+) -> bool:
+    """Re-solve with presolve off; True when HiGHS again finds no plan.
+
+    ``solver`` is the one that found no plan, when it holds a row the form
+    lacks (a limit on the changes from a baseline); otherwise a new one is built.
+
+    Raises:
+        SolverError: if the confirming solve itself fails.
+    """
+    second = (solver or Solver(form)).solve(replace(settings, presolve=False))
+    if second.termination == Termination.ERROR:
+        raise SolverError(f"the confirming solve failed: {second.detail}")
+    return second.termination == Termination.INFEASIBLE

@@ -1,0 +1,1 @@
+"""The independent verifier: no model, no solver, only the instance and the plan."""
