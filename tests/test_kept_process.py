@@ -18,6 +18,7 @@ import pytest
 import pathway_opt as po
 from pathway_opt.plan import CheckAhead
 from pathway_opt.solver import highs_process as highs_child
+from pathway_opt.solver.highs_messages import Began, Improved
 from pathway_opt.solver.highs_run import HighsRun
 from pathway_opt.whatif.session import Session
 
@@ -102,8 +103,8 @@ def test_a_solve_interrupted_mid_run_does_not_keep_its_process(
     session.solve()
 
     def streams_then_hangs(self: HighsRun, conn: Any) -> None:
-        conn.send(("began", time.perf_counter()))
-        conn.send(("plan", 1.0, None, np.array([0])))
+        conn.send(Began(time.perf_counter()))
+        conn.send(Improved(objective=1.0, bound=None, chosen=np.array([0])))
         time.sleep(600)
 
     def interrupted(self: CheckAhead, starts: dict[str, int]) -> None:

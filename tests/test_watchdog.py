@@ -16,7 +16,8 @@ import pytest
 
 import pathway_opt as po
 from pathway_opt.plan import make_plan
-from pathway_opt.solver.highs_run import GRACE, HighsRun, RunResult
+from pathway_opt.solver.highs_messages import Improved, RunResult
+from pathway_opt.solver.highs_run import GRACE, HighsRun
 from pathway_opt.solver.settings import SolveSettings
 from pathway_opt.solver.solver import Solver, _outcome
 
@@ -46,7 +47,8 @@ def test_hung_solver_keeps_the_best_plan_it_sent(
         chosen = Solver(po.compile_form(SMALL))._start_columns(
             {i: SMALL.periods.index(p) for i, p in reference.starts.items()}
         )
-        conn.send(("plan", reference.objective, reference.objective * 1.1, chosen))
+        bound = reference.objective * 1.1
+        conn.send(Improved(objective=reference.objective, bound=bound, chosen=chosen))
         time.sleep(600)
 
     monkeypatch.setattr(HighsRun, "_child", one_plan_then_hang)
@@ -68,7 +70,7 @@ def test_crashed_solver_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_unbounded_verdict_for_a_bounded_model_is_an_inconsistency() -> None:
     """Stubbed verdict: every column is bounded, so HiGHS saying unbounded is wrong."""
-    result = RunResult("kUnbounded", None, None, None, 0.1)
+    result = RunResult(status="kUnbounded", seconds=0.1)
     outcome = _outcome(result, SolveSettings(), None)
     plan = make_plan(SMALL, outcome)
     assert plan.status == po.Status.ERROR and plan.exit_code == 5

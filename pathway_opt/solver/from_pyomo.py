@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -55,9 +56,6 @@ def solve_pyomo(model: pyo.ConcreteModel, settings: SolveSettings) -> SolveOutco
     )
     outcome = _outcome(result, settings, starts)
     if sign < 0 and outcome.objective is not None:
-        return SolveOutcome(
-            outcome.termination, outcome.starts, -outcome.objective,
-            None if outcome.bound is None else -outcome.bound, outcome.seconds,
-            outcome.solver, outcome.detail, settings,
-        )  # fmt: skip
+        bound = None if outcome.bound is None else -outcome.bound
+        return replace(outcome, objective=-outcome.objective, bound=bound)
     return outcome

@@ -1,11 +1,12 @@
-"""HiGHS's child process: forked from this one, fed messages, listened to, stopped.
+"""HiGHS's child process: forked from this one, sent requests, listened to, stopped.
 
 A limited solve runs in a child (see :mod:`pathway_opt.solver.highs_run`): a copy of
 this process made by fork, so it starts with the model already handed to HiGHS.
-:class:`Child` starts one, sends it messages, collects what a run reports until a
-deadline, and stops it; :class:`Workers` holds a model's current child and its
-spare. A what-if session keeps its child between solves; at most
-:data:`KEPT_PROCESSES` are kept at once.
+:class:`Child` starts one, sends it requests, collects what a run reports until a
+deadline (the messages are in :mod:`pathway_opt.solver.highs_messages`), and
+stops it; :class:`Workers` holds a model's current child and its spare. A what-if
+session keeps its child between solves; at most :data:`KEPT_PROCESSES` are kept
+at once.
 """
 
 from __future__ import annotations
@@ -16,7 +17,19 @@ import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import assert_never
+
+import numpy as np
+
+from pathway_opt.solver.highs_messages import (
+    Began,
+    Change,
+    Finished,
+    Improved,
+    Report,
+    Request,
+    RunResult,
+)
 
 #: Seconds a solve may run past its time limit before it is stopped.
 GRACE = 1.0
@@ -27,17 +40,22 @@ KEPT_PROCESSES = 4
 
 
 @dataclass
-class Report:
+class Collected:
     """What a child reported during one run."""
 
-    final: Any = None
-    """The run's final result, when it reported one."""
-    best: tuple[Any, ...] | None = None
-    """The last improving plan it sent: (objective, bound, chosen columns)."""
+    final: RunResult | None = None
+    """The run's result, when it reported one."""
+    best: Improved | None = None
+    """The last improving plan it sent."""
     began: float | None = None
     """When HiGHS began in the child (``time.perf_counter()``)."""
     stopped: float = 0.0
     """When the parent stopped listening."""
+
+    @property
+    def solving(self) -> float | None:
+        """Time HiGHS ran until the parent stopped listening (None: it never began)."""
+        return None if self.began is None else self.stopped - self.began
 
 
 class Child:
@@ -51,12 +69,12 @@ class Child:
         theirs.close()
         self.stopped = False
 
-    def send(self, message: tuple[Any, ...]) -> bool:
-        """Send a message; False when the child is gone."""
+    def send(self, request: Request) -> bool:
+        """Send a request; False when the child is gone."""
         if self.stopped:
             return False
         try:
-            self.conn.send(message)
+            self.conn.send(request)
         except OSError:
             return False
         return True
@@ -64,18 +82,18 @@ class Child:
     def collect(
         self,
         stop_at: float,
-        on_plan: Callable[[Any], None] | None = None,
+        on_plan: Callable[[np.ndarray], None] | None = None,
         late: tuple[float, Callable[[], None]] | None = None,
-    ) -> Report:
+    ) -> Collected:
         """Listen to one run until its final report, its end or ``stop_at``.
 
         ``on_plan`` is called with an improving plan's chosen columns when nothing
         newer has arrived yet, so its work overlaps the run instead of following it.
         ``late`` (instant, call) is called once if the run is still going then.
         """
-        report = Report()
+        collected = Collected()
         try:
-            while report.final is None:
+            while collected.final is None:
                 now = time.perf_counter()
                 if late is not None and now >= late[0]:
                     late[1]()
@@ -86,19 +104,22 @@ class Child:
                 until = stop_at if late is None else min(stop_at, late[0])
                 if not self.conn.poll(until - now):
                     continue
-                message = self.conn.recv()
-                if message[0] == "plan":
-                    report.best = message[1:]
-                    if on_plan is not None and not self.conn.poll(0):
-                        on_plan(message[3])
-                elif message[0] == "began":
-                    report.began = message[1]
-                else:
-                    report.final = message[1]
-        except EOFError:  # the child ended without a final report
+                report: Report = self.conn.recv()
+                match report:
+                    case Began():
+                        collected.began = report.at
+                    case Improved():
+                        collected.best = report
+                        if on_plan is not None and not self.conn.poll(0):
+                            on_plan(report.chosen)
+                    case Finished():
+                        collected.final = report.result
+                    case _:
+                        assert_never(report)
+        except EOFError:  # the child ended without a result
             self.process.join()
-        report.stopped = time.perf_counter()
-        return report
+        collected.stopped = time.perf_counter()
+        return collected
 
     @property
     def exitcode(self) -> int | None:
@@ -161,11 +182,11 @@ class Workers:
         if self.spare is None or self.spare.stopped:
             self.spare = self._fork()
 
-    def send(self, message: tuple[Any, ...]) -> None:
+    def send(self, change: Change) -> None:
         """Send a change to the current child and the spare; drop one that is gone."""
-        if self.current is not None and not self.current.send(message):
+        if self.current is not None and not self.current.send(change):
             self.stop_current()
-        if self.spare is not None and not self.spare.send(message):
+        if self.spare is not None and not self.spare.send(change):
             self._exiting.append(self.spare)
             self.spare.stop()
             self.spare = None

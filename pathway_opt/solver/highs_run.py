@@ -18,15 +18,30 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import Any, assert_never, cast
 
 import highspy
 import numpy as np
 import scipy.sparse as sp
 
 from pathway_opt.errors import SolverError
+from pathway_opt.solver.highs_messages import (
+    AddRow,
+    Began,
+    Change,
+    DropLastRow,
+    Finished,
+    Improved,
+    ModelStatus,
+    Request,
+    Run,
+    RunResult,
+    SetColumnBounds,
+    SetCosts,
+    SetRowBounds,
+)
 from pathway_opt.solver.highs_process import GRACE, Workers
 
 _FORK = "fork" in mp.get_all_start_methods()
@@ -43,25 +58,6 @@ class Arrays:
     matrix: sp.csc_array
     row_lower: np.ndarray
     row_upper: np.ndarray
-
-
-@dataclass(frozen=True)
-class RunResult:
-    """What one HiGHS run ended with."""
-
-    status: str
-    """HiGHS's model status name, e.g. ``kOptimal``, ``kTimeLimit``."""
-    objective: float | None
-    """Objective of the plan held, or None without a plan."""
-    bound: float | None
-    chosen: np.ndarray | None
-    """Positions in ``plan_cols`` whose value is 1 in the plan held."""
-    seconds: float
-    """Wall time of the run, starting and stopping HiGHS's process included."""
-    detail: str = ""
-    solving: float | None = None
-    """Time HiGHS itself ran: from its start in its process to its end or to being
-    stopped (None when the process never started it)."""
 
 
 @contextlib.contextmanager
@@ -171,11 +167,12 @@ class HighsRun:
         chosen positions of an improving plan (see :meth:`Child.collect`); a solve
         in this process does not call it.
         """
+        job = Run(options=options, threads=threads, limit=limit, start=start)
         # A daemonic process (e.g. a Dask worker) may not start children: there
         # the solve is interrupted in this process, as where fork is missing.
         if limit is not None and _FORK and not mp.current_process().daemon:
-            return self._run_in_child((options, threads, limit, start), limit, on_plan)
-        self._prepare(options, threads, limit, start)
+            return self._run_in_child(job, limit, on_plan)
+        self._prepare(job)
         began = time.perf_counter()
         if limit is None:
             self.highs.run()
@@ -183,24 +180,18 @@ class HighsRun:
             self._run_interruptible(limit)
         return self._result(began)
 
-    def _prepare(
-        self,
-        options: dict[str, Any],
-        threads: int | None,
-        limit: float | None,
-        start: np.ndarray | None,
-    ) -> None:
+    def _prepare(self, job: Run) -> None:
         h = self.highs
-        _use_threads(threads)
-        for key, value in options.items():
+        _use_threads(job.threads)
+        for key, value in job.options.items():
             h.setOptionValue(key, value)
-        h.setOptionValue("threads", threads or 0)
-        h.setOptionValue("time_limit", math.inf if limit is None else limit)
+        h.setOptionValue("threads", job.threads or 0)
+        h.setOptionValue("time_limit", math.inf if job.limit is None else job.limit)
         h.clearSolver()  # every solve starts afresh: the same plan on every run
         self._incumbent = None
-        if start is not None:
+        if job.start is not None:
             solution = highspy.HighsSolution()
-            solution.col_value = start.tolist()
+            solution.col_value = job.start.tolist()
             solution.value_valid = True
             h.setSolution(solution)
 
@@ -208,9 +199,12 @@ class HighsRun:
         out = event.data_out
         self._incumbent = np.asarray(out.mip_solution, dtype=float)
         if self._conn is not None:  # in a forked child: tell the parent
-            chosen = np.flatnonzero(self._incumbent[self.plan_cols] > 0.5)
-            objective = float(out.objective_function_value)
-            self._conn.send(("plan", objective, _finite(out.mip_dual_bound), chosen))
+            plan = Improved(
+                objective=float(out.objective_function_value),
+                bound=_finite(out.mip_dual_bound),
+                chosen=np.flatnonzero(self._incumbent[self.plan_cols] > 0.5),
+            )
+            self._conn.send(plan)
 
     def _chosen(self, objective: float) -> np.ndarray:
         values = np.asarray(self.highs.getSolution().col_value, dtype=float)
@@ -231,7 +225,8 @@ class HighsRun:
         has_plan = info.primal_solution_status == 2  # kSolutionStatusFeasible
         objective = float(info.objective_function_value)
         return RunResult(
-            status=h.getModelStatus().name,
+            # highspy's status names are ModelStatus's (test_highs_messages.py)
+            status=cast(ModelStatus, h.getModelStatus().name),
             objective=objective if has_plan else None,
             bound=_finite(info.mip_dual_bound),
             chosen=self._chosen(objective) if has_plan else None,
@@ -259,126 +254,119 @@ class HighsRun:
         """In the forked child: solve, stream improving plans, report the end."""
         self._conn = conn
         began = time.perf_counter()
-        conn.send(("began", began))
+        conn.send(Began(began))
         self.highs.run()
-        conn.send(("done", self._result(began)))
+        conn.send(Finished(self._result(began)))
 
     def _serve(self, conn: Connection) -> None:
-        """The forked child's loop: apply changes, solve when told, until stopped."""
+        """The forked child's loop: make changes, run when told, until stopped."""
         highspy.Highs.resetGlobalScheduler(True)  # the parent's threads are gone
         _threads_in_use[0] = None
         while True:
-            name, *args = conn.recv()
-            if name == "run":
-                self._prepare(*args)
-                self._child(conn)
-                if not self._keep_process:
-                    return
-            else:
-                getattr(self, name)(*args)
+            request: Request = conn.recv()
+            match request:
+                case Run():
+                    self._prepare(request)
+                    self._child(conn)
+                    if not self._keep_process:
+                        return
+                case _:
+                    self._make(request)
 
     def _run_in_child(
-        self,
-        job: tuple[Any, ...],
-        limit: float,
-        on_plan: Callable[[np.ndarray], None] | None,
+        self, job: Run, limit: float, on_plan: Callable[[np.ndarray], None] | None
     ) -> RunResult:
         began = time.perf_counter()
         workers = self._workers
         worker = workers.current
-        if worker is None or not worker.send(("run", *job)):
+        if worker is None or not worker.send(job):
             worker = workers.start()  # none yet, or the kept one is gone
-            worker.send(("run", *job))
+            worker.send(job)
         # A stopped process takes milliseconds to go: wait for it while HiGHS runs.
         workers.reap()
         late = (began + limit, workers.fork_spare) if self._keep_process else None
         try:
-            report = worker.collect(began + limit + GRACE, on_plan, late)
+            collected = worker.collect(began + limit + GRACE, on_plan, late)
         except BaseException:
             # Interrupted (Ctrl-C, or on_plan failed) mid-run: a kept child would
             # answer the next run with this one's reports.
             workers.stop_current()
             raise
-        if report.final is None or not self._keep_process:
+        if collected.final is None or not self._keep_process:
             workers.stop_current()
         seconds = time.perf_counter() - began
-        final = report.final
-        if final is not None:
-            return RunResult(final.status, final.objective, final.bound,
-                             final.chosen, seconds, solving=final.solving)  # fmt: skip
+        if collected.final is not None:
+            return replace(collected.final, seconds=seconds)
         if worker.exitcode not in (None, 0, -9):
-            detail = f"HiGHS's process ended with code {worker.exitcode}"
-            return RunResult("kSolveError", None, None, None, seconds, detail)
-        solving = None if report.began is None else report.stopped - report.began
-        if report.best is None:
-            return RunResult("kTimeLimit", None, None, None, seconds,
-                             detail="stopped at the time limit",
-                             solving=solving)  # fmt: skip
-        objective, bound, chosen = report.best
-        return RunResult("kTimeLimit", objective, bound, chosen, seconds,
-                         detail="stopped at the time limit",
-                         solving=solving)  # fmt: skip
+            return RunResult.crashed(worker.exitcode, seconds=seconds)
+        return RunResult.stopped(
+            collected.best, seconds=seconds, solving=collected.solving
+        )
 
-    def _apply(self, name: str, *args: Any) -> None:
-        """Make a change here and in the kept child process, if there is one."""
-        getattr(self, name)(*args)
-        self._workers.send((name, *args))
+    def _apply(self, change: Change) -> None:
+        """Make a change here and in the kept child process and spare, if any."""
+        self._make(change)
+        self._workers.send(change)
 
     def add_row(
         self, lower: float, upper: float, cols: np.ndarray, values: np.ndarray
     ) -> None:
         """Append one row (removed again with :meth:`drop_last_row`)."""
         self._apply(
-            "_add_row", lower, upper, cols.astype(np.int32), values.astype(np.float64)
+            AddRow(
+                lower=lower,
+                upper=upper,
+                cols=cols.astype(np.int32),
+                values=values.astype(np.float64),
+            )
         )
 
     def drop_last_row(self) -> None:
         """Remove the row added last."""
-        self._apply("_drop_last_row")
+        self._apply(DropLastRow())
 
     def change_costs(self, cost: np.ndarray) -> None:
         """Set every objective coefficient (only the changed ones are sent)."""
         cols = _changed(cost, self._cost)
         if len(cols):
-            self._apply("_set_costs", cols, cost[cols])
+            self._apply(SetCosts(cols=cols, cost=cost[cols]))
 
     def change_column_bounds(self, lower: np.ndarray, upper: np.ndarray) -> None:
         """Set every column's bounds (only the changed ones are sent)."""
         cols = _changed(lower, self._col_bounds[0], upper, self._col_bounds[1])
         if len(cols):
-            self._apply("_set_column_bounds", cols, lower[cols], upper[cols])
+            self._apply(
+                SetColumnBounds(cols=cols, lower=lower[cols], upper=upper[cols])
+            )
 
     def change_row_bounds(self, lower: np.ndarray, upper: np.ndarray) -> None:
         """Set the model's rows' bounds (only the changed ones are sent)."""
         rows = _changed(lower, self._row_bounds[0], upper, self._row_bounds[1])
         if len(rows):
-            self._apply("_set_row_bounds", rows, lower[rows], upper[rows])
+            self._apply(SetRowBounds(rows=rows, lower=lower[rows], upper=upper[rows]))
 
-    # The changes themselves, made alike here and in a kept child process.
-    def _add_row(
-        self, lower: float, upper: float, cols: np.ndarray, values: np.ndarray
-    ) -> None:
-        self.highs.addRow(lower, upper, len(cols), cols, values)
-
-    def _drop_last_row(self) -> None:
-        last = self.highs.getNumRow() - 1
-        self.highs.deleteRows(1, np.array([last], dtype=np.int32))
-
-    def _set_costs(self, cols: np.ndarray, cost: np.ndarray) -> None:
-        self.highs.changeColsCost(len(cols), cols, cost)
-        self._cost[cols] = cost
-
-    def _set_column_bounds(
-        self, cols: np.ndarray, lower: np.ndarray, upper: np.ndarray
-    ) -> None:
-        self.highs.changeColsBounds(len(cols), cols, lower, upper)
-        self._col_bounds[0][cols], self._col_bounds[1][cols] = lower, upper
-
-    def _set_row_bounds(
-        self, rows: np.ndarray, lower: np.ndarray, upper: np.ndarray
-    ) -> None:
-        self.highs.changeRowsBounds(len(rows), rows, lower, upper)  # type: ignore[attr-defined]
-        self._row_bounds[0][rows], self._row_bounds[1][rows] = lower, upper
+    def _make(self, change: Change) -> None:
+        """Make a change to the model held here (alike in a kept child process)."""
+        h = self.highs
+        match change:
+            case AddRow():
+                cols, values = change.cols, change.values
+                h.addRow(change.lower, change.upper, len(cols), cols, values)
+            case DropLastRow():
+                h.deleteRows(1, np.array([h.getNumRow() - 1], dtype=np.int32))
+            case SetCosts():
+                h.changeColsCost(len(change.cols), change.cols, change.cost)
+                self._cost[change.cols] = change.cost
+            case SetColumnBounds():
+                cols, lower, upper = change.cols, change.lower, change.upper
+                h.changeColsBounds(len(cols), cols, lower, upper)
+                self._col_bounds[0][cols], self._col_bounds[1][cols] = lower, upper
+            case SetRowBounds():
+                rows, lower, upper = change.rows, change.lower, change.upper
+                h.changeRowsBounds(len(rows), rows, lower, upper)  # type: ignore[attr-defined]
+                self._row_bounds[0][rows], self._row_bounds[1][rows] = lower, upper
+            case _:
+                assert_never(change)
 
 
 def _changed(*pairs: np.ndarray) -> np.ndarray:

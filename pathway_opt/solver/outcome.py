@@ -5,12 +5,8 @@ from __future__ import annotations
 import enum
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from pathway_opt.solver.settings import SolveSettings
-
-if TYPE_CHECKING:
-    pass
 
 
 class Termination(enum.Enum):
@@ -37,6 +33,22 @@ class SolveOutcome:
     settings: SolveSettings = field(default_factory=SolveSettings)
     solving: float | None = None
     """Time HiGHS itself ran; ``seconds`` adds starting and stopping its process."""
+
+    @classmethod
+    def failed(
+        cls, detail: str, *, seconds: float, solver: str, settings: SolveSettings
+    ) -> SolveOutcome:
+        """An error without a plan: HiGHS failed, or said what cannot be."""
+        return cls(
+            termination=Termination.ERROR,
+            starts=None,
+            objective=None,
+            bound=None,
+            seconds=seconds,
+            solver=solver,
+            detail=detail,
+            settings=settings,
+        )
 
     @property
     def gap(self) -> float | None:

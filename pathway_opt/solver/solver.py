@@ -15,7 +15,6 @@ import contextlib
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 import highspy
 import numpy as np
@@ -25,12 +24,10 @@ from pathway_opt.errors import SolverError
 from pathway_opt.model.form import ALL_PARTS, Part, StandardForm, load_data
 from pathway_opt.schema.entities import SynergyRule
 from pathway_opt.schema.instance import Instance
-from pathway_opt.solver.highs_run import Arrays, HighsRun, RunResult
+from pathway_opt.solver.highs_messages import ModelStatus, RunResult
+from pathway_opt.solver.highs_run import Arrays, HighsRun
 from pathway_opt.solver.outcome import SolveOutcome, Termination
 from pathway_opt.solver.settings import SolveSettings
-
-if TYPE_CHECKING:
-    pass
 
 
 def solver_version() -> str:
@@ -41,15 +38,23 @@ def solver_version() -> str:
     )
 
 
-_LIMITS = {
-    "kTimeLimit",
-    "kIterationLimit",
-    "kInterrupt",
-    "kSolutionLimit",
-    "kObjectiveBound",
-    "kObjectiveTarget",
-    "kMemoryLimit",
+#: Why HiGHS stopped, by its status; any other status is an error.
+_TERMINATION: dict[ModelStatus, Termination] = {
+    "kOptimal": Termination.OPTIMAL,
+    "kInfeasible": Termination.INFEASIBLE,
+    # Every column is bounded, so "unbounded or infeasible" is infeasible.
+    "kUnboundedOrInfeasible": Termination.INFEASIBLE,
+    "kTimeLimit": Termination.LIMIT,
+    "kIterationLimit": Termination.LIMIT,
+    "kInterrupt": Termination.LIMIT,
+    "kSolutionLimit": Termination.LIMIT,
+    "kObjectiveBound": Termination.LIMIT,
+    "kObjectiveTarget": Termination.LIMIT,
+    "kMemoryLimit": Termination.LIMIT,
 }
+
+#: Statuses HiGHS cannot rightly give for a model whose every column is bounded.
+_IMPOSSIBLE: frozenset[ModelStatus] = frozenset({"kUnbounded"})
 
 
 def _run(
@@ -74,31 +79,33 @@ def _run(
 def _outcome(
     result: RunResult, settings: SolveSettings, starts: dict[str, int] | None
 ) -> SolveOutcome:
-    name = result.status
-    if name == "kOptimal" and result.objective is not None:
-        termination = Termination.OPTIMAL
-    elif name in ("kInfeasible", "kUnboundedOrInfeasible"):
-        # Every column is bounded, so "unbounded or infeasible" is infeasible.
-        termination = Termination.INFEASIBLE
-        starts = None
-    elif name in _LIMITS:
-        termination = Termination.LIMIT
-    else:
-        detail = result.detail or f"HiGHS stopped with {name}"
-        if name == "kUnbounded":
+    termination = _TERMINATION.get(result.status)
+    if termination is None or (
+        termination == Termination.OPTIMAL and result.objective is None
+    ):
+        detail = result.detail or f"HiGHS stopped with {result.status}"
+        if result.status in _IMPOSSIBLE:
             detail += ", impossible for this bounded model (a solver inconsistency)"
-        return SolveOutcome(
-            Termination.ERROR, None, None, None, result.seconds, solver_version(),
-            detail=detail, settings=settings,
-        )  # fmt: skip
+        return SolveOutcome.failed(
+            detail, seconds=result.seconds, solver=solver_version(), settings=settings
+        )
+    if termination == Termination.INFEASIBLE:
+        starts = None
     objective = result.objective if starts is not None else None
     bound = result.bound
     if bound is None and termination == Termination.OPTIMAL:
         bound = objective
     return SolveOutcome(
-        termination, starts, objective, bound, result.seconds, solver_version(),
-        detail=result.detail, settings=settings, solving=result.solving,
-    )  # fmt: skip
+        termination=termination,
+        starts=starts,
+        objective=objective,
+        bound=bound,
+        seconds=result.seconds,
+        solver=solver_version(),
+        detail=result.detail,
+        settings=settings,
+        solving=result.solving,
+    )
 
 
 def _row_scale(matrix: sp.csc_array) -> np.ndarray:
@@ -129,9 +136,14 @@ def _form_arrays(form: StandardForm, scale: np.ndarray) -> Arrays:
     matrix, lower, upper = form.stacked()
     scaled = sp.csc_array(sp.diags_array(scale) @ matrix)
     return Arrays(
-        form.cost, form.col_lower, form.col_upper, form.integrality, scaled,
-        lower * scale, upper * scale,
-    )  # fmt: skip
+        cost=form.cost,
+        col_lower=form.col_lower,
+        col_upper=form.col_upper,
+        integrality=form.integrality,
+        matrix=scaled,
+        row_lower=lower * scale,
+        row_upper=upper * scale,
+    )
 
 
 class Solver:
@@ -221,11 +233,12 @@ class Solver:
             values = None if start is None else self._column_values(start)
             result = _run(self._run, settings, deadline, values, on_plan and improving)
         except Exception as exc:  # HiGHS failed: a typed result, never a traceback
-            return SolveOutcome(
-                Termination.ERROR, None, None, None, time.perf_counter() - began,
-                solver_version(), detail=f"{type(exc).__name__}: {exc}",
+            return SolveOutcome.failed(
+                f"{type(exc).__name__}: {exc}",
+                seconds=time.perf_counter() - began,
+                solver=solver_version(),
                 settings=settings,
-            )  # fmt: skip
+            )
         chosen = result.chosen
         if chosen is None:
             return _outcome(result, settings, None)

@@ -1,0 +1,167 @@
+"""What this process and HiGHS's child process say to each other, and a run's result.
+
+The parent sends a :data:`Request`: a :data:`Change` to the model (made alike in
+both processes, so a kept child needs no new fork) or a :class:`Run`. A run
+answers with each :data:`Report` in turn: :class:`Began`, any :class:`Improved`,
+then :class:`Finished`. They are pickled over a pipe and need no highspy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal, TypeAlias
+
+import numpy as np
+
+ModelStatus: TypeAlias = Literal[
+    "kNotset",
+    "kLoadError",
+    "kModelError",
+    "kPresolveError",
+    "kSolveError",
+    "kPostsolveError",
+    "kModelEmpty",
+    "kOptimal",
+    "kInfeasible",
+    "kUnboundedOrInfeasible",
+    "kUnbounded",
+    "kObjectiveBound",
+    "kObjectiveTarget",
+    "kTimeLimit",
+    "kIterationLimit",
+    "kUnknown",
+    "kSolutionLimit",
+    "kInterrupt",
+    "kMemoryLimit",
+    "kHighsInterrupt",
+]
+"""HiGHS's model status names (``highspy.HighsModelStatus``), checked by mypy."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunResult:
+    """What one HiGHS run ended with."""
+
+    status: ModelStatus
+    objective: float | None = None
+    """Objective of the plan held, or None without a plan."""
+    bound: float | None = None
+    chosen: np.ndarray | None = None
+    """Positions in ``plan_cols`` whose value is 1 in the plan held."""
+    seconds: float
+    """Wall time of the run, starting and stopping HiGHS's process included."""
+    detail: str = ""
+    solving: float | None = None
+    """Time HiGHS itself ran: from its start in its process to its end or to being
+    stopped (None when the process never started it)."""
+
+    @classmethod
+    def stopped(
+        cls, best: Improved | None, *, seconds: float, solving: float | None
+    ) -> RunResult:
+        """A run whose process was stopped at the deadline, with its best plan."""
+        return cls(
+            status="kTimeLimit",
+            objective=None if best is None else best.objective,
+            bound=None if best is None else best.bound,
+            chosen=None if best is None else best.chosen,
+            seconds=seconds,
+            detail="stopped at the time limit",
+            solving=solving,
+        )
+
+    @classmethod
+    def crashed(cls, exitcode: int, *, seconds: float) -> RunResult:
+        """A run whose process ended without reporting a result."""
+        return cls(
+            status="kSolveError",
+            seconds=seconds,
+            detail=f"HiGHS's process ended with code {exitcode}",
+        )
+
+
+# -- requests: from this process to the child ------------------------------------
+@dataclass(frozen=True, kw_only=True)
+class Run:
+    """Solve from scratch (the child answers with reports until :class:`Finished`)."""
+
+    options: dict[str, Any]
+    """HiGHS options set before the run, by name."""
+    threads: int | None
+    limit: float | None
+    """HiGHS's own time limit in seconds (None: none)."""
+    start: np.ndarray | None = None
+    """A value for every column, offered to HiGHS as a first plan."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class AddRow:
+    """Append the row ``lower <= values @ x[cols] <= upper``."""
+
+    lower: float
+    upper: float
+    cols: np.ndarray
+    values: np.ndarray
+
+
+@dataclass(frozen=True)
+class DropLastRow:
+    """Remove the row added last."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class SetCosts:
+    """Set the objective coefficients of the columns ``cols``."""
+
+    cols: np.ndarray
+    cost: np.ndarray
+
+
+@dataclass(frozen=True, kw_only=True)
+class SetColumnBounds:
+    """Set the bounds of the columns ``cols``."""
+
+    cols: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+
+
+@dataclass(frozen=True, kw_only=True)
+class SetRowBounds:
+    """Set the bounds of the rows ``rows``."""
+
+    rows: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+
+
+Change: TypeAlias = AddRow | DropLastRow | SetCosts | SetColumnBounds | SetRowBounds
+Request: TypeAlias = Run | Change
+
+
+# -- reports: from the child, during a run ---------------------------------------
+@dataclass(frozen=True)
+class Began:
+    """HiGHS began the run at ``at`` (``time.perf_counter()``)."""
+
+    at: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class Improved:
+    """HiGHS found a better plan (sent as found, so a stopped run keeps it)."""
+
+    objective: float
+    bound: float | None
+    chosen: np.ndarray
+    """Positions in ``plan_cols`` whose value is 1."""
+
+
+@dataclass(frozen=True)
+class Finished:
+    """The run ended with ``result``."""
+
+    result: RunResult
+
+
+Report: TypeAlias = Began | Improved | Finished
