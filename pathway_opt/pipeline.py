@@ -48,6 +48,11 @@ def solve(
     return plan
 
 
+# -- HiGHS's presolve, second-guessed ------------------------------------------
+# Every solve that reports a plan (solve, Session.solve, the explanations'
+# re-solves) goes through `checked` and `confirmed`.
+
+
 def checked(
     solve_once: Callable[[SolveSettings], Plan], settings: SolveSettings
 ) -> Plan:
@@ -56,7 +61,8 @@ def checked(
     HiGHS 1.16 with presolve sometimes returns a plan that does not reach the
     objective it reports (the provincial example with every budget at 0.3313205 of
     its limits); the same model without presolve gives the proven optimum. The
-    repeat is deterministic and the plan's messages say when it happened.
+    repeat is deterministic and the plan's messages say when it happened; when
+    the repeat gives no verified plan either, the first plan is kept.
     """
     plan = solve_once(settings)
     if (
@@ -75,6 +81,31 @@ def checked(
     return again
 
 
+def confirmed(
+    plan: Plan,
+    form: StandardForm,
+    settings: SolveSettings,
+    solver: Solver | None = None,
+) -> Plan:
+    """The plan, once an infeasible verdict is confirmed with presolve off.
+
+    ``solver``, when given, confirms on its own model (see
+    :func:`confirm_infeasible`).
+
+    Raises:
+        SolverError: when the solve with presolve off finds a plan (a solver
+            inconsistency).
+    """
+    if plan.status == Status.INFEASIBLE and not confirm_infeasible(
+        form, settings, solver
+    ):
+        raise SolverError(
+            "solver inconsistency: HiGHS called the instance infeasible, but a "
+            "second solve with presolve off found a plan"
+        )
+    return plan
+
+
 def finish_plan(
     inst: Instance,
     form: StandardForm,
@@ -88,17 +119,14 @@ def finish_plan(
 
     ``began`` is when the solve call started (for the timings); ``solver``, when
     given, confirms an infeasible verdict on its own model (see
-    :func:`confirm_infeasible`); ``ahead`` holds the plans verified while HiGHS
-    ran.
+    :func:`confirmed`); ``ahead`` holds the plans verified while HiGHS ran.
+
+    Raises:
+        SolverError: when the infeasible verdict is not confirmed.
     """
     solved = time.perf_counter()
-    plan = make_plan(inst, outcome, ahead)
+    plan = confirmed(make_plan(inst, outcome, ahead), form, settings, solver)
     if plan.status == Status.INFEASIBLE:
-        if not confirm_infeasible(form, settings, solver):
-            raise SolverError(
-                "solver inconsistency: HiGHS called the instance infeasible, but a "
-                "second solve with presolve off found a plan"
-            )
         plan.messages.extend(explain_infeasible(inst, form))
     done = time.perf_counter()
     # "highs" includes starting and stopping HiGHS's process; "highs_run" is

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import enum
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -35,6 +36,11 @@ class Status(enum.Enum):
             self.value, 5
         )
 
+    @property
+    def has_plan(self) -> bool:
+        """Whether a plan of this status holds a verified solution to report."""
+        return self in (Status.OPTIMAL, Status.FEASIBLE)
+
 
 @dataclass
 class Plan:
@@ -58,7 +64,8 @@ class Plan:
     """Seconds spent building the model, handing it to HiGHS, in HiGHS,
     verifying and explaining, and in total."""
     changes: dict[str, list[str]] | None = None
-    """Against a baseline plan: initiatives added, removed and moved."""
+    """Against a baseline plan: initiatives added, removed and moved (the fields
+    of :func:`changes_between`)."""
     warm_started: bool = False
     """Whether the previous plan was offered to HiGHS as a first plan."""
     explanations: dict[str, Any] | None = None
@@ -70,6 +77,11 @@ class Plan:
     def verified(self) -> bool:
         """True when a plan exists and the verifier accepted it."""
         return self.verification is not None and self.verification.ok
+
+    @property
+    def has_plan(self) -> bool:
+        """Whether there is a verified solution to report (optimal or feasible)."""
+        return self.status.has_plan
 
     @property
     def exit_code(self) -> int:
@@ -130,7 +142,7 @@ class Plan:
 
     def to_dict(self) -> dict[str, Any]:
         """The plan JSON of the contract, plus figures and provenance."""
-        has_plan = self.status in (Status.OPTIMAL, Status.FEASIBLE)
+        has_plan = self.has_plan
         usage = self.usage_table()
         result: dict[str, Any] = {
             "status": self.status.value,
@@ -174,11 +186,41 @@ class Plan:
         return result
 
 
+class Changes(NamedTuple):
+    """Initiatives added, removed and moved (started in another period), by id."""
+
+    added: list[str]
+    removed: list[str]
+    moved: list[str]
+
+
+def changes_between(before: Mapping[str, str], after: Mapping[str, str]) -> Changes:
+    """What changed from one plan's starts (initiative id -> start) to another's.
+
+    Each list is sorted by id.
+    """
+    return Changes(
+        added=sorted(set(after) - set(before)),
+        removed=sorted(set(before) - set(after)),
+        moved=sorted(i for i in set(before) & set(after) if before[i] != after[i]),
+    )
+
+
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [
         {str(k): v for k, v in row.items() if k != "kind"}
         for row in frame.to_dict("records")
     ]
+
+
+class Checked(NamedTuple):
+    """An improving plan verified while HiGHS ran."""
+
+    starts: dict[str, int]
+    """As HiGHS sent it: initiative id -> start period index."""
+    named: dict[str, str]
+    """Initiative id -> start period label."""
+    verification: Verification
 
 
 class CheckAhead:
@@ -194,8 +236,7 @@ class CheckAhead:
         self.inst = inst
         self.seconds = 0.0
         """Time spent verifying plans while HiGHS ran."""
-        self._checked: tuple[dict[str, int], dict[str, str], Verification] | None
-        self._checked = None
+        self._checked: Checked | None = None
 
     def offer(self, starts: dict[str, int]) -> None:
         """Verify an improving plan (initiative id -> start period index)."""
@@ -203,19 +244,24 @@ class CheckAhead:
         self._checked = None
         try:
             named = _named(self.inst, starts)
-            self._checked = (starts, named, verify(self.inst, named))
+            check = verify(self.inst, named)
+            self._checked = Checked(starts=starts, named=named, verification=check)
         except Exception:  # make_plan verifies the final plan again and reports it
             pass
         self.seconds += time.perf_counter() - began
 
-    def take(
-        self, starts: dict[str, int]
-    ) -> tuple[dict[str, str], Verification] | None:
-        """The named plan and its verification, if ``starts`` is the one checked."""
-        if self._checked is None or self._checked[0] is not starts:
+    def take(self, starts: dict[str, int]) -> Checked | None:
+        """The plan checked, if ``starts`` is the very object checked.
+
+        Its verification is a copy, free to change.
+        """
+        checked = self._checked
+        if checked is None or checked.starts is not starts:
             return None
-        _, named, check = self._checked
-        return named, replace(check, problems=list(check.problems))
+        check = checked.verification
+        return checked._replace(
+            verification=replace(check, problems=list(check.problems))
+        )
 
 
 def _named(inst: Instance, starts: dict[str, int]) -> dict[str, str]:
@@ -262,7 +308,7 @@ def make_plan(
         plan.starts = _named(inst, outcome.starts)
         check = verify(inst, plan.starts, outcome.objective)
     else:
-        plan.starts, check = checked
+        plan.starts, check = checked.named, checked.verification
         check_claim(check, outcome.objective)
     plan.verification = check
     plan.objective = check.objective

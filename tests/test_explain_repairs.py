@@ -158,9 +158,9 @@ def test_solve_prints_the_brief_repair_first() -> None:
 def test_disagreeing_presolve_off_solve_is_an_inconsistency(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import pathway_opt.explanations.resolve as resolve
+    import pathway_opt.pipeline as pipeline
 
-    monkeypatch.setattr(resolve, "confirm_infeasible", lambda form, settings: False)
+    monkeypatch.setattr(pipeline, "confirm_infeasible", lambda *args: False)
     data = make(
         initiatives=[ini("A", decision="must"), ini("B", decision="must")],
         rules=[{"kind": "at_most", "count": 1, "members": ["A", "B"]}],

@@ -23,8 +23,8 @@ import numpy as np
 from pathway_opt.model.form import StandardForm
 
 if TYPE_CHECKING:
-    from pathway_opt.diagnose.repairs import Repair
-from pathway_opt.schema.entities import CountRule, Initiative, RequiresRule
+    from pathway_opt.diagnose.repairs import Repair, RepairKind
+from pathway_opt.schema.entities import CountRule, Initiative, LimitKind, RequiresRule
 from pathway_opt.schema.instance import Instance
 from pathway_opt.solver.outcome import Termination
 from pathway_opt.solver.settings import SolveSettings
@@ -40,7 +40,7 @@ FAMILIES = {
 
 
 #: The family each kind of repair relaxes.
-_REPAIR_FAMILY = {
+_REPAIR_FAMILY: dict[RepairKind, str] = {
     "budget": "budget_limit",
     "resource": "resource_limit",
     "requires": "requires_start",
@@ -182,19 +182,14 @@ def _count_conflicts(inst: Instance, forced: dict[str, str]) -> Iterator[str]:
             )
 
 
-def _limits(inst: Instance) -> list[tuple[str, str, list[float], bool]]:
-    """(kind, id, limit per period, cumulative?) for every budget and resource."""
-    owners = [("budget", b.id, b.limits, b.carry_over) for b in inst.budgets]
-    return owners + [("resource", r.id, r.capacity, False) for r in inst.resources]
-
-
 def _first_excess(
-    inst: Instance, profile: list[float], start: int, kind: str, owner: str
+    inst: Instance, profile: list[float], start: int, kind: LimitKind, owner: str
 ) -> str | None:
     """Where one initiative started at `start` exceeds a limit on its own."""
-    for k, l_owner, limits, cumulative in _limits(inst):
-        if (k, l_owner) != (kind, owner):
+    for limit in inst.limits():
+        if (limit.kind, limit.id) != (kind, owner):
             continue
+        limits, cumulative = limit.amounts, limit.cumulative
         for t in range(start, len(inst.periods)):
             need = _amount(profile, start, t, cumulative)
             allowed = sum(limits[: t + 1]) if cumulative else limits[t]
@@ -219,7 +214,8 @@ def _single_conflicts(
     by_id = {i.id: i for i in inst.initiatives}
     budget_ids = inst.budget_ids()
     for ini_id in forced:
-        for kind, owner, _, _ in _limits(inst):
+        for limit in inst.limits():
+            kind, owner = limit.kind, limit.id
             profile = _profile(by_id[ini_id], kind, owner, budget_ids)
             excess = [
                 _first_excess(inst, profile, s, kind, owner) for s in starts[ini_id]
@@ -239,7 +235,9 @@ def _capacity_conflicts(
     """Least spend or use the forced initiatives need, against each limit."""
     by_id = {i.id: i for i in inst.initiatives}
     budget_ids = inst.budget_ids()
-    for kind, owner, limits, cumulative in _limits(inst):
+    for limit in inst.limits():
+        kind, owner = limit.kind, limit.id
+        limits, cumulative = limit.amounts, limit.cumulative
         for t, period in enumerate(inst.periods):
             need = 0.0
             for ini_id in forced:
@@ -259,7 +257,7 @@ def _capacity_conflicts(
 
 
 def _profile(
-    ini: Initiative, kind: str, owner: str, budget_ids: list[str]
+    ini: Initiative, kind: LimitKind, owner: str, budget_ids: list[str]
 ) -> list[float]:
     if kind == "budget":
         return ini.cost_by_budget(budget_ids).get(owner, [])

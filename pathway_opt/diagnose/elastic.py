@@ -28,7 +28,7 @@ solve in a child process still gives exact amounts).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import scipy.sparse as sp
@@ -41,14 +41,17 @@ from pathway_opt.solver.settings import SolveSettings
 #: Violations up to this share of a row's bound (plus the same absolute) are none.
 TOL = 1e-9
 
+SlackKind = Literal[
+    "budget", "resource", "count_more", "count_fewer", "requires", "must", "never"
+]
+"""What a slack column relaxes (see the module docstring)."""
+
 
 @dataclass(frozen=True)
 class Slack:
     """One elastic column: what it relaxes and the size of one unit."""
 
-    kind: str
-    """``budget``, ``resource``, ``count_more``, ``count_fewer``, ``requires``,
-    ``must`` or ``never``."""
+    kind: SlackKind
     key: tuple[Any, ...]
     """(owner id, period index), (rule index,), (rule index, prerequisite id) or
     (initiative id,)."""
@@ -117,24 +120,20 @@ class ElasticModel:
 
     def _limit_slacks(self) -> None:
         inst, horizon = self.inst, len(self.inst.periods)
-        owners: list[tuple[str, str, bool, float]] = [
-            ("budget", b.id, b.carry_over, money_unit(inst)) for b in inst.budgets
-        ]
-        owners += [
-            ("resource", r.id, False, average_positive(r.capacity))
-            for r in inst.resources
-        ]
-        for kind, owner, carry, unit in owners:
+        money = money_unit(inst)
+        for limit in inst.limits():
+            kind, owner = limit.kind, limit.id
             block = self.form.blocks.get(f"{kind}_limit")
             if block is None:
                 continue
+            unit = money if kind == "budget" else average_positive(limit.amounts)
             row_of = {key: k for k, key in enumerate(block.owners)}
             base = self._offset[block.name]
             for t in range(horizon):
-                later = range(t, horizon) if carry else [t]
+                later = range(t, horizon) if limit.cumulative else [t]
                 rows = [base + row_of[owner, u] for u in later if (owner, u) in row_of]
                 if rows:
-                    self._add(Slack(kind, (owner, t), unit), rows, -1.0)
+                    self._add(Slack(kind, (owner, t), unit=unit), rows, -1.0)
 
     def _rule_slacks(self) -> None:
         block = self.form.blocks.get("requires_start")
@@ -162,6 +161,7 @@ class ElasticModel:
         self.never = [
             i for i, c in enumerate(self._select) if self.form.col_upper[c] < 0.5
         ]
+        kind: SlackKind
         for kind, chosen, lower, upper in (
             ("must", self.must, 1.0, np.inf),
             ("never", self.never, -np.inf, 0.0),
@@ -330,13 +330,14 @@ class ElasticModel:
                 if below[r] > 0:
                     found[by_key["count_fewer", (k,)]] = float(round(below[r]))
         ids = self.form.columns.ids
-        for kind, chosen, wanted in (
+        decision: SlackKind
+        for decision, chosen, wanted in (
             ("must", self.must, 0.0),
             ("never", self.never, 1.0),
         ):
             for i in chosen:
                 if abs(x[self._select[i]] - wanted) < 0.5:
-                    found[by_key[kind, (ids[i],)]] = 1.0
+                    found[by_key[decision, (ids[i],)]] = 1.0
         return found
 
     def _drop_free_riders(self, x: np.ndarray) -> np.ndarray:

@@ -10,9 +10,9 @@ shorter lag, the smaller change.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Literal, NamedTuple
 
-from pathway_opt.diagnose.elastic import ElasticModel, Need, Slack
+from pathway_opt.diagnose.elastic import ElasticModel, Need, Slack, SlackKind
 from pathway_opt.inputs.instance_json import instance_from_data
 from pathway_opt.model.form import StandardForm, compile_form
 from pathway_opt.schema.entities import CountRule, RequiresRule
@@ -28,17 +28,27 @@ LISTED = 8
 #: proves the repair; its score is then a lower bound with its gap.
 CONFIRM_LIMIT = 10.0
 
+RepairKind = SlackKind | Literal["lag"]
+"""What a repair part changes: a slack's kind, or ``lag`` (a prerequisite's lag
+shortened instead of waived)."""
+
 #: Repair parts in the order they are listed.
-_ORDER = ["budget", "resource", "must", "never", "count_more", "count_fewer"]
+_ORDER: list[RepairKind] = [
+    "budget",
+    "resource",
+    "must",
+    "never",
+    "count_more",
+    "count_fewer",
+    "requires",
+]
 
 
 @dataclass
 class RepairPart:
     """One change to the instance: raise a limit, release a decision, bend a rule."""
 
-    kind: str
-    """``budget``, ``resource``, ``must``, ``never``, ``count_more``,
-    ``count_fewer``, ``requires`` or ``lag``."""
+    kind: RepairKind
     target: str
     """Budget or resource id, initiative id, or ``rules[k]``."""
     period: str | None
@@ -156,8 +166,16 @@ def describe(
         else:
             unit = next(r.unit for r in inst.resources if r.id == owner) or "units"
             text = f'raise capacity "{owner}" in {period} by {_number(amount)} {unit}'
-        return RepairPart(kind, owner, period, amount, text + _who(inst, users),
-                          weight, list(users), slack)  # fmt: skip
+        return RepairPart(
+            kind=kind,
+            target=owner,
+            period=period,
+            amount=amount,
+            text=text + _who(inst, users),
+            weight=weight,
+            needed_by=list(users),
+            slack=slack,
+        )
     if kind in ("must", "never"):
         (ini,) = key
         text = (
@@ -165,7 +183,15 @@ def describe(
             if kind == "must"
             else (f'allow {ini} (now "never")')
         )
-        return RepairPart(kind, ini, None, 1.0, text, weight, slack=slack)
+        return RepairPart(
+            kind=kind,
+            target=ini,
+            period=None,
+            amount=1.0,
+            text=text,
+            weight=weight,
+            slack=slack,
+        )
     if kind in ("count_more", "count_fewer"):
         (k,) = key
         rule = inst.rules[k]
@@ -176,12 +202,26 @@ def describe(
         else:
             text = f"require only {rule.count - n} of {_rule_label(inst, k)}"
         return RepairPart(
-            kind, f"rules[{k}]", None, float(n), text, weight, slack=slack
+            kind=kind,
+            target=f"rules[{k}]",
+            period=None,
+            amount=float(n),
+            text=text,
+            weight=weight,
+            slack=slack,
         )
     k, prereq = key
     rule = requires_rule(inst, k)
     text = f"waive that {rule.initiative} requires {prereq} ({_rule_label(inst, k)})"
-    return RepairPart("requires", f"rules[{k}]", None, 1.0, text, weight, slack=slack)
+    return RepairPart(
+        kind="requires",
+        target=f"rules[{k}]",
+        period=None,
+        amount=1.0,
+        text=text,
+        weight=weight,
+        slack=slack,
+    )
 
 
 def _parts(inst: Instance, need: Need) -> list[RepairPart]:
@@ -189,7 +229,7 @@ def _parts(inst: Instance, need: Need) -> list[RepairPart]:
         describe(inst, slack, amount, need.users.get(slack, []))
         for slack, amount in need.amounts.items()
     ]
-    order = {k: n for n, k in enumerate([*_ORDER, "requires"])}
+    order = {k: n for n, k in enumerate(_ORDER)}
     return sorted(parts, key=lambda p: (order[p.kind], p.target, p.period or ""))
 
 
@@ -202,9 +242,11 @@ def _forbidden_by(need: Need, inst: Instance) -> set[Slack]:
     carry = {b.id: b.carry_over for b in inst.budgets}
     found = set(need.amounts)
     for slack in need.amounts:
-        if slack.kind == "budget" and carry[slack.key[0]]:
-            owner, t = slack.key
-            found |= {Slack("budget", (owner, u), slack.unit) for u in range(t)}
+        if slack.kind != "budget":
+            continue
+        owner, t = slack.key
+        if carry[owner]:
+            found |= {Slack("budget", (owner, u), unit=slack.unit) for u in range(t)}
     return found
 
 
@@ -230,7 +272,7 @@ def find_repairs(
         need = model.solve(settings, forbidden)
         if need is None or not need.amounts:
             break
-        repair = Repair(_parts(inst, need), need.proven)
+        repair = Repair(parts=_parts(inst, need), proven=need.proven)
         if confirm:
             confirm_repair(inst, repair, settings)
         repairs.append(repair)
@@ -263,7 +305,8 @@ def apply_repair(inst: Instance, parts: list[RepairPart]) -> Instance:
                 rule["lag"] = int(p.amount)
             else:
                 assert p.slack is not None
-                waived.setdefault(k, set()).add(p.slack.key[1])
+                _, prereq = p.slack.key
+                waived.setdefault(k, set()).add(prereq)
     for k, prereqs in waived.items():
         rule = data["rules"][k]
         rule["on"] = [o for o in rule["on"] if o not in prereqs]
@@ -271,14 +314,22 @@ def apply_repair(inst: Instance, parts: list[RepairPart]) -> Instance:
     return instance_from_data(data)
 
 
+class _Repaired(NamedTuple):
+    """What solving a repaired instance gave."""
+
+    has_plan: bool
+    objective: float | None
+    gap: float | None
+
+
 def _solve_repaired(
     inst: Instance, parts: list[RepairPart], settings: SolveSettings
-) -> tuple[bool, float | None, float | None]:
+) -> _Repaired:
     limit = min(settings.time_limit or CONFIRM_LIMIT, CONFIRM_LIMIT)
     form = compile_form(apply_repair(inst, parts))
     outcome = Solver(form).solve(replace(settings, time_limit=limit))
-    has_plan = outcome.starts is not None and outcome.termination != Termination.ERROR
-    return has_plan, outcome.objective, outcome.gap
+    found = outcome.starts is not None and outcome.termination != Termination.ERROR
+    return _Repaired(has_plan=found, objective=outcome.objective, gap=outcome.gap)
 
 
 def confirm_repair(inst: Instance, repair: Repair, settings: SolveSettings) -> None:
@@ -294,15 +345,20 @@ def confirm_repair(inst: Instance, repair: Repair, settings: SolveSettings) -> N
         others = [p for p in repair.parts if p is not part]
         for lag in range(rule.lag - 1, -1, -1):
             trial = RepairPart(
-                "lag", part.target, None, float(lag),
-                f"shorten the lag of {_rule_label(inst, k)} to {lag}", part.weight,
-            )  # fmt: skip
-            if _solve_repaired(inst, [*others, trial], settings)[0]:
+                kind="lag",
+                target=part.target,
+                period=None,
+                amount=float(lag),
+                text=f"shorten the lag of {_rule_label(inst, k)} to {lag}",
+                weight=part.weight,
+            )
+            if _solve_repaired(inst, [*others, trial], settings).has_plan:
                 index = repair.parts.index(part)
                 repair.parts[index] = trial
                 break
-    ok, objective, gap = _solve_repaired(inst, repair.parts, settings)
-    repair.confirmed, repair.objective, repair.gap = ok, objective, gap
+    repaired = _solve_repaired(inst, repair.parts, settings)
+    repair.confirmed = repaired.has_plan
+    repair.objective, repair.gap = repaired.objective, repaired.gap
     repair.checked = True
 
 

@@ -17,7 +17,8 @@ from typing import Any
 
 from pathway_opt.explanations.resolve import objective_of, resolve, restored
 from pathway_opt.outputs.explanation_tables import BINDING_COLUMNS
-from pathway_opt.plan import Plan, Status
+from pathway_opt.plan import Plan
+from pathway_opt.schema.entities import LimitKind
 from pathway_opt.schema.instance import Instance
 from pathway_opt.solver.settings import SolveSettings
 from pathway_opt.verification.verifier import UsageRow
@@ -37,7 +38,7 @@ def _applied(u: UsageRow) -> tuple[float, float]:
     return u.limit, u.used
 
 
-def per_unit(inst: Instance, kind: str) -> tuple[float, str]:
+def per_unit(inst: Instance, kind: LimitKind) -> tuple[float, str]:
     """The unit marginal values are quoted in: money per million, thousand or one."""
     if kind == "resource":
         return 1.0, "unit"
@@ -48,13 +49,14 @@ def per_unit(inst: Instance, kind: str) -> tuple[float, str]:
     return 1.0, inst.currency
 
 
-def _limits(inst: Instance, kind: str, owner: str) -> list[float]:
-    if kind == "budget":
-        return list(next(b.limits for b in inst.budgets if b.id == owner))
-    return list(next(r.capacity for r in inst.resources if r.id == owner))
+def _limits(inst: Instance, kind: LimitKind, owner: str) -> list[float]:
+    found = (lim for lim in inst.limits() if (lim.kind, lim.id) == (kind, owner))
+    return list(next(found).amounts)
 
 
-def _set(session: Session, kind: str, owner: str, period: str, value: float) -> None:
+def _set(
+    session: Session, kind: LimitKind, owner: str, period: str, value: float
+) -> None:
     if kind == "budget":
         session.set_budget(owner, [value], periods=[period])
     else:
@@ -90,11 +92,7 @@ def _marginal(
     with restored(session):
         _set(session, u.kind, u.id, u.period, own + size)
         up = resolve(session, settings)
-    gain = (
-        objective_of(up) - base
-        if up.status in (Status.OPTIMAL, Status.FEASIBLE)
-        else None
-    )
+    gain = objective_of(up) - base if up.has_plan else None
     gaps.append(up.gap or 0.0)
     down_size = min(size, own)
     loss: float | None = 0.0
@@ -102,8 +100,7 @@ def _marginal(
         with restored(session):
             _set(session, u.kind, u.id, u.period, own - down_size)
             down = resolve(session, settings)
-        has = down.status in (Status.OPTIMAL, Status.FEASIBLE)
-        loss = base - objective_of(down) if has else None
+        loss = base - objective_of(down) if down.has_plan else None
         gaps.append(down.gap or 0.0)
     scale, label = per_unit(inst, u.kind)
     if u.kind == "resource":
@@ -140,14 +137,19 @@ def binding_rows(
         limit, used = _applied(u)
         row: dict[str, Any] = dict.fromkeys(BINDING_COLUMNS)
         row.update(
-            kind=u.kind, id=u.id, period=u.period, applies_to=u.binding_on,
-            limit=limit, used=used, slack=u.slack,
+            kind=u.kind,
+            id=u.id,
+            period=u.period,
+            applies_to=u.binding_on,
+            limit=limit,
+            used=used,
+            slack=u.slack,
             utilisation=used / limit if limit > 0 else None,
             binding=u.slack <= BINDING_TOL * max(1.0, abs(limit)),
-        )  # fmt: skip
+        )
         if marginal:
-            row.update(_marginal(session, optimum, best[u.kind, u.id, u.period],
-                                 step, settings))  # fmt: skip
+            measured = best[u.kind, u.id, u.period]
+            row.update(_marginal(session, optimum, measured, step, settings))
         rows.append(row)
     return rows, time.perf_counter() - began
 

@@ -21,7 +21,7 @@ from pathway_opt.diagnose.repairs import Repair, find_repairs
 from pathway_opt.errors import InputError, Problem
 from pathway_opt.explanations.binding import binding_rows, bottleneck_rows
 from pathway_opt.explanations.resolve import resolve, restored
-from pathway_opt.explanations.why import HAS_PLAN, why_rows
+from pathway_opt.explanations.why import why_rows
 from pathway_opt.outputs import explanation_tables as tables
 from pathway_opt.plan import Plan, Status
 from pathway_opt.schema.instance import Instance
@@ -86,9 +86,15 @@ def _given_plan(
             [Problem("plan", f"does not fit the instance: {p}") for p in check.problems]
         )
     plan = replace(
-        optimum, starts=starts, verification=check, objective=check.objective,
-        status=Status.FEASIBLE, gap=None, messages=[], changes=None,
-    )  # fmt: skip
+        optimum,
+        starts=starts,
+        verification=check,
+        objective=check.objective,
+        status=Status.FEASIBLE,
+        gap=None,
+        messages=[],
+        changes=None,
+    )
     best = optimum.objective or 0.0
     notes = []
     if check.objective < best - 1e-6 * max(1.0, abs(best)):
@@ -141,12 +147,12 @@ def explain(
     inst = session.instance
     with restored(session):
         optimum = resolve(session, settings)
-    result = Explanation(optimum, optimum.objective, settings=settings)
+    result = Explanation(plan=optimum, optimum=optimum.objective, settings=settings)
     result.timings["solve"] = time.perf_counter() - began
     if optimum.status == Status.INFEASIBLE:
         result.repairs = find_repairs(inst, session.form, settings, alternatives)
         optimum.messages = infeasible_messages(inst, result.repairs)
-    elif optimum.status in HAS_PLAN:
+    elif optimum.has_plan:
         base, result.notes = (
             (optimum, []) if plan is None else _given_plan(inst, plan, optimum)
         )

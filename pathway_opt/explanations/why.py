@@ -19,19 +19,17 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from pathway_opt.diagnose.elastic import Slack
+from pathway_opt.diagnose.elastic import Slack, SlackKind
 from pathway_opt.diagnose.repairs import find_repairs
 from pathway_opt.errors import InputError, Problem
 from pathway_opt.explanations.resolve import objective_of, resolve, restored
 from pathway_opt.outputs.explanation_tables import WHY_COLUMNS
-from pathway_opt.plan import Plan, Status
+from pathway_opt.plan import Plan, Status, changes_between
 from pathway_opt.schema.entities import Initiative
 from pathway_opt.schema.instance import Instance
 from pathway_opt.solver.settings import SolveSettings
 from pathway_opt.verification.verifier import verify
-from pathway_opt.whatif.session import Session, changes_between
-
-HAS_PLAN = (Status.OPTIMAL, Status.FEASIBLE)
+from pathway_opt.whatif.session import Session
 
 
 def check_only(inst: Instance, only: Sequence[str] | None) -> list[Initiative]:
@@ -53,12 +51,16 @@ def check_only(inst: Instance, only: Sequence[str] | None) -> list[Initiative]:
 
 
 def _changes(base: Plan, forced: Plan, skip: str) -> str:
-    diff = changes_between(base, forced)
-    words = {"added": "adds", "removed": "drops", "moved": "moves"}
+    """What else forcing ``skip`` the other way changes, in words."""
+    diff = changes_between(base.starts, forced.starts)
     parts = [
-        f"{words[k]} {', '.join(i for i in v if i != skip)}"
-        for k, v in diff.items()
-        if [i for i in v if i != skip]
+        f"{verb} {', '.join(others)}"
+        for verb, ids in (
+            ("adds", diff.added),
+            ("drops", diff.removed),
+            ("moves", diff.moved),
+        )
+        if (others := [i for i in ids if i != skip])
     ]
     return "; ".join(parts) if parts else "no other change"
 
@@ -94,11 +96,15 @@ def _impossible(
     session: Session, ini: Initiative, settings: SolveSettings, out: bool
 ) -> str:
     """Why forcing the initiative the other way admits no plan (elastic model)."""
-    kind = "never" if out else "must"
+    kind: SlackKind = "never" if out else "must"
     repairs = find_repairs(
-        session.instance, session.form, settings, alternatives=1,
-        forbid={Slack(kind, (ini.id,))}, confirm=False,
-    )  # fmt: skip
+        session.instance,
+        session.form,
+        settings,
+        alternatives=1,
+        forbid={Slack(kind, (ini.id,))},
+        confirm=False,
+    )
     verb = "cannot be left out" if out else "impossible"
     if not repairs:
         return f"{verb}: no change of limits, rules or decisions admits it"
@@ -118,31 +124,37 @@ def why_row(
     values = base.verification.values if base.verification else {}
     row: dict[str, Any] = dict.fromkeys(WHY_COLUMNS)
     row.update(
-        id=ini.id, name=ini.name, decision=ini.decision, in_plan=selected,
+        id=ini.id,
+        name=ini.name,
+        decision=ini.decision,
+        in_plan=selected,
         start=base.starts.get(ini.id, ""),
         expected_value=values.get(ini.id, inst.base_value(ini)),
         forced="out" if selected else "in",
-    )  # fmt: skip
+    )
     if not selected and ini.decision == "never":
         row.update(forced="", reason='impossible: decision is "never"')
         return row
     if not selected and not inst.possible_starts(ini):
-        row.update(forced="", reason="impossible: no start in its window fits the "
-                   "horizon")  # fmt: skip
+        reason = "impossible: no start in its window fits the horizon"
+        row.update(forced="", reason=reason)
         return row
     with restored(session):
         (session.force_out if selected else session.force_in)(ini.id)
         forced = resolve(session, settings)
         row.update(status_forced=forced.status.value, gap_forced=forced.gap)
-        if forced.status not in HAS_PLAN:
+        if not forced.has_plan:
             if forced.status == Status.INFEASIBLE:
                 row["reason"] = _impossible(session, ini, settings, selected)
             else:
                 row["reason"] = f"no plan within the time limit ({forced.status.value})"
             return row
     price = optimum - objective_of(forced)
-    row.update(price=price, objective_forced=forced.objective,
-               changes=_changes(base, forced, ini.id))  # fmt: skip
+    row.update(
+        price=price,
+        objective_forced=forced.objective,
+        changes=_changes(base, forced, ini.id),
+    )
     if selected:
         if ini.decision == "must":
             row["reason"] = (

@@ -88,7 +88,7 @@ def cost_profiles(inst: Instance) -> Profiles:
         for bud, profile in ini.cost_by_budget(owners).items():
             entries = profile[:horizon]
             amount[i, position[bud], : len(entries)] = entries
-    return Profiles(owners, amount)
+    return Profiles(owners=owners, amount=amount)
 
 
 def use_profiles(inst: Instance) -> Profiles:
@@ -101,7 +101,7 @@ def use_profiles(inst: Instance) -> Profiles:
         for res, profile in ini.uses.items():
             entries = profile[:horizon]
             amount[i, position[res], : len(entries)] = entries
-    return Profiles(owners, amount)
+    return Profiles(owners=owners, amount=amount)
 
 
 def compile_columns(inst: Instance, data: InitiativeData | None = None) -> Columns:
@@ -121,4 +121,9 @@ def compile_columns(inst: Instance, data: InitiativeData | None = None) -> Colum
         possible &= s + last_entry[:, None] < horizon
     start_ini, start_period = np.nonzero(possible)
     synergies = [k for k, r in enumerate(inst.rules) if isinstance(r, SynergyRule)]
-    return Columns([i.id for i in inst.initiatives], start_ini, start_period, synergies)
+    return Columns(
+        ids=[i.id for i in inst.initiatives],
+        start_ini=start_ini,
+        start_period=start_period,
+        synergies=synergies,
+    )

@@ -52,7 +52,13 @@ def _block(
 ) -> RowBlock:
     matrix = sp.csr_array((vals, (rows, cols)), shape=(len(index), n_cols))
     matrix.sum_duplicates()
-    return RowBlock(name, index, matrix, lower.astype(float), upper.astype(float))
+    return RowBlock(
+        name=name,
+        index=index,
+        matrix=matrix,
+        lower=lower.astype(float),
+        upper=upper.astype(float),
+    )
 
 
 def add_start_once(cols: Columns) -> RowBlock:
@@ -227,8 +233,12 @@ def add_synergy(inst: Instance, cols: Columns) -> tuple[RowBlock, RowBlock]:
         penalty.append((g, z, -1.0))
         penalty_upper.append(len(rule.members) - 1)
 
-    def block(name: str, index: list[Any], entries: list[tuple[int, int, float]],
-              upper: np.ndarray) -> RowBlock:  # fmt: skip
+    def block(
+        name: str,
+        index: list[Any],
+        entries: list[tuple[int, int, float]],
+        upper: np.ndarray,
+    ) -> RowBlock:
         arr = np.array(entries, dtype=float).reshape(-1, 3)
         rows, where = arr[:, 0].astype(np.int64), arr[:, 1].astype(np.int64)
         return _block(

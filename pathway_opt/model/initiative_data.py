@@ -9,6 +9,7 @@ arrays of the others.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import numpy as np
 
@@ -17,14 +18,22 @@ from pathway_opt.schema.identity import changed_positions
 from pathway_opt.schema.instance import Instance
 
 
+class Labels(NamedTuple):
+    """The labels initiative rows are read against, in order."""
+
+    periods: tuple[str, ...]
+    criteria: tuple[str, ...]
+    """Criterion ids: the score columns."""
+
+
 @dataclass(frozen=True)
 class InitiativeData:
     """One row per initiative, in instance order."""
 
     objects: tuple[Initiative, ...]
     """The initiatives read; the rows hold while these same objects are used."""
-    labels: tuple[tuple[str, ...], tuple[str, ...]]
-    """Periods and criterion ids the rows were read against."""
+    labels: Labels
+    """The labels the rows were read against."""
     scores: np.ndarray
     """Scores, one column per criterion (in the instance's criteria order)."""
     probability: np.ndarray
@@ -41,7 +50,9 @@ def read_initiatives(
 ) -> InitiativeData:
     """The instance's initiative data, rereading only rows ``previous`` lacks."""
     objects = tuple(inst.initiatives)
-    labels = (tuple(inst.periods), tuple(c.id for c in inst.criteria))
+    labels = Labels(
+        periods=tuple(inst.periods), criteria=tuple(c.id for c in inst.criteria)
+    )
     if previous is not None and previous.labels == labels:
         changed = changed_positions(objects, previous.objects)
         if changed == []:
@@ -52,7 +63,7 @@ def read_initiatives(
     data = InitiativeData(
         objects=objects,
         labels=labels,
-        scores=np.zeros((n, len(labels[1]))),
+        scores=np.zeros((n, len(labels.criteria))),
         probability=np.zeros(n),
         first=np.zeros(n, dtype=np.int64),
         last=np.zeros(n, dtype=np.int64),
@@ -81,9 +92,9 @@ def _reread(
 
 
 def _read_rows(data: InitiativeData, rows: range | list[int]) -> None:
-    periods, criteria = data.labels
+    periods = data.labels.periods
     period = {p: t for t, p in enumerate(periods)}
-    criterion = {c: k for k, c in enumerate(criteria)}
+    criterion = {c: k for k, c in enumerate(data.labels.criteria)}
     for k in rows:
         ini = data.objects[k]
         data.scores[k] = 0.0

@@ -7,11 +7,14 @@ the tables of the Why, Bottlenecks, Binding and Repairs sheets and CSV files.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, NamedTuple
 
 import pandas as pd
 
 from pathway_opt.plan import Plan
+
+NumberKind = Literal["money", "quantity", "value", "percent", "whole", "precise", "gap"]
+"""The kind of figure a workbook column holds, which sets its number format."""
 
 WHY_COLUMNS = [
     "id", "name", "decision", "in_plan", "start", "expected_value", "forced",
@@ -98,37 +101,63 @@ def repairs(plan: Plan) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=REPAIR_COLUMNS)
 
 
-#: Workbook sheets: (sheet, table, title, number format kind per column).
-SHEETS: list[tuple[str, str, str, dict[str, str]]] = [
-    (
-        "Why", "why",
-        "Why in / why out: price = score lost when forced the other way "
+class Sheet(NamedTuple):
+    """A workbook sheet of one explanation table."""
+
+    sheet: str
+    table: str
+    """The table's name (a key of :data:`TABLES`)."""
+    title: str
+    formats: dict[str, NumberKind]
+    """Column -> the kind of figure it holds."""
+
+
+#: The explanation sheets of the plan workbook, in order.
+SHEETS = [
+    Sheet(
+        sheet="Why",
+        table="why",
+        title="Why in / why out: price = score lost when forced the other way "
         "(re-solved); break_even = change of its expected value at which it enters "
         "(+) or leaves (-) the optimal plan.",
-        {"expected_value": "value", "price": "value", "break_even": "value",
-         "objective_forced": "value", "gap_forced": "gap"},
+        formats={
+            "expected_value": "value",
+            "price": "value",
+            "break_even": "value",
+            "objective_forced": "value",
+            "gap_forced": "gap",
+        },
     ),
-    (
-        "Bottlenecks", "bottlenecks",
-        "Bottlenecks: utilisation of each budget / resource per period (of the "
-        "limit that applies); darker = tighter.",
-        {},
+    Sheet(
+        sheet="Bottlenecks",
+        table="bottlenecks",
+        title="Bottlenecks: utilisation of each budget / resource per period (of "
+        "the limit that applies); darker = tighter.",
+        formats={},
     ),
-    (
-        "Binding", "binding",
-        "What binds: limit that applies, used, slack; gain_up / loss_down = score "
-        "bought / lost with the period's limit raised / cut by step (re-solved); "
-        "value_*_per per `per` units.",
-        {"utilisation": "percent", "gain_up": "value", "loss_down": "value",
-         "value_up_per": "value", "value_down_per": "value", "gap": "gap"},
+    Sheet(
+        sheet="Binding",
+        table="binding",
+        title="What binds: limit that applies, used, slack; gain_up / loss_down = "
+        "score bought / lost with the period's limit raised / cut by step "
+        "(re-solved); value_*_per per `per` units.",
+        formats={
+            "utilisation": "percent",
+            "gain_up": "value",
+            "loss_down": "value",
+            "value_up_per": "value",
+            "value_down_per": "value",
+            "gap": "gap",
+        },
     ),
-    (
-        "Repairs", "repairs",
-        "Smallest repairs of an infeasible instance, one row per part; each repair "
-        "alone gives a plan.",
-        {"weight": "value", "objective_after": "value"},
+    Sheet(
+        sheet="Repairs",
+        table="repairs",
+        title="Smallest repairs of an infeasible instance, one row per part; each "
+        "repair alone gives a plan.",
+        formats={"weight": "value", "objective_after": "value"},
     ),
-]  # fmt: skip
+]
 
 #: Table name -> builder.
 TABLES = {

@@ -9,7 +9,7 @@ from typing import Any
 from pathway_opt.errors import InputError, Problem
 from pathway_opt.files import read_text, write_atomic
 from pathway_opt.inputs.instance_json import parse_json_text
-from pathway_opt.plan import Plan
+from pathway_opt.plan import Plan, Status
 from pathway_opt.schema.numerics import range_warnings
 
 
@@ -67,12 +67,13 @@ def plan_selection(data: Any) -> dict[str, str]:
         InputError: naming what is missing or malformed.
     """
     if not isinstance(data, dict) or not isinstance(data.get("selected"), list):
-        raise InputError(
-            [Problem("selected", "missing: expected a plan JSON with a list "
-                     '"selected" of {"id", "start"} (from `solve --output`)')]
-        )  # fmt: skip
+        message = (
+            'missing: expected a plan JSON with a list "selected" of {"id", "start"} '
+            "(from `solve --output`)"
+        )
+        raise InputError([Problem("selected", message)])
     status = data.get("status", "optimal")
-    if status not in ("optimal", "feasible"):
+    if status not in {s.value for s in Status if s.has_plan}:
         raise InputError(
             [Problem("status", f'is "{status}": this file holds no plan to explain')]
         )

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from pathway_opt.outputs.provenance import Provenance
-from pathway_opt.plan import Plan, Status
+from pathway_opt.plan import Plan
 from pathway_opt.schema.entities import CountRule, Initiative, RequiresRule, SynergyRule
 
 SELECTED_COLUMNS = [
@@ -40,11 +40,6 @@ SCHEDULE_FIXED = ["id", "name", "start"]
 SCHEDULE_LONG_COLUMNS = ["id", "name", "start", "period", "cost"]
 
 
-def has_plan(plan: Plan) -> bool:
-    """Whether the plan holds a verified solution whose tables mean something."""
-    return plan.status in (Status.OPTIMAL, Status.FEASIBLE)
-
-
 def finite(value: Any) -> Any:
     """None for NaN and infinities, the value otherwise."""
     if isinstance(value, float) and not math.isfinite(value):
@@ -65,12 +60,12 @@ def summary(plan: Plan, prov: Provenance) -> dict[str, Any]:
         "bound": finite(plan.bound),
         "gap": finite(plan.gap),
         "messages": list(plan.messages),
-        "selected": len(plan.starts) if has_plan(plan) else 0,
+        "selected": len(plan.starts) if plan.has_plan else 0,
         "candidates": len(inst.initiatives),
         "currency": inst.currency,
         "periods": list(inst.periods),
         "committed_beyond_horizon": (
-            {k: finite(v) for k, v in beyond.items()} if has_plan(plan) else {}
+            {k: finite(v) for k, v in beyond.items()} if plan.has_plan else {}
         ),
         "solver": plan.solver,
         "termination": plan.termination,
@@ -105,7 +100,7 @@ def _frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
 
 def selected(plan: Plan) -> pd.DataFrame:
     """Selected initiatives with start, expected value and total cost."""
-    if not has_plan(plan):
+    if not plan.has_plan:
         return _frame([], SELECTED_COLUMNS)
     return plan.selected_table()[SELECTED_COLUMNS].reset_index(drop=True)
 
@@ -133,7 +128,7 @@ def schedule(plan: Plan) -> pd.DataFrame:
     """
     inst = plan.instance
     columns = [*SCHEDULE_FIXED, *inst.periods]
-    if not has_plan(plan):
+    if not plan.has_plan:
         return _frame([], columns)
     rows = []
     budget_ids = inst.budget_ids()
@@ -178,7 +173,7 @@ def _ratio(used: float, limit: float) -> float | None:
 
 def budgets(plan: Plan) -> pd.DataFrame:
     """Budget use per period: limit, used, slack and utilisation of what applies."""
-    if not has_plan(plan) or plan.verification is None:
+    if not plan.has_plan or plan.verification is None:
         return _frame([], BUDGET_COLUMNS)
     info = {b.id: b for b in plan.instance.budgets}
     rows = []
@@ -208,7 +203,7 @@ def budgets(plan: Plan) -> pd.DataFrame:
 
 def resources(plan: Plan) -> pd.DataFrame:
     """Resource use per period: capacity, used, slack and utilisation."""
-    if not has_plan(plan) or plan.verification is None:
+    if not plan.has_plan or plan.verification is None:
         return _frame([], RESOURCE_COLUMNS)
     info = {r.id: r for r in plan.instance.resources}
     rows = [
@@ -235,7 +230,7 @@ def rules(plan: Plan) -> pd.DataFrame:
     dependent is selected and starts exactly `lag` periods after one of its
     prerequisites; a synergy rule has every member selected (its bonus is earned).
     """
-    if not has_plan(plan):
+    if not plan.has_plan:
         return _frame([], RULE_COLUMNS)
     inst = plan.instance
     start = {i: inst.period_index(p) for i, p in plan.starts.items()}
@@ -328,7 +323,7 @@ def _synergy(rule: SynergyRule, start: dict[str, int]) -> dict[str, Any]:
 
 def not_selected(plan: Plan) -> pd.DataFrame:
     """Initiatives left out, with their value at the earliest start and their cost."""
-    if not has_plan(plan):
+    if not plan.has_plan:
         return _frame([], NOT_SELECTED_COLUMNS)
     inst = plan.instance
     rows = []

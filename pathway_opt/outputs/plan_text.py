@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from pathway_opt.plan import Plan, Status
+from pathway_opt.plan import Plan
 from pathway_opt.schema.numerics import range_warnings
 
 
@@ -37,7 +37,7 @@ def summary(plan: Plan) -> str:
     for message in plan.messages:
         lines.append(f"  - {message}")
     lines += [f"warning: {w}" for w in range_warnings(inst)]
-    if plan.status not in (Status.OPTIMAL, Status.FEASIBLE):
+    if not plan.has_plan:
         return "\n".join(lines)
     selected = plan.selected_table()
     lines += ["", f"Selected initiatives ({len(selected)} of {len(inst.initiatives)}):"]

@@ -23,11 +23,12 @@ from pathway_opt.excel import CellWriter, new_workbook, text_width
 from pathway_opt.files import write_atomic
 from pathway_opt.outputs import explanation_tables as why_tables
 from pathway_opt.outputs import plan_tables as tables
+from pathway_opt.outputs.explanation_tables import NumberKind
 from pathway_opt.outputs.provenance import Provenance, make_provenance
 from pathway_opt.plan import Plan
 
 #: Excel number formats by the kind of figure.
-NUMBER_FORMATS = {
+NUMBER_FORMATS: dict[NumberKind, str] = {
     "money": "#,##0",
     "quantity": "#,##0.00",
     "value": "0.000",
@@ -46,7 +47,8 @@ class _Table:
     name: str
     title: str
     frame: pd.DataFrame
-    formats: dict[str, str] = field(default_factory=dict)
+    formats: dict[str, NumberKind] = field(default_factory=dict)
+    """Column -> the kind of figure it holds."""
     freeze_cols: int = 1
     total_row: bool = False
 
@@ -62,7 +64,6 @@ def _tables(plan: Plan) -> list[_Table]:
         "rules": tables.rules(plan),
         "not_selected": tables.not_selected(plan),
     }
-    money = {p: "money" for p in inst.periods}
     titles = {
         "selected": f"Selected initiatives: {len(frames['selected'])} of "
         f"{len(inst.initiatives)}. expected_value in score points (after delay "
@@ -80,62 +81,75 @@ def _tables(plan: Plan) -> list[_Table]:
     }
     empty = {"budgets": "budgets", "resources": "resources", "rules": "rules"}
     for key, noun in empty.items():
-        if tables.has_plan(plan) and frames[key].empty:
+        if plan.has_plan and frames[key].empty:
             titles[key] = f"This instance has no {noun}."
-    if not tables.has_plan(plan):
+    if not plan.has_plan:
         titles = {
             k: f"No plan: status {plan.status.value}. See the Summary sheet for why; "
             "this table is empty."
             for k in titles
         }
-    usage = {"limit": "money", "used": "money", "slack": "money"}
+    money: dict[str, NumberKind] = {p: "money" for p in inst.periods}
     return [
         _Table(
-            "Selected",
-            "Selected",
-            titles["selected"],
-            frames["selected"],
-            {"expected_value": "value", "total_cost": "money"},
+            sheet="Selected",
+            name="Selected",
+            title=titles["selected"],
+            frame=frames["selected"],
+            formats={"expected_value": "value", "total_cost": "money"},
         ),
         _Table(
-            "Schedule",
-            "Schedule",
-            titles["schedule"],
-            frames["schedule"],
-            money,
+            sheet="Schedule",
+            name="Schedule",
+            title=titles["schedule"],
+            frame=frames["schedule"],
+            formats=money,
             freeze_cols=2,
-            total_row=tables.has_plan(plan),
+            total_row=plan.has_plan,
         ),
         _Table(
-            "Budgets",
-            "Budgets",
-            titles["budgets"],
-            frames["budgets"],
-            usage
-            | {"utilisation": "percent"}
-            | {"cumulative_limit": "money", "cumulative_used": "money"},
+            sheet="Budgets",
+            name="Budgets",
+            title=titles["budgets"],
+            frame=frames["budgets"],
+            formats={
+                "limit": "money",
+                "used": "money",
+                "slack": "money",
+                "utilisation": "percent",
+                "cumulative_limit": "money",
+                "cumulative_used": "money",
+            },
         ),
         _Table(
-            "Resources",
-            "Resources",
-            titles["resources"],
-            frames["resources"],
-            {"capacity": "quantity", "used": "quantity", "slack": "quantity"}
-            | {"utilisation": "percent"},
+            sheet="Resources",
+            name="Resources",
+            title=titles["resources"],
+            frame=frames["resources"],
+            formats={
+                "capacity": "quantity",
+                "used": "quantity",
+                "slack": "quantity",
+                "utilisation": "percent",
+            },
         ),
         _Table(
-            "Rules",
-            "Rules",
-            titles["rules"],
-            frames["rules"],
-            {"rule": "whole", "selected_members": "whole", "bonus_earned": "value"},
+            sheet="Rules",
+            name="Rules",
+            title=titles["rules"],
+            frame=frames["rules"],
+            formats={
+                "rule": "whole",
+                "selected_members": "whole",
+                "bonus_earned": "value",
+            },
         ),
         _Table(
-            "Not selected",
-            "NotSelected",
-            titles["not_selected"],
-            frames["not_selected"],
-            {"expected_value": "value", "total_cost": "money"},
+            sheet="Not selected",
+            name="NotSelected",
+            title=titles["not_selected"],
+            frame=frames["not_selected"],
+            formats={"expected_value": "value", "total_cost": "money"},
         ),
     ]
 
@@ -145,12 +159,21 @@ def _explanation_tables(plan: Plan) -> list[_Table]:
     if not why_tables.has_explanations(plan):
         return []
     specs = []
-    for sheet, name, title, formats in why_tables.SHEETS:
-        frame = why_tables.TABLES[name](plan)
-        if name == "bottlenecks":
+    for sheet in why_tables.SHEETS:
+        frame = why_tables.TABLES[sheet.table](plan)
+        formats = sheet.formats
+        if sheet.table == "bottlenecks":
             formats = {c: "percent" for c in frame.columns if c != "period"}
         empty = " (empty: nothing to show for this plan)" if frame.empty else ""
-        specs.append(_Table(sheet, sheet, title + empty, frame, formats))
+        specs.append(
+            _Table(
+                sheet=sheet.sheet,
+                name=sheet.sheet,
+                title=sheet.title + empty,
+                frame=frame,
+                formats=formats,
+            )
+        )
     return specs
 
 
@@ -164,7 +187,7 @@ class _Book:
             k: self.wb.add_format({"num_format": v}) for k, v in NUMBER_FORMATS.items()
         }
 
-    def fmt(self, kind: str | None) -> Any:
+    def fmt(self, kind: NumberKind | None) -> Any:
         return self.formats.get(kind) if kind else None
 
 
@@ -244,26 +267,38 @@ def _decorate(book: _Book, spec: _Table, ws: Any) -> None:
     if spec.sheet == "Schedule" and len(spec.frame.columns) > 3:
         right = len(spec.frame.columns) - 1
         for criteria, colour in ((">", "#5B9BD5"), ("==", "#DDEBF7")):
-            ws.conditional_format(
-                first, 3, last, right,
-                {"type": "cell", "criteria": criteria, "value": 0,
-                 "format": book.wb.add_format({"bg_color": colour})},
-            )  # fmt: skip
+            shade = {
+                "type": "cell",
+                "criteria": criteria,
+                "value": 0,
+                "format": book.wb.add_format({"bg_color": colour}),
+            }
+            ws.conditional_format(first, 3, last, right, shade)
     if spec.sheet == "Bottlenecks" and len(spec.frame.columns) > 1:
-        ws.conditional_format(
-            first, 1, last, len(spec.frame.columns) - 1,
-            {"type": "3_color_scale", "min_type": "num", "min_value": 0,
-             "mid_type": "num", "mid_value": 0.75, "max_type": "num",
-             "max_value": 1, "min_color": "#FFFFFF", "mid_color": "#FFD966",
-             "max_color": "#C00000"},
-        )  # fmt: skip
+        heat = {
+            "type": "3_color_scale",
+            "min_type": "num",
+            "min_value": 0,
+            "mid_type": "num",
+            "mid_value": 0.75,
+            "max_type": "num",
+            "max_value": 1,
+            "min_color": "#FFFFFF",
+            "mid_color": "#FFD966",
+            "max_color": "#C00000",
+        }
+        ws.conditional_format(first, 1, last, len(spec.frame.columns) - 1, heat)
     if "utilisation" in spec.frame.columns:
         col = list(spec.frame.columns).index("utilisation")
-        ws.conditional_format(
-            first, col, last, col,
-            {"type": "data_bar", "bar_color": "#F4B183", "min_type": "num",
-             "min_value": 0, "max_type": "num", "max_value": 1},
-        )  # fmt: skip
+        bars = {
+            "type": "data_bar",
+            "bar_color": "#F4B183",
+            "min_type": "num",
+            "min_value": 0,
+            "max_type": "num",
+            "max_value": 1,
+        }
+        ws.conditional_format(first, col, last, col, bars)
     if spec.sheet == "Budgets":
         _budget_charts(book, spec, ws)
 
@@ -279,21 +314,27 @@ def _budget_charts(book: _Book, spec: _Table, ws: Any) -> None:
         cats = [spec.sheet, top, col["period"], bottom, col["period"]]
         chart = book.wb.add_chart({"type": "column"})
         chart.add_series(
-            {"name": "used", "categories": cats,
-             "values": [spec.sheet, top, col["used"], bottom, col["used"]],
-             "fill": {"color": "#5B9BD5"}},
-        )  # fmt: skip
+            {
+                "name": "used",
+                "categories": cats,
+                "values": [spec.sheet, top, col["used"], bottom, col["used"]],
+                "fill": {"color": "#5B9BD5"},
+            },
+        )
         lines = book.wb.add_chart({"type": "line"})
         names = ["limit"]
         if bool(group["carry_over"].iloc[0]):
             names += ["cumulative_used", "cumulative_limit"]
         for name in names:
             lines.add_series(
-                {"name": name.replace("_", " "), "categories": cats,
-                 "values": [spec.sheet, top, col[name], bottom, col[name]],
-                 "marker": {"type": "circle"},
-                 "line": {"dash_type": "dash" if "cumulative" in name else "solid"}},
-            )  # fmt: skip
+                {
+                    "name": name.replace("_", " "),
+                    "categories": cats,
+                    "values": [spec.sheet, top, col[name], bottom, col[name]],
+                    "marker": {"type": "circle"},
+                    "line": {"dash_type": "dash" if "cumulative" in name else "solid"},
+                },
+            )
         chart.combine(lines)
         carry = " (carry-over: the cumulative limit applies)" if len(names) > 1 else ""
         chart.set_title(
@@ -318,10 +359,17 @@ def _write_summary(book: _Book, plan: Plan, prov: Provenance) -> None:
         0,
         HEADER_ROW + len(rows),
         1,
-        {"name": "Summary", "columns": [{"header": "field"}, {"header": "value"}],
-         "style": TABLE_STYLE},
-    )  # fmt: skip
-    kinds = {"objective": "precise", "bound": "precise", "gap": "gap"}
+        {
+            "name": "Summary",
+            "columns": [{"header": "field"}, {"header": "value"}],
+            "style": TABLE_STYLE,
+        },
+    )
+    kinds: dict[str, NumberKind] = {
+        "objective": "precise",
+        "bound": "precise",
+        "gap": "gap",
+    }
     for r, (key, value) in enumerate(rows, start=HEADER_ROW + 1):
         cells.write(r, 0, key)
         cells.write(r, 1, value, book.fmt(kinds.get(key)))

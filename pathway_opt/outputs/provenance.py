@@ -36,8 +36,8 @@ def make_provenance(
         tool = "unknown"
     when = (run_at or datetime.now(UTC)).astimezone()
     return Provenance(
-        None if source is None else str(source),
-        digest,
-        tool,
-        when.isoformat(timespec="seconds"),
+        source=None if source is None else str(source),
+        sha256=digest,
+        tool_version=tool,
+        run_at=when.isoformat(timespec="seconds"),
     )

@@ -245,7 +245,7 @@ def _strong_components(edges: set[tuple[str, str]]) -> dict[str, int]:
                     if member == node:
                         break
             if work:
-                parent = work[-1][0]
+                parent, _ = work[-1]
                 low[parent] = min(low[parent], low[node])
     return comp
 

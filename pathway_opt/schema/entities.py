@@ -66,6 +66,9 @@ INITIATIVE_TYPES: tuple[str, ...] = InitiativeType.__args__  # type: ignore[attr
 
 Decision = Literal["optional", "must", "never"]
 
+LimitKind = Literal["budget", "resource"]
+"""What a per-period limit belongs to: a budget (money) or a resource."""
+
 
 def _cost_kind(value: Any) -> str:
     return "by_budget" if isinstance(value, dict) else "profile"

@@ -7,7 +7,7 @@ look-ups here are shared by the model builder, the verifier and the reports.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, NamedTuple
 
 from pydantic import (
     Field,
@@ -20,12 +20,25 @@ from pathway_opt.schema.entities import (
     CountRule,
     Criterion,
     Initiative,
+    LimitKind,
     Period,
     Resource,
     Rule,
     Settings,
     StrictModel,
 )
+
+
+class Limit(NamedTuple):
+    """A budget's limits or a resource's capacity."""
+
+    kind: LimitKind
+    id: str
+    amounts: list[float]
+    """One per period."""
+    cumulative: bool
+    """Whether the limit applies to the use summed up to each period (a
+    carry-over budget) rather than to each period's use."""
 
 
 class Instance(StrictModel):
@@ -73,6 +86,18 @@ class Instance(StrictModel):
     def budget_ids(self) -> list[str]:
         """Budget ids in order."""
         return [b.id for b in self.budgets]
+
+    def limits(self) -> list[Limit]:
+        """Every budget's limits, then every resource's capacity."""
+        budgets = [
+            Limit(kind="budget", id=b.id, amounts=b.limits, cumulative=b.carry_over)
+            for b in self.budgets
+        ]
+        resources = [
+            Limit(kind="resource", id=r.id, amounts=r.capacity, cumulative=False)
+            for r in self.resources
+        ]
+        return budgets + resources
 
     def count_rule_members(self) -> dict[int, list[str]]:
         """Members of every count rule by rule position, in linear time.

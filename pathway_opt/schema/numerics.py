@@ -11,15 +11,23 @@ its entries, is solved at the edge of HiGHS's tolerances.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import NamedTuple
 
+from pathway_opt.schema.entities import LimitKind
 from pathway_opt.schema.instance import Instance
 
 #: Ratio of largest to smallest magnitude above which a warning is given.
 RANGE_LIMIT = 1e9
 
 
-def _entries(inst: Instance, kind: str, owner: str) -> Iterator[tuple[str, float]]:
-    """(JSON path, value) of every non-zero amount in one budget's or resource's row."""
+class _Amount(NamedTuple):
+    path: str
+    """Where the amount is, as a JSON path."""
+    value: float
+
+
+def _entries(inst: Instance, kind: LimitKind, owner: str) -> Iterator[_Amount]:
+    """Every non-zero amount in one budget's or resource's row."""
     budgets = inst.budget_ids()
     for k, ini in enumerate(inst.initiatives):
         if kind == "budget":
@@ -32,12 +40,13 @@ def _entries(inst: Instance, kind: str, owner: str) -> Iterator[tuple[str, float
             at = f"initiatives[{k}].uses.{owner}"
         for t, v in enumerate(profile):
             if v:
-                yield f"{at}[{t}]", v
+                yield _Amount(path=f"{at}[{t}]", value=v)
 
 
 def range_warnings(inst: Instance) -> list[str]:
     """One warning per budget, resource or objective whose magnitudes span > 1e9."""
     warnings = []
+    rows: list[tuple[LimitKind, str, str, int, list[float]]]
     rows = [("budget", b.id, "limits", k, b.limits) for k, b in enumerate(inst.budgets)]
     rows += [
         ("resource", r.id, "capacity", k, r.capacity)
@@ -45,29 +54,36 @@ def range_warnings(inst: Instance) -> list[str]:
     ]
     for kind, owner, field, k, limits in rows:
         values = list(_entries(inst, kind, owner))
-        values += [(f"{kind}s[{k}].{field}[{t}]", v) for t, v in enumerate(limits) if v]
+        values += [
+            _Amount(path=f"{kind}s[{k}].{field}[{t}]", value=v)
+            for t, v in enumerate(limits)
+            if v
+        ]
         warnings += _check(values, f'{kind} "{owner}"')
     weights = {c.id: c.weight for c in inst.criteria}
     scores = [
-        (f"initiatives[{k}].scores.{c}", weights[c] * v * ini.success_probability)
+        _Amount(
+            path=f"initiatives[{k}].scores.{c}",
+            value=weights[c] * v * ini.success_probability,
+        )
         for k, ini in enumerate(inst.initiatives)
         for c, v in ini.scores.items()
     ]
-    warnings += _check([(p, v) for p, v in scores if v], "the objective")
+    warnings += _check([s for s in scores if s.value], "the objective")
     return warnings
 
 
-def _check(values: list[tuple[str, float]], what: str) -> list[str]:
+def _check(values: list[_Amount], what: str) -> list[str]:
     if len(values) < 2:
         return []
-    small = min(values, key=lambda pv: abs(pv[1]))
-    large = max(values, key=lambda pv: abs(pv[1]))
-    ratio = abs(large[1]) / abs(small[1])
+    small = min(values, key=lambda a: abs(a.value))
+    large = max(values, key=lambda a: abs(a.value))
+    ratio = abs(large.value) / abs(small.value)
     if ratio <= RANGE_LIMIT:
         return []
     return [
-        f"{what}: magnitudes range from {small[1]:.3g} ({small[0]}) to "
-        f"{large[1]:.3g} ({large[0]}), a ratio of {ratio:.1e} (over 1e9); results "
+        f"{what}: magnitudes range from {small.value:.3g} ({small.path}) to "
+        f"{large.value:.3g} ({large.path}), a ratio of {ratio:.1e} (over 1e9); results "
         "may be inexact: check the units (e.g. money in CNY, not a mix of CNY and "
         "millions)"
     ]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
@@ -38,14 +39,36 @@ FIELDS = ("type", "department", "partner")
 _KEPT = 4
 
 
+class Context(NamedTuple):
+    """The labels an initiative table's rows were read against, in order."""
+
+    periods: tuple[str, ...]
+    budgets: tuple[str, ...]
+    """Budget ids: profile owners 0..B-1."""
+    resources: tuple[str, ...]
+    """Resource ids: profile owners B..B+R-1."""
+    criteria: tuple[str, ...]
+    """Criterion ids: the score columns."""
+
+    @classmethod
+    def of(cls, inst: Instance) -> Context:
+        """The instance's periods, budget, resource and criterion ids."""
+        return cls(
+            periods=tuple(inst.periods),
+            budgets=tuple(b.id for b in inst.budgets),
+            resources=tuple(r.id for r in inst.resources),
+            criteria=tuple(c.id for c in inst.criteria),
+        )
+
+
 @dataclass(frozen=True)
 class InitiativeTable:
     """One row per initiative, in instance order."""
 
     objects: tuple[Initiative, ...]
     """The initiatives read (the table holds while these same objects are used)."""
-    context: tuple[tuple[str, ...], ...]
-    """Periods, budget, resource and criterion ids the rows were read against."""
+    context: Context
+    """The labels the rows were read against."""
     ids: list[str]
     id_array: np.ndarray
     """The ids again, as an object array (to pick many at once)."""
@@ -77,12 +100,7 @@ class InitiativeTable:
 def initiative_table(inst: Instance) -> InitiativeTable:
     """The instance's initiative table, reusing or patching a kept one."""
     objects = tuple(inst.initiatives)
-    context = (
-        tuple(inst.periods),
-        tuple(b.id for b in inst.budgets),
-        tuple(r.id for r in inst.resources),
-        tuple(c.id for c in inst.criteria),
-    )
+    context = Context.of(inst)
     with _LOCK:
         kept = [t for t in _INITIATIVES if t.context == context]
     for table in kept:
@@ -109,28 +127,33 @@ def _profiles(ini: Initiative, budgets: tuple[str, ...]) -> dict[str, list[float
 
 
 def _read_initiatives(
-    objects: tuple[Initiative, ...], context: tuple[tuple[str, ...], ...]
+    objects: tuple[Initiative, ...], context: Context
 ) -> InitiativeTable:
-    periods, budgets, resources, criteria = context
+    periods, budgets, resources = context.periods, context.budgets, context.resources
     period = {p: t for t, p in enumerate(periods)}
     owner = {b: k for k, b in enumerate(budgets)}
     owner.update({r: len(budgets) + k for k, r in enumerate(resources)})
-    criterion = {c: k for k, c in enumerate(criteria)}
+    criterion = {c: k for k, c in enumerate(context.criteria)}
     n = len(objects)
     first = np.zeros(n, dtype=np.int64)
     last = np.full(n, len(periods) - 1, dtype=np.int64)
-    scores = np.zeros((n, len(criteria)))
-    entries: tuple[list[int], list[int], list[int], list[float]] = ([], [], [], [])
+    scores = np.zeros((n, len(context.criteria)))
+    # One entry per non-zero profile amount: the initiative's row, the owner
+    # (budget or resource), the periods after the start, the amount.
+    entry_rows: list[int] = []
+    entry_owners: list[int] = []
+    entry_offsets: list[int] = []
+    entry_amounts: list[float] = []
     for k, ini in enumerate(objects):
         _read_row(ini, k, period, criterion, first, last, scores)
         owned = [*_profiles(ini, budgets).items(), *ini.uses.items()]
         for name, profile in owned:
             for offset, value in enumerate(profile):
                 if value and name in owner:
-                    entries[0].append(k)
-                    entries[1].append(owner[name])
-                    entries[2].append(offset)
-                    entries[3].append(value)
+                    entry_rows.append(k)
+                    entry_owners.append(owner[name])
+                    entry_offsets.append(offset)
+                    entry_amounts.append(value)
     values: dict[str, dict[str | None, int]] = {}
     codes: dict[str, np.ndarray] = {}
     for field in FIELDS:
@@ -138,7 +161,9 @@ def _read_initiatives(
         values[field] = {v: c for c, v in enumerate(dict.fromkeys(column))}
         codes[field] = np.array([values[field][v] for v in column], dtype=np.int64)
     ids = [ini.id for ini in objects]
-    rows, owners, offsets = (np.array(e, dtype=np.int64) for e in entries[:3])
+    rows, owners, offsets = (
+        np.array(e, dtype=np.int64) for e in (entry_rows, entry_owners, entry_offsets)
+    )
     span = int(offsets.max(initial=-1)) + 1
     last_offset = np.full(n, -1, dtype=np.int64)
     np.maximum.at(last_offset, rows, offsets)
@@ -155,7 +180,10 @@ def _read_initiatives(
         probability=np.array([ini.success_probability for ini in objects]),
         scores=scores,
         profiles=sp.csr_array(
-            (np.array(entries[3], dtype=float), (rows, owners * span + offsets)),
+            (
+                np.array(entry_amounts, dtype=float),
+                (rows, owners * span + offsets),
+            ),
             shape=(n, (len(budgets) + len(resources)) * span),
         ),
         span=span,
@@ -201,9 +229,9 @@ def _patchable(
 def _patched(
     table: InitiativeTable, objects: tuple[Initiative, ...], changed: list[int]
 ) -> InitiativeTable:
-    periods, _, _, criteria = table.context
+    periods = table.context.periods
     period = {p: t for t, p in enumerate(periods)}
-    criterion = {c: k for k, c in enumerate(criteria)}
+    criterion = {c: k for k, c in enumerate(table.context.criteria)}
     must, never = table.must.copy(), table.never.copy()
     first, last = table.first.copy(), table.last.copy()
     probability, scores = table.probability.copy(), table.scores.copy()
@@ -271,27 +299,53 @@ def rule_table(inst: Instance, initiatives: InitiativeTable) -> RuleTable:
     return table
 
 
+class _Requires(NamedTuple):
+    rule: int
+    ini: int
+    on: int
+    lag: int
+
+
+class _Count(NamedTuple):
+    rule: int
+    kind: str
+    bound: int
+
+
+class _Synergy(NamedTuple):
+    rule: int
+    bonus: float
+    size: int
+
+
 def _read_rules(rules: tuple[Rule, ...], table: InitiativeTable) -> RuleTable:
     position = table.position
-    requires: list[tuple[int, int, int, int]] = []
-    count: list[tuple[int, str, int]] = []
-    count_entries: tuple[list[int], list[int]] = ([], [])
-    synergy: list[tuple[int, float, int]] = []
-    synergy_entries: tuple[list[int], list[int]] = ([], [])
+    requires: list[_Requires] = []
+    count: list[_Count] = []
+    synergy: list[_Synergy] = []
+    # Members as (group, row) pairs: the count or synergy rule's place in its
+    # list, the member's initiative row.
+    count_group: list[int] = []
+    count_row: list[int] = []
+    synergy_group: list[int] = []
+    synergy_row: list[int] = []
     for k, rule in enumerate(rules):
         if isinstance(rule, RequiresRule):
             ini = position.get(rule.initiative, -1)
-            requires.extend((k, ini, position.get(o, -1), rule.lag) for o in rule.on)
+            requires += [
+                _Requires(rule=k, ini=ini, on=position.get(o, -1), lag=rule.lag)
+                for o in rule.on
+            ]
         elif isinstance(rule, CountRule):
             rows = _count_members(rule, table)
-            count_entries[0].extend([len(count)] * len(rows))
-            count_entries[1].extend(rows)
-            count.append((k, rule.kind, rule.count))
+            count_group += [len(count)] * len(rows)
+            count_row += rows
+            count.append(_Count(rule=k, kind=rule.kind, bound=rule.count))
         elif isinstance(rule, SynergyRule):
             rows = [position.get(m, -1) for m in rule.members]
-            synergy_entries[0].extend([len(synergy)] * len(rows))
-            synergy_entries[1].extend(rows)
-            synergy.append((k, rule.bonus, len(rows)))
+            synergy_group += [len(synergy)] * len(rows)
+            synergy_row += rows
+            synergy.append(_Synergy(rule=k, bonus=rule.bonus, size=len(rows)))
 
     def ints(values: list[int]) -> np.ndarray:
         return np.array(values, dtype=np.int64)
@@ -299,20 +353,20 @@ def _read_rules(rules: tuple[Rule, ...], table: InitiativeTable) -> RuleTable:
     return RuleTable(
         rules=rules,
         fields_key=table.fields_key,
-        requires_rule=ints([r[0] for r in requires]),
-        requires_ini=ints([r[1] for r in requires]),
-        requires_on=ints([r[2] for r in requires]),
-        requires_lag=ints([r[3] for r in requires]),
-        count_rule=ints([c[0] for c in count]),
-        count_kind=[c[1] for c in count],
-        count_bound=ints([c[2] for c in count]),
-        count_entry_rule=ints(count_entries[0]),
-        count_entry_ini=ints(count_entries[1]),
-        synergy_rule=ints([s[0] for s in synergy]),
-        synergy_bonus=np.array([s[1] for s in synergy], dtype=float),
-        synergy_size=ints([s[2] for s in synergy]),
-        synergy_entry_rule=ints(synergy_entries[0]),
-        synergy_entry_ini=ints(synergy_entries[1]),
+        requires_rule=ints([r.rule for r in requires]),
+        requires_ini=ints([r.ini for r in requires]),
+        requires_on=ints([r.on for r in requires]),
+        requires_lag=ints([r.lag for r in requires]),
+        count_rule=ints([c.rule for c in count]),
+        count_kind=[c.kind for c in count],
+        count_bound=ints([c.bound for c in count]),
+        count_entry_rule=ints(count_group),
+        count_entry_ini=ints(count_row),
+        synergy_rule=ints([g.rule for g in synergy]),
+        synergy_bonus=np.array([g.bonus for g in synergy], dtype=float),
+        synergy_size=ints([g.size for g in synergy]),
+        synergy_entry_rule=ints(synergy_group),
+        synergy_entry_ini=ints(synergy_row),
     )
 
 

@@ -14,10 +14,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
+from typing import Literal
 
 import numpy as np
 
-from pathway_opt.schema.entities import RequiresRule
+from pathway_opt.schema.entities import LimitKind, RequiresRule
 from pathway_opt.schema.instance import Instance
 from pathway_opt.verification.arrays import (
     InitiativeTable,
@@ -31,21 +32,23 @@ from pathway_opt.verification.arrays import (
 REL_TOL = 1e-9
 ABS_TOL = 1e-6
 
+AppliesTo = Literal["period", "cumulative"]
+"""Which use a limit is compared with: each period's, or the running total."""
+
 
 @dataclass(frozen=True)
 class UsageRow:
     """Use of one budget or resource in one period, recomputed from the plan."""
 
-    kind: str
-    """`budget` or `resource`."""
+    kind: LimitKind
     id: str
     period: str
     used: float
     limit: float
     cumulative_used: float
     cumulative_limit: float
-    binding_on: str
-    """`period` or `cumulative`: which comparison the limit applies to."""
+    binding_on: AppliesTo
+    """Which comparison the limit applies to."""
 
     @property
     def slack(self) -> float:
@@ -191,8 +194,7 @@ def _recompute_usage(
     inst: Instance, table: InitiativeTable, start: np.ndarray, report: Verification
 ) -> None:
     horizon = len(inst.periods)
-    owners = [("budget", b.id, b.limits, b.carry_over) for b in inst.budgets]
-    owners += [("resource", r.id, r.capacity, False) for r in inst.resources]
+    owners = inst.limits()
     # Per start period: the summed profiles of the initiatives starting then,
     # shifted onto the horizon; what falls after the last period is set apart.
     span = table.span
@@ -208,26 +210,29 @@ def _recompute_usage(
         used[:, s : s + inside] += charged[:, :inside]
         late += charged[:, inside:].sum(axis=1)
     report.beyond_horizon = {
-        owners[k][1]: float(late[k]) for k in np.flatnonzero(late).tolist()
+        owners[k].id: float(late[k]) for k in np.flatnonzero(late).tolist()
     }
-    limit = np.array([o[2] for o in owners], dtype=float).reshape(len(owners), horizon)
+    limit = np.array([o.amounts for o in owners], dtype=float).reshape(
+        len(owners), horizon
+    )
     used_total, limit_total = np.cumsum(used, axis=1), np.cumsum(limit, axis=1)
-    carry = np.array([o[3] for o in owners], dtype=bool)[:, None]
+    carry = np.array([o.cumulative for o in owners], dtype=bool)[:, None]
     fine = np.where(carry, _within(used_total, limit_total), _within(used, limit))
     figures = [a.tolist() for a in (used, limit, used_total, limit_total, fine)]
-    for k, (kind, name, _, carries) in enumerate(owners):
+    for k, owner in enumerate(owners):
+        kind, name, carries = owner.kind, owner.id, owner.cumulative
         for t, period in enumerate(inst.periods):
             u, cap, u_total, cap_total, ok = (f[k][t] for f in figures)
             report.usage.append(
                 UsageRow(
-                    kind,
-                    name,
-                    period,
-                    u,
-                    cap,
-                    u_total,
-                    cap_total,
-                    "cumulative" if carries else "period",
+                    kind=kind,
+                    id=name,
+                    period=period,
+                    used=u,
+                    limit=cap,
+                    cumulative_used=u_total,
+                    cumulative_limit=cap_total,
+                    binding_on="cumulative" if carries else "period",
                 )
             )
             if ok:
@@ -306,7 +311,7 @@ def _recompute_objective(
     report: Verification,
 ) -> None:
     weight = {c.id: c.weight for c in inst.criteria}
-    weights = np.array([weight[c] for c in table.context[3]], dtype=float)
+    weights = np.array([weight[c] for c in table.context.criteria], dtype=float)
     rows = np.flatnonzero(start >= 0)
     delay = start[rows] - table.first[rows]
     values = (

@@ -11,11 +11,11 @@ from pydantic import TypeAdapter, ValidationError
 from pathway_opt.errors import InputError, Problem
 from pathway_opt.files import read_text
 from pathway_opt.inputs.instance_json import parse_json_text, problems_from_validation
-from pathway_opt.plan import Plan
+from pathway_opt.plan import Plan, changes_between
 from pathway_opt.schema.instance import Instance
 from pathway_opt.solver.settings import SolveSettings
 from pathway_opt.whatif.edits import EDIT_OPS, Scenario
-from pathway_opt.whatif.session import Session, changes_between
+from pathway_opt.whatif.session import Session
 
 _SCENARIOS = TypeAdapter(list[Scenario])
 
@@ -46,10 +46,12 @@ def load_scenarios(path: str | Path) -> list[Scenario]:
     )
     if duplicates:
         raise InputError(
-            [Problem("name", f'scenario name "{n}" is used twice (or is "base")')
-             for n in duplicates],
+            [
+                Problem("name", f'scenario name "{n}" is used twice (or is "base")')
+                for n in duplicates
+            ],
             source=str(path),
-        )  # fmt: skip
+        )
     return scenarios
 
 
@@ -80,8 +82,8 @@ def compare(plans: dict[str, Plan]) -> pd.DataFrame:
     first = next(iter(plans.values()))
     rows = []
     for name, plan in plans.items():
-        has = plan.status.value in ("optimal", "feasible")
-        change = changes_between(first, plan) if has else None
+        has = plan.has_plan
+        change = changes_between(first.starts, plan.starts) if has else None
         row: dict[str, Any] = {
             "scenario": name,
             "status": plan.status.value,
@@ -91,9 +93,9 @@ def compare(plans: dict[str, Plan]) -> pd.DataFrame:
             else plan.objective - first.objective,
             "gap": plan.gap,
             "selected": len(plan.starts) if has else None,
-            "added": ";".join(change["added"]) if change else "",
-            "removed": ";".join(change["removed"]) if change else "",
-            "moved": ";".join(change["moved"]) if change else "",
+            "added": ";".join(change.added) if change else "",
+            "removed": ";".join(change.removed) if change else "",
+            "moved": ";".join(change.moved) if change else "",
         }
         usage = plan.usage_table()
         for budget in plan.instance.budget_ids():

@@ -45,7 +45,7 @@ from pathway_opt.plan import Plan
 from pathway_opt.schema.instance import Instance
 from pathway_opt.solver.settings import SolveSettings
 from pathway_opt.whatif.parallel import run_all
-from pathway_opt.whatif.rows import HAS_PLAN, budget_use, total_limits
+from pathway_opt.whatif.rows import budget_use, total_limits
 from pathway_opt.whatif.session import Session
 from pathway_opt.whatif.walk import (
     Found,
@@ -139,8 +139,14 @@ def frontier(
     session = Session(inst, settings)
     base = solve_at(session, 1.0, settings)
     top = solve_unbound(session, settings)
-    result = Frontier(pd.DataFrame(), [], base, total_limits(inst), inst.currency or "")
-    if top.status not in HAS_PLAN:
+    result = Frontier(
+        points=pd.DataFrame(),
+        plans=[],
+        base=base,
+        total_at_one=total_limits(inst),
+        currency=inst.currency or "",
+    )
+    if not top.has_plan:
         result.floor = top.status.value
         result.messages = [f"no plan at any budget: {top.status.value}", *top.messages]
         walked = Walk(floor=top.status.value)
@@ -151,7 +157,7 @@ def frontier(
         walked = _walk_in_parallel(
             inst, found(inst, top, math.inf), settings, count, workers, scheduler
         )
-    if top.status in HAS_PLAN:
+    if top.has_plan:
         result.floor, result.messages = walked.floor, walked.messages
     ordered = sorted(walked.found, key=lambda f: (f.scale, -f.objective))
     points = _pareto(ordered, settings)
@@ -172,11 +178,14 @@ def _walk_in_parallel(
 ) -> Walk:
     """Walk ``count`` stretches of (0, λ(top)] at once; their union, merged."""
     if math.isinf(top.scale) or top.scale <= 0:
-        return Walk([top], "zero" if top.scale <= 0 else "error")
+        return Walk(found=[top], floor="zero" if top.scale <= 0 else "error")
     edges = [top.scale * k / count for k in range(count + 1)]
-    parts = [Segment(edges[k + 1], edges[k], settings) for k in range(count)]
+    parts = [
+        Segment(top=edges[k + 1], bottom=edges[k], settings=settings)
+        for k in range(count)
+    ]
     walks = run_all(inst, walk_segment, parts, workers=workers, scheduler=scheduler)
-    merged = Walk([top], solves=sum(w.solves for w in walks))
+    merged = Walk(found=[top], solves=sum(w.solves for w in walks))
     lowest = next((w for w in walks if w.found), None)
     if lowest is not None:
         merged.floor, merged.messages = lowest.floor, list(lowest.messages)

@@ -19,7 +19,7 @@ import pandas as pd
 from pathway_opt.schema.instance import Instance
 from pathway_opt.solver.settings import SolveSettings
 from pathway_opt.whatif.frontier import Frontier, frontier
-from pathway_opt.whatif.rows import HAS_PLAN, changes
+from pathway_opt.whatif.rows import changes_row
 
 _CHANGES = ["added", "removed", "moved"]
 
@@ -80,7 +80,7 @@ def ladders(
     front = computed if computed is not None else frontier(inst, settings)
     points = front.points
     base = front.base
-    has_base = base.status in HAS_PLAN
+    has_base = base.has_plan
     reference = {
         "lambda": 1.0,
         "total_budget": front.total_at_one,
@@ -125,7 +125,7 @@ def _steps(
                 ),
                 "spent": float(point["spent"]),
                 "n_selected": int(point["n_selected"]),
-                **changes(previous["plan"], plan),
+                **changes_row(previous["plan"], plan),
             }
         )
         previous = {

@@ -11,12 +11,9 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from pathway_opt.plan import Plan, Status
+from pathway_opt.plan import Plan, changes_between
 from pathway_opt.schema.instance import Instance
 from pathway_opt.verification.verifier import ABS_TOL, verify
-
-#: Statuses that carry a plan.
-HAS_PLAN = (Status.OPTIMAL, Status.FEASIBLE)
 
 
 def selected_string(starts: Mapping[str, str]) -> str:
@@ -73,7 +70,7 @@ def plan_row(plan: Plan) -> dict[str, Any]:
     limit on the comparison the limit applies to; 1 means the budget binds).
     Without a plan the figures are NaN and the selected set is empty.
     """
-    has_plan = plan.status in HAS_PLAN
+    has_plan = plan.has_plan
     row: dict[str, Any] = {
         "status": plan.status.value,
         "verified": plan.verified,
@@ -97,16 +94,14 @@ def total_limits(inst: Instance) -> float:
     return float(sum(sum(b.limits) for b in inst.budgets))
 
 
-def changes(before: Mapping[str, str], after: Mapping[str, str]) -> dict[str, str]:
+def changes_row(before: Mapping[str, str], after: Mapping[str, str]) -> dict[str, str]:
     """Initiatives added, removed and moved between two plans, as ``;`` lists.
 
-    ``moved`` items read ``id@old->new``.
+    Items read ``id@start``; ``moved`` items read ``id@old->new``.
     """
-    added = sorted(set(after) - set(before))
-    removed = sorted(set(before) - set(after))
-    moved = sorted(i for i in set(before) & set(after) if before[i] != after[i])
+    diff = changes_between(before, after)
     return {
-        "added": ";".join(f"{i}@{after[i]}" for i in added),
-        "removed": ";".join(f"{i}@{before[i]}" for i in removed),
-        "moved": ";".join(f"{i}@{before[i]}->{after[i]}" for i in moved),
+        "added": ";".join(f"{i}@{after[i]}" for i in diff.added),
+        "removed": ";".join(f"{i}@{before[i]}" for i in diff.removed),
+        "moved": ";".join(f"{i}@{before[i]}->{after[i]}" for i in diff.moved),
     }

@@ -17,7 +17,7 @@ from typing import Any
 
 from pathway_opt.model.form import Part, StructureChanged, compile_form, load_data
 from pathway_opt.pipeline import checked, finish_plan
-from pathway_opt.plan import CheckAhead, Plan, Status
+from pathway_opt.plan import CheckAhead, Plan, Status, changes_between
 from pathway_opt.schema.instance import Instance
 from pathway_opt.solver.settings import SolveSettings
 from pathway_opt.solver.solver import Solver
@@ -220,7 +220,7 @@ class Session:
         else:
             plan.warm_started = start is not None
         if baseline is not None:
-            plan.changes = changes_between(baseline, plan)
+            plan.changes = changes_between(baseline.starts, plan.starts)._asdict()
         self.plan = plan
         if plan.verified:
             self._previous = plan
@@ -276,13 +276,3 @@ class Session:
         if not verify(self.instance, selection).ok:
             return None
         return {i: self.instance.periods.index(p) for i, p in selection}
-
-
-def changes_between(before: Plan, after: Plan) -> dict[str, list[str]]:
-    """Initiatives added, removed and moved (started in another period)."""
-    old, new = before.starts, after.starts
-    return {
-        "added": sorted(set(new) - set(old)),
-        "removed": sorted(set(old) - set(new)),
-        "moved": sorted(i for i in set(old) & set(new) if old[i] != new[i]),
-    }

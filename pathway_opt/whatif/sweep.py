@@ -168,12 +168,12 @@ def sweep_points(
     grid = itertools.product(lists["budget_scale"], lists["capacity_scale"])
     return [
         SweepPoint(
-            k,
-            float(b),
-            float(c),
-            chosen_budgets,
-            chosen_resources,
-            settings or SolveSettings(),
+            point=k,
+            budget_scale=float(b),
+            capacity_scale=float(c),
+            budgets=chosen_budgets,
+            resources=chosen_resources,
+            settings=settings or SolveSettings(),
         )
         for k, (b, c) in enumerate(grid)
     ]

@@ -15,7 +15,7 @@ from pathway_opt.errors import SolverError
 from pathway_opt.plan import Plan, Status
 from pathway_opt.schema.instance import Instance
 from pathway_opt.solver.settings import SolveSettings
-from pathway_opt.whatif.rows import HAS_PLAN, plan_row, scale_needed
+from pathway_opt.whatif.rows import plan_row, scale_needed
 from pathway_opt.whatif.session import Session
 
 #: Relative step below a point at which the next point is sought.
@@ -107,12 +107,12 @@ def tolerance(settings: SolveSettings, objective: float) -> float:
 def found(inst: Instance, plan: Plan, solved_at: float) -> Found:
     """The point a plan makes (``inst`` holds the limits at λ = 1)."""
     return Found(
-        scale_needed(inst, plan.starts),
-        dict(plan.starts),
-        plan.objective or 0.0,
-        plan_row(plan),
-        solved_at,
-        plan.timings.get("total", plan.seconds),
+        scale=scale_needed(inst, plan.starts),
+        starts=dict(plan.starts),
+        objective=plan.objective or 0.0,
+        row=plan_row(plan),
+        solved_at=solved_at,
+        seconds=plan.timings.get("total", plan.seconds),
     )
 
 
@@ -144,7 +144,7 @@ def walk(
             return result
         nxt, used, below = _step_below(session, current, settings)
         result.solves += used
-        if nxt.status not in HAS_PLAN:
+        if not nxt.has_plan:
             result.found.append(current)
             result.floor = nxt.status.value
             if nxt.status == Status.INFEASIBLE:
@@ -164,9 +164,9 @@ def walk(
 def walk_segment(session: Session, segment: Segment) -> Walk:
     """Solve at the segment's top, then walk down to its bottom."""
     start = solve_at(session, segment.top, segment.settings)
-    if start.status not in HAS_PLAN:
+    if not start.has_plan:
         messages = [] if start.status == Status.INFEASIBLE else start.messages
-        return Walk([], start.status.value, messages, 1)
+        return Walk(floor=start.status.value, messages=messages, solves=1)
     result = walk(session, start, segment.top, segment.settings, segment.bottom)
     result.solves += 1
     return result
@@ -190,7 +190,7 @@ def _step_below(
             plan = solve_at(session, below, settings)
         except SolverError:
             plan = None  # presolve said infeasible, the confirming solve did not
-        if plan is not None and plan.status in HAS_PLAN:
+        if plan is not None and plan.has_plan:
             if scale_needed(session.base, plan.starts) < current.scale:
                 return plan, attempt, below
         elif plan is not None and not (plan.status == Status.ERROR and plan.starts):

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from pydantic import BaseModel
 
@@ -106,15 +106,25 @@ LIST_HELP = (
     'itself contains `;` in double quotes ("...").'
 )
 
-#: settings sheet: field name -> (cell kind, help). `period` rows may repeat.
-SETTINGS_FIELDS: dict[str, tuple[CellKind, str]] = {
-    "name": ("text", _doc(Instance, "name")),
-    "description": ("text", _doc(Instance, "description")),
-    "currency": ("text", _doc(Instance, "currency")),
-    "delay_discount": ("number", _doc(Settings, "delay_discount") + " (0-1]"),
-    "allow_beyond_horizon": (
-        "bool",
-        _doc(Settings, "allow_beyond_horizon") + " TRUE or FALSE.",
+
+class SettingField(NamedTuple):
+    """A row of the settings sheet: how its value is read, and what it means."""
+
+    kind: CellKind
+    help: str
+
+
+#: settings sheet: field name -> its row. `period` rows may repeat.
+SETTINGS_FIELDS: dict[str, SettingField] = {
+    "name": SettingField(kind="text", help=_doc(Instance, "name")),
+    "description": SettingField(kind="text", help=_doc(Instance, "description")),
+    "currency": SettingField(kind="text", help=_doc(Instance, "currency")),
+    "delay_discount": SettingField(
+        kind="number", help=_doc(Settings, "delay_discount") + " (0-1]"
+    ),
+    "allow_beyond_horizon": SettingField(
+        kind="bool",
+        help=_doc(Settings, "allow_beyond_horizon") + " TRUE or FALSE.",
     ),
 }
 PERIOD_FIELD = "period"

@@ -9,7 +9,7 @@ for the layout.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, NamedTuple
 
 from pathway_opt.inputs.instance_xlsx.cells import Cell, Row, SheetCells
 from pathway_opt.inputs.instance_xlsx.layout import (
@@ -46,8 +46,10 @@ def read_workbook(r: Reader) -> dict[str, Any]:
     """Read every data sheet; the instance dict (problems are kept in `r`)."""
     read_settings(r)
     read_entities(r, CRITERIA, required=True)
-    read_entities(r, BUDGETS, per_period=("limit", "limits"))
-    read_entities(r, RESOURCES, per_period=("capacity", "capacity"))
+    read_entities(r, BUDGETS, per_period=PerPeriod(prefix="limit", field="limits"))
+    read_entities(
+        r, RESOURCES, per_period=PerPeriod(prefix="capacity", field="capacity")
+    )
     read_entities(r, INITIATIVES, required=True)
     read_profiles(r)
     read_rules(r)
@@ -87,7 +89,7 @@ def read_settings(r: Reader) -> None:
                 continue
             seen.add(key)
             value = r.value(
-                value_cell, SETTINGS_FIELDS[key][0], _SETTINGS_PATHS[key], key
+                value_cell, SETTINGS_FIELDS[key].kind, _SETTINGS_PATHS[key], key
             )
             if value is not None:
                 target, _, leaf = _SETTINGS_PATHS[key].rpartition(".")
@@ -109,17 +111,22 @@ def read_settings(r: Reader) -> None:
     r.note("periods", f"{SETTINGS}!A1")
 
 
+class PerPeriod(NamedTuple):
+    """Columns of one value per period, e.g. budgets' `limit 2027 (CNY)`."""
+
+    prefix: str
+    """The headers' first word (`limit`)."""
+    field: str
+    """The JSON field of the values (`limits`)."""
+
+
 def read_entities(
     r: Reader,
     name: str,
     required: bool = False,
-    per_period: tuple[str, str] | None = None,
+    per_period: PerPeriod | None = None,
 ) -> None:
-    """Criteria, budgets, resources or initiatives: one row each.
-
-    `per_period` is (header prefix, field) of one column per period, e.g.
-    (`limit`, `limits`) for budgets' `limit 2027 (CNY)` columns.
-    """
+    """Criteria, budgets, resources or initiatives: one row each."""
     sheet = r.sheet(name, required)
     entries: list[dict[str, Any]] = []
     r.data[name] = entries
@@ -148,7 +155,7 @@ def read_entities(
             if value is not None:
                 entry[key] = value
         if per_period is not None:
-            entry[per_period[1]] = _period_values(
+            entry[per_period.field] = _period_values(
                 r, row, extra, per_period, periods, at
             )
         elif name == INITIATIVES:
@@ -170,7 +177,7 @@ def _extra_columns(
     sheet: SheetCells,
     name: str,
     fixed: set[int],
-    per_period: tuple[str, str] | None,
+    per_period: PerPeriod | None,
     periods: list[str],
 ) -> dict[int, str]:
     """Column -> period (budgets, resources) or criterion id (initiatives)."""
@@ -182,7 +189,7 @@ def _extra_columns(
             if name == INITIATIVES and header.strip().lower().startswith("score "):
                 found[col] = _criterion_of(header, r.data.get(CRITERIA, []))
             continue
-        prefix = per_period[0]
+        prefix = per_period.prefix
         period = period_of_header(header, prefix, periods)
         if period is None and not periods and header.startswith(prefix + " "):
             period = header[len(prefix) + 1 :]  # periods unknown: in column order
@@ -206,7 +213,7 @@ def _extra_columns(
                 r.problem(
                     sheet.header_cell(sheet.width + 1),
                     f'no column for period {p}; add one headed "'
-                    + limit_header(per_period[0], p, "...")
+                    + limit_header(per_period.prefix, p, "...")
                     + '"',
                 )
     return found
@@ -216,7 +223,7 @@ def _period_values(
     r: Reader,
     row: Row,
     columns: dict[int, str],
-    per_period: tuple[str, str],
+    per_period: PerPeriod,
     periods: list[str],
     at: str,
 ) -> list[Any]:
@@ -225,8 +232,8 @@ def _period_values(
     order = periods or [p for p in columns.values() if p]
     values: list[Any] = []
     for j, period in enumerate(order):
-        path = f"{at}.{per_period[1]}[{j}]"
-        label = f"{per_period[0]} {period}"
+        path = f"{at}.{per_period.field}[{j}]"
+        label = f"{per_period.prefix} {period}"
         if period not in by_period:
             r.own.add(path)
             values.append(None)
@@ -289,7 +296,7 @@ def read_profiles(r: Reader) -> None:
             r.problem(row.cell(1), f"a second {kind} row for {ini} and {owner}")
             continue
         seen.add(key)
-        _add_profile(r, row, years, index[ini], kind, owner, (ini_cell, of_cell))
+        _add_profile(r, row, years, index[ini], kind, owner, ini_cell, of_cell)
 
 
 def _add_profile(
@@ -299,9 +306,13 @@ def _add_profile(
     k: int,
     kind: str,
     owner: str | None,
-    cells: tuple[Cell, Cell],
+    ini_cell: Cell,
+    of_cell: Cell,
 ) -> None:
-    """Add one profile row to initiative `k`'s `cost` or `uses`."""
+    """Add one profile row to initiative `k`'s `cost` or `uses`.
+
+    ``ini_cell`` names the initiative, ``of_cell`` the budget or resource.
+    """
     entry = r.data[INITIATIVES][k]
     field_name = "cost" if kind == "cost" else "uses"
     base = f"{INITIATIVES}[{k}].{field_name}"
@@ -312,13 +323,13 @@ def _add_profile(
         or (owner is not None and isinstance(existing, list))
     ):
         r.problem(
-            cells[1],
+            of_cell,
             "budget_or_resource: an initiative's cost rows must all name a "
             "budget, or there must be a single row with it blank",
         )
         return
-    r.note(base, cells[1] if owner is not None else cells[0])
-    r.note(path, cells[1] if owner is not None else cells[0])
+    r.note(base, of_cell if owner is not None else ini_cell)
+    r.note(path, of_cell if owner is not None else ini_cell)
     by_year = {y: c for c, y in years.items()}
     values: list[Any] = []
     for y in sorted(by_year):

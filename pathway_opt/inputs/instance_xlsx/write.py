@@ -140,7 +140,7 @@ def _settings_sheet(inst: Instance) -> _Sheet:
         "delay_discount": inst.settings.delay_discount,
         "allow_beyond_horizon": inst.settings.allow_beyond_horizon,
     }
-    rows = [[key, values[key], SETTINGS_FIELDS[key][1]] for key in SETTINGS_FIELDS]
+    rows = [[key, values[key], field.help] for key, field in SETTINGS_FIELDS.items()]
     rows += [
         [PERIOD_FIELD, p, PERIOD_HELP if k == 0 else None]
         for k, p in enumerate(inst.periods)
@@ -284,7 +284,7 @@ def _readme_rows() -> list[tuple[str, str]]:
     for sheet in DATA_SHEETS:
         rows.append((sheet, SHEET_HELP[sheet]))
         if sheet == SETTINGS:
-            rows += [(f"  {k}", h) for k, (_, h) in SETTINGS_FIELDS.items()]
+            rows += [(f"  {k}", f.help) for k, f in SETTINGS_FIELDS.items()]
             rows.append((f"  {PERIOD_FIELD}", PERIOD_HELP))
         for c in FIXED_COLUMNS.get(sheet, ()):
             rows.append((f"  {c.header}", c.help))
