@@ -1,6 +1,9 @@
 """One tiny hand-solvable instance per constraint family, where that family binds.
 
-Each docstring gives the hand argument for the asserted optimum.
+Each docstring gives the hand argument for the asserted optimum. Where a test is
+the one models/pathway.md names for a family, it also solves the model with that
+family's rows dropped (:func:`relaxed_optimum`) and checks the better optimum the
+hand argument gives for the relaxation: the family binds.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import pytest
 from tiny_instances import make, solve_dict
 
 import pathway_opt as po
+from pathway_opt.solver.outcome import Termination
 
 
 def ini(id_: str, score: float, **fields: Any) -> dict[str, Any]:
@@ -20,6 +24,26 @@ def ini(id_: str, score: float, **fields: Any) -> dict[str, Any]:
 def starts(plan: po.Plan) -> dict[str, str]:
     assert plan.verified
     return plan.starts
+
+
+def relaxed_optimum(data: dict[str, Any], family: str) -> float:
+    """The optimum of the model with one constraint family's rows dropped."""
+    form = po.compile_form(po.instance_from_data(data))
+    assert form.blocks[family].n > 0, f"the instance builds no {family} row"
+    outcome = po.Solver(form.without(family)).solve(po.SolveSettings())
+    assert outcome.termination == Termination.OPTIMAL, outcome.detail
+    assert outcome.objective is not None
+    return outcome.objective
+
+
+def test_start_once_binds() -> None:
+    """A (2) may start in 2027 or 2028 and starts once: optimum 2. Without
+    start_once both start columns could be 1 and A would count twice: 4."""
+    data = make(initiatives=[ini("A", 2)])
+    plan = solve_dict(data)
+    assert list(starts(plan)) == ["A"]
+    assert plan.objective == pytest.approx(2.0)
+    assert relaxed_optimum(data, "start_once") == pytest.approx(4.0)
 
 
 def test_start_window_binds() -> None:
@@ -72,6 +96,8 @@ def test_budget_without_carry_over_binds_per_period() -> None:
     assert plan.objective == pytest.approx(9.0)
     assert set(starts(plan)) == {"A", "B"}
     assert starts(plan)["A"] != starts(plan)["B"]
+    # Without budget rows all three start: 5 + 4 + 2.
+    assert relaxed_optimum(data, "budget_limit") == pytest.approx(11.0)
 
 
 @pytest.mark.parametrize(("carry", "expected"), [(True, 5.0), (False, 0.0)])
@@ -85,6 +111,21 @@ def test_carry_over_moves_unspent_money_forward(carry: bool, expected: float) ->
     assert plan.objective == pytest.approx(expected)
     if carry:
         assert starts(plan) == {"A": "2028"}
+
+
+def test_carry_over_budget_counts_earlier_spending() -> None:
+    """Carry-over limits 60 a year: 60 by 2027, 120 by 2028. A (5) costs 100, so it
+    can start only in 2028; B (3) costs 30. A in 2028 with B in either year spends
+    130 by 2028 > 120: money B spent in 2027 is not carried. Optimum A alone = 5;
+    without budget rows A + B = 8."""
+    data = make(
+        budgets=[{"id": "central", "limits": [60, 60], "carry_over": True}],
+        initiatives=[ini("A", 5, cost=[100]), ini("B", 3, cost=[30])],
+    )
+    plan = solve_dict(data)
+    assert starts(plan) == {"A": "2028"}
+    assert plan.objective == pytest.approx(5.0)
+    assert relaxed_optimum(data, "budget_limit") == pytest.approx(8.0)
 
 
 def test_cost_split_across_budgets_binds_on_the_partner_budget() -> None:
@@ -119,6 +160,8 @@ def test_resource_capacity_binds_over_a_multi_year_profile() -> None:
     plan = solve_dict(data)
     assert plan.objective == pytest.approx(4.0)
     assert set(starts(plan)) == {"B", "C"}
+    # Without capacity rows all three start: 3 + 2 + 2.
+    assert relaxed_optimum(data, "resource_limit") == pytest.approx(7.0)
 
 
 def test_requires_with_lag_binds() -> None:
@@ -131,6 +174,8 @@ def test_requires_with_lag_binds() -> None:
     plan = solve_dict(data)
     assert starts(plan) == {"A": "2028"}
     assert plan.objective == pytest.approx(1.0)
+    # Without requires rows B starts too: 1 + 10.
+    assert relaxed_optimum(data, "requires_start") == pytest.approx(11.0)
 
 
 def test_requires_with_lag_is_met_when_it_fits() -> None:
@@ -152,6 +197,8 @@ def test_at_most_binds() -> None:
     plan = solve_dict(data)
     assert set(starts(plan)) == {"A", "C"}
     assert plan.objective == pytest.approx(4.0)
+    # Without count rows all three start: 3 + 2 + 1.
+    assert relaxed_optimum(data, "count_limit") == pytest.approx(6.0)
 
 
 def test_at_least_with_where_selector_binds() -> None:
@@ -170,6 +217,8 @@ def test_at_least_with_where_selector_binds() -> None:
     plan = solve_dict(data)
     assert starts(plan) == {"IC": "2027"}
     assert plan.objective == pytest.approx(1.0)
+    # Without count rows the budget takes the better A.
+    assert relaxed_optimum(data, "count_limit") == pytest.approx(5.0)
 
 
 def test_exactly_binds_from_both_sides() -> None:
@@ -187,6 +236,8 @@ def test_exactly_binds_from_both_sides() -> None:
     plan = solve_dict(data)
     assert set(starts(plan)) == {"A", "B", "D"}
     assert plan.objective == pytest.approx(6.0)
+    # Without count rows all four start: 3 + 2 + 1 + 1.
+    assert relaxed_optimum(data, "count_limit") == pytest.approx(7.0)
 
 
 def test_synergy_bonus_changes_the_choice() -> None:
@@ -204,6 +255,8 @@ def test_synergy_bonus_changes_the_choice() -> None:
     plan = solve_dict(data)
     assert set(starts(plan)) == {"A", "B"}
     assert plan.objective == pytest.approx(6.0)
+    # Without the links the indicator is 1 whatever is chosen: A + C + 2 = 7.5.
+    assert relaxed_optimum(data, "synergy_link") == pytest.approx(7.5)
 
 
 def test_synergy_penalty_avoids_the_overlap() -> None:
@@ -222,6 +275,8 @@ def test_synergy_penalty_avoids_the_overlap() -> None:
     plan = solve_dict(data)
     assert set(starts(plan)) == {"A", "C"}
     assert plan.objective == pytest.approx(4.5)
+    # Without the penalty row the indicator stays 0 and A + B earn 5.
+    assert relaxed_optimum(data, "synergy_penalty") == pytest.approx(5.0)
 
 
 def test_delay_discount_prices_a_late_start() -> None:
