@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from repo_paths import INSTANCES
 from tiny_instances import make
 
 import pathway_opt as po
@@ -141,7 +142,7 @@ def test_at_least_rule_and_budget_conflict_offers_both() -> None:
 
 
 def test_solve_prints_the_brief_repair_first() -> None:
-    plan = po.solve(po.load_instance("instances/infeasible_must_overspend.json"))
+    plan = po.solve(po.load_instance(INSTANCES / "infeasible_must_overspend.json"))
     assert plan.status == po.Status.INFEASIBLE
     first = plan.messages[0]
     # the structural reason first, then the repairs, one per line

@@ -9,12 +9,13 @@ from typing import Any
 
 import openpyxl
 import pytest
+from repo_paths import INSTANCES
 from tiny_instances import make
 
 import pathway_opt as po
 from pathway_opt.whatif.edits import ForceIn, ForceOut, SetBudget, SetScore
 
-SMALL = "instances/small_applied_college.json"
+SMALL = INSTANCES / "small_applied_college.json"
 
 
 @pytest.fixture(scope="module")

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given, settings
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 from random_instances import instances, valid
+from repo_paths import INSTANCES
 
 import pathway_opt as po
 
@@ -105,4 +106,4 @@ def test_pyomo_model_equals_the_arrays(data: dict[str, Any]) -> None:
 
 
 def test_shipped_provincial_instance_is_equivalent() -> None:
-    check_equivalent(po.load_instance("instances/provincial_applied_university.json"))
+    check_equivalent(po.load_instance(INSTANCES / "provincial_applied_university.json"))

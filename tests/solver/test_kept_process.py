@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from repo_paths import INSTANCES
 
 import pathway_opt as po
 from pathway_opt.plan import CheckAhead
@@ -21,8 +22,8 @@ from pathway_opt.solver import highs_process as highs_child
 from pathway_opt.solver.highs_run import HighsRun
 from pathway_opt.whatif.session import Session
 
-PROVINCIAL = po.load_instance("instances/provincial_applied_university.json")
-SMALL = po.load_instance("instances/small_applied_college.json")
+PROVINCIAL = po.load_instance(INSTANCES / "provincial_applied_university.json")
+SMALL = po.load_instance(INSTANCES / "small_applied_college.json")
 
 
 def kept_pid(session: Session) -> int | None:

@@ -13,6 +13,7 @@ import time
 from typing import Any
 
 import pytest
+from repo_paths import INSTANCES
 
 import pathway_opt as po
 from pathway_opt.plan import make_plan
@@ -20,7 +21,7 @@ from pathway_opt.solver.highs_run import GRACE, HighsRun, RunResult
 from pathway_opt.solver.settings import SolveSettings
 from pathway_opt.solver.solver import Solver, _outcome
 
-SMALL = po.load_instance("instances/small_applied_college.json")
+SMALL = po.load_instance(INSTANCES / "small_applied_college.json")
 
 
 def test_hung_solver_is_stopped_at_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:

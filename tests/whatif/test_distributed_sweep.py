@@ -15,13 +15,14 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from repo_paths import INSTANCES
 
 import pathway_opt as po
 from pathway_opt.whatif.parallel import dask_client
 
 distributed = pytest.importorskip("distributed")
 
-SMALL = "instances/small_applied_college.json"
+SMALL = INSTANCES / "small_applied_college.json"
 SCALES = [0.4, 0.6, 0.8, 1.0, 1.2]
 CAPACITY = [1.0, 0.8]
 SETTINGS = po.SolveSettings(time_limit=60)

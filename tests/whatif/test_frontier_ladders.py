@@ -6,12 +6,13 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from repo_paths import INSTANCES
 from tiny_instances import make
 
 import pathway_opt as po
 from pathway_opt.whatif.edits import Scenario
 
-SMALL = "instances/small_applied_college.json"
+SMALL = INSTANCES / "small_applied_college.json"
 
 # One carry-over budget of 5 + 5 (cumulative 5, 10). A (value 5) costs 12 and
 # B (value 3) costs 6, both starting in 2028; C (value 1, 2027) costs nothing.

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+from repo_paths import INSTANCES
 
 import pathway_opt as po
 from pathway_opt.cli.main import main
@@ -279,7 +280,7 @@ def test_too_few_changes_allowed_is_infeasible_not_an_error(
 ) -> None:
     """Regression: the infeasible verdict was confirmed on a model without the
     limit on changes, found a plan and was reported as a solver inconsistency."""
-    inst = po.load_instance("instances/provincial_applied_university.json")
+    inst = po.load_instance(INSTANCES / "provincial_applied_university.json")
     session = Session(inst, po.SolveSettings(time_limit=time_limit))
     base = session.solve()
     session.scale_budget("central", 0.8)

@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from repo_paths import INSTANCES
 from tiny_instances import make
 
 import pathway_opt as po
@@ -14,7 +15,7 @@ import pathway_opt.whatif.session as session_module
 from pathway_opt.whatif.edits import Scenario
 from pathway_opt.whatif.sweep import parse_scales
 
-SMALL = "instances/small_applied_college.json"
+SMALL = INSTANCES / "small_applied_college.json"
 
 # Two budgets and one resource. A (value 4) costs 6 central; B (value 3) costs 6
 # partner; C (value 2) costs 3 central + 3 partner and 2 of the lab's 3 hours;
