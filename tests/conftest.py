@@ -1,4 +1,11 @@
-"""Shared helpers: tiny instances written as plain dicts and solved with real HiGHS."""
+"""Hypothesis profiles and shared fixtures for every test folder.
+
+Helper modules sit beside this file and are imported by name from any folder
+(pyproject sets ``pythonpath = ["tests"]``): ``tiny_instances`` (tiny instance
+dicts), ``random_instances`` (random instances and the brute-force optimum),
+``bad_input_cases`` (the bad-input base and mutations), ``fuzz_cases``,
+``verify_reference`` (the plain reference verifier) and ``repo_paths``.
+"""
 
 from __future__ import annotations
 
@@ -6,29 +13,11 @@ from typing import Any
 
 import pytest
 from hypothesis import settings
-
-import pathway_opt as po
+from tiny_instances import solve_dict
 
 settings.register_profile("ci", derandomize=True, deadline=None, max_examples=60)
 settings.register_profile("dev", deadline=None, max_examples=60)
 settings.load_profile("ci")
-
-
-def make(**overrides: Any) -> dict[str, Any]:
-    """A one-criterion, two-period instance dict; keyword arguments replace keys."""
-    data: dict[str, Any] = {
-        "name": "tiny",
-        "periods": ["2027", "2028"],
-        "criteria": [{"id": "TC", "weight": 1.0}],
-        "initiatives": [],
-    }
-    data.update(overrides)
-    return data
-
-
-def solve_dict(data: dict[str, Any]) -> po.Plan:
-    """Validate and solve an instance dict with default (proving) settings."""
-    return po.solve(po.instance_from_data(data))
 
 
 @pytest.fixture

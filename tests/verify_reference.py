@@ -2,7 +2,8 @@
 
 ``pathway_opt.verification`` now works on arrays read once per instance and kept
 between calls; this slow, obvious version is the oracle it is compared with
-(tests/test_verify_arrays.py). Its figures and messages are the contract.
+(tests/verification/test_verify_arrays.py). Its figures and messages are the
+contract.
 """
 
 from __future__ import annotations
