@@ -3,7 +3,7 @@
     python benchmarks/fuzz_long.py [--cases 10000]
 
 Every case must end with exit code 0, 1, 3 or 4, a message and no traceback;
-prints the count of each outcome (the same mutations as tests/test_fuzz.py).
+prints the count of each outcome (the same mutations as tests/e2e/test_fuzz.py).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Converting instances between JSON and input workbooks, chosen by file extension.
 
 JSON -> XLSX -> JSON gives back an equal :class:`Instance` (property-tested in
-``tests/test_convert_roundtrip.py``).
+``tests/inputs/test_convert_roundtrip.py``).
 """
 
 from __future__ import annotations
