@@ -1,6 +1,6 @@
 """The `pathway-opt` command line: every command and every documented exit code.
 
-Exit codes (DESIGN.md): 0 plan found; 1 invalid input; 2 usage error;
+Exit codes (README): 0 plan found; 1 invalid input; 2 usage error;
 3 infeasible; 4 no plan within the limit; 5 solver or internal failure;
 6 an output could not be written. Real HiGHS is used unless a test says otherwise.
 """
