@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from pathway_opt.schema.checks import period_order_warnings
 from pathway_opt.schema.instance import Instance
 
 #: Ratio of largest to smallest magnitude above which a warning is given.
@@ -36,8 +37,13 @@ def _entries(inst: Instance, kind: str, owner: str) -> Iterator[tuple[str, float
 
 
 def range_warnings(inst: Instance) -> list[str]:
-    """One warning per budget, resource or objective whose magnitudes span > 1e9."""
-    warnings = []
+    """Every warning about the instance, as `validate`, the summary and the plan show.
+
+    First those about the file it was read from (a workbook's hidden or unknown
+    sheets, hidden rows), then period labels that look like years out of order,
+    then one per budget, resource or objective whose magnitudes span > 1e9.
+    """
+    warnings = [*inst.source_warnings, *period_order_warnings(inst)]
     rows = [("budget", b.id, "limits", k, b.limits) for k, b in enumerate(inst.budgets)]
     rows += [
         ("resource", r.id, "capacity", k, r.capacity)
