@@ -103,7 +103,7 @@ def template_command(path: Path, periods: list[str], force: bool) -> int:
 
 
 @click.command(name="convert")
-@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("source", type=click.Path(path_type=Path))  # a folder: exit 1
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
 @debug_option
 @error_boundary

@@ -42,9 +42,9 @@ def error_boundary(func: Callable[..., int]) -> Callable[..., None]:
     return wrapper
 
 
-instance_argument = click.argument(
-    "instance", type=click.Path(dir_okay=False, path_type=Path)
-)
+# Folders are let through so that the loader reports them as invalid input
+# (exit 1), like any other file it cannot read.
+instance_argument = click.argument("instance", type=click.Path(path_type=Path))
 debug_option = click.option("--debug", is_flag=True, help=_DEBUG_HELP)
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from pathway_opt.errors import InputError, Problem
-from pathway_opt.schema.entities import MAX_AMOUNT, UNION_TAGS
+from pathway_opt.schema.entities import MAX_AMOUNT, UNION_TAGS, escape_invisible
 from pathway_opt.schema.instance import Instance
 
 
@@ -57,12 +57,17 @@ def _parse_int(text: str) -> int | _NonFinite:
 
 
 def format_path(loc: tuple[int | str, ...]) -> str:
-    """`('initiatives', 3, 'cost', 1)` -> `initiatives[3].cost[1]`."""
+    """`('initiatives', 3, 'cost', 1)` -> `initiatives[3].cost[1]`.
+
+    Pydantic's `[key]` marker (the problem is the key itself, not its value) is
+    left out, and characters an id may not hold are written as escapes.
+    """
     out = ""
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
-        else:
+        elif part != "[key]":
+            part = escape_invisible(part)
             out += f".{part}" if out else part
     return out
 
@@ -93,7 +98,7 @@ def _strip_tags(
 def _describe(value: Any) -> str:
     if isinstance(value, _NonFinite):
         return value.text
-    text = json.dumps(value, ensure_ascii=False, default=str)
+    text = escape_invisible(json.dumps(value, ensure_ascii=False, default=str))
     return text if len(text) <= 40 else text[:37] + "..."
 
 
@@ -135,6 +140,8 @@ def _plain_message(err: Any) -> str:
         "string_pattern_mismatch": "must be non-empty without leading or trailing "
         f"spaces, got {got}",
     }
+    if kind == "id_character":  # names the character; the id is in the path
+        return str(err["msg"])
     return simple.get(kind, f"{err['msg']} (got {got})")
 
 

@@ -6,11 +6,15 @@ entries whose path names the JSON location the user has to edit.
 
 from __future__ import annotations
 
+import itertools
+import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from pathway_opt.errors import Problem
+from pathway_opt.schema.entities import escape_invisible
 
 if TYPE_CHECKING:
     from pathway_opt.schema.entities import Initiative
@@ -21,6 +25,8 @@ def find_problems(inst: Instance) -> list[Problem]:
     """All cross-entity problems of an instance whose fields are individually valid."""
     checks = (
         _check_duplicates,
+        _check_shared_ids,
+        _check_period_lookalikes,
         _check_lengths,
         _check_initiatives,
         _check_rules,
@@ -49,6 +55,89 @@ def _check_duplicates(inst: Instance) -> Iterator[Problem]:
                 f'"{dup}" appears {len(positions)} times (positions '
                 f"{', '.join(positions)}); each must be unique",
             )
+
+
+def _check_shared_ids(inst: Instance) -> Iterator[Problem]:
+    """One id may not name two kinds of thing (a budget and a resource, ...).
+
+    Costs are charged by budget id, uses by resource id and scores by criterion
+    id; a shared id makes every table keyed by id ambiguous.
+    """
+    first: dict[str, str] = {}
+    groups = {
+        "criteria": [c.id for c in inst.criteria],
+        "budgets": [b.id for b in inst.budgets],
+        "resources": [r.id for r in inst.resources],
+    }
+    for field, ids in groups.items():
+        seen_here: set[str] = set()
+        for k, value in enumerate(ids):
+            if value in seen_here:
+                continue  # a duplicate within one list is reported on its own
+            seen_here.add(value)
+            if value in first:
+                yield Problem(
+                    f"{field}[{k}].id",
+                    f'"{value}" is also {first[value]}; ids of budgets, resources '
+                    "and criteria must differ",
+                )
+            else:
+                first[value] = f"{field}[{k}].id"
+
+
+def visible_label(label: str) -> str:
+    """A label as it looks: invisible characters dropped, spaces collapsed, NFKC."""
+    kept = []
+    for char in label:
+        category = unicodedata.category(char)
+        if category in ("Cc", "Cf", "Cs", "Zl", "Zp"):
+            kept.append(" " if category != "Cf" else "")
+        else:
+            kept.append(" " if category == "Zs" else char)
+    return " ".join(unicodedata.normalize("NFKC", "".join(kept)).split())
+
+
+def _check_period_lookalikes(inst: Instance) -> Iterator[Problem]:
+    """Two period labels that differ only in what cannot be seen are duplicates."""
+    first: dict[str, int] = {}
+    for k, label in enumerate(inst.periods):
+        key = visible_label(label)
+        j = first.setdefault(key, k)
+        if j != k and inst.periods[j] != label:
+            yield Problem(
+                f"periods[{k}]",
+                f"{_shown(label)} looks the same as periods[{j}] "
+                f"{_shown(inst.periods[j])} (they differ only in spaces, invisible "
+                "characters or character width); give each period a distinct label",
+            )
+
+
+def _shown(text: str) -> str:
+    return '"' + escape_invisible(text) + '"'
+
+
+_YEAR = re.compile(r"(?:FY|AY)?\s*((?:19|20|21)\d\d)(?!\d)", re.IGNORECASE)
+
+
+def period_order_warnings(inst: Instance) -> list[str]:
+    """A warning when period labels that look like years do not ascend.
+
+    Periods are used in the order given (the first is the first year of every
+    profile), so `["2028", "2027"]` is legal, but rarely meant.
+    """
+    years = []
+    for label in inst.periods:
+        match = _YEAR.match(label.strip())
+        if match:
+            years.append((label, int(match.group(1))))
+    for (before, a), (after, b) in itertools.pairwise(years):
+        if b < a:
+            return [
+                f'periods: "{after}" comes after "{before}" but is an earlier year; '
+                "periods are used in the order given (the first is where every "
+                "profile starts): sort them if that is not what you meant"
+            ]
+    return []
 
 
 def _check_lengths(inst: Instance) -> Iterator[Problem]:

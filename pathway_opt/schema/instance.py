@@ -7,6 +7,8 @@ look-ups here are shared by the model builder, the verifier and the reports.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterable
 from typing import Annotated, NamedTuple
 
 from pydantic import (
@@ -77,6 +79,15 @@ class Instance(StrictModel):
                 {"count": len(problems), "problems": problems},
             )
         return self
+
+    @functools.cached_property
+    def source_warnings(self) -> tuple[str, ...]:
+        """Warnings about the file the instance was read from.
+
+        E.g. a workbook's hidden or unknown sheets: empty unless the reader set
+        them (see :func:`with_source_warnings`); not part of equality.
+        """
+        return ()
 
     # Convenience look-ups shared by the model builder and the reports.
     def period_index(self, period: str) -> int:
@@ -164,3 +175,13 @@ class Instance(StrictModel):
         weights = {c.id: c.weight for c in self.criteria}
         weighted = sum(weights[c] * s for c, s in initiative.scores.items())
         return initiative.success_probability * weighted
+
+
+def with_source_warnings(inst: Instance, warnings: Iterable[str]) -> Instance:
+    """Attach a reader's warnings to `inst` (returned) as its `source_warnings`.
+
+    They live beside the fields, like any cached property: equality, dumps and
+    the JSON Schema ignore them, and copies made by edits keep them.
+    """
+    inst.__dict__["source_warnings"] = tuple(warnings)
+    return inst

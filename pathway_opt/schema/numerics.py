@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import NamedTuple
 
+from pathway_opt.schema.checks import period_order_warnings
 from pathway_opt.schema.entities import LimitKind
 from pathway_opt.schema.instance import Instance
 
@@ -44,8 +45,13 @@ def _entries(inst: Instance, kind: LimitKind, owner: str) -> Iterator[_Amount]:
 
 
 def range_warnings(inst: Instance) -> list[str]:
-    """One warning per budget, resource or objective whose magnitudes span > 1e9."""
-    warnings = []
+    """Every warning about the instance, as `validate`, the summary and the plan show.
+
+    First those about the file it was read from (a workbook's hidden or unknown
+    sheets, hidden rows), then period labels that look like years out of order,
+    then one per budget, resource or objective whose magnitudes span > 1e9.
+    """
+    warnings = [*inst.source_warnings, *period_order_warnings(inst)]
     rows: list[tuple[LimitKind, str, str, int, list[float]]]
     rows = [("budget", b.id, "limits", k, b.limits) for k, b in enumerate(inst.budgets)]
     rows += [

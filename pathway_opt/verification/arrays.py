@@ -131,8 +131,10 @@ def _read_initiatives(
 ) -> InitiativeTable:
     periods, budgets, resources = context.periods, context.budgets, context.resources
     period = {p: t for t, p in enumerate(periods)}
-    owner = {b: k for k, b in enumerate(budgets)}
-    owner.update({r: len(budgets) + k for k, r in enumerate(resources)})
+    # Budgets and resources are looked up in separate tables: costs name budgets,
+    # uses name resources, and one id naming both must never mix them up.
+    budget = {b: k for k, b in enumerate(budgets)}
+    resource = {r: len(budgets) + k for k, r in enumerate(resources)}
     criterion = {c: k for k, c in enumerate(context.criteria)}
     n = len(objects)
     first = np.zeros(n, dtype=np.int64)
@@ -146,12 +148,15 @@ def _read_initiatives(
     entry_amounts: list[float] = []
     for k, ini in enumerate(objects):
         _read_row(ini, k, period, criterion, first, last, scores)
-        owned = [*_profiles(ini, budgets).items(), *ini.uses.items()]
-        for name, profile in owned:
+        owned = [
+            *((budget.get(b), p) for b, p in _profiles(ini, budgets).items()),
+            *((resource.get(r), p) for r, p in ini.uses.items()),
+        ]
+        for owner, profile in owned:
             for offset, value in enumerate(profile):
-                if value and name in owner:
+                if value and owner is not None:
                     entry_rows.append(k)
-                    entry_owners.append(owner[name])
+                    entry_owners.append(owner)
                     entry_offsets.append(offset)
                     entry_amounts.append(value)
     values: dict[str, dict[str | None, int]] = {}

@@ -29,7 +29,7 @@ from pathway_opt.cli.main import main
 from pathway_opt.inputs.convert import instance_json
 from pathway_opt.inputs.instance_xlsx.read import read_instance_xlsx
 from pathway_opt.inputs.instance_xlsx.write import instance_workbook_bytes
-from pathway_opt.schema.entities import INITIATIVE_TYPES
+from pathway_opt.schema.entities import INITIATIVE_TYPES, refused_character
 
 ROUND_TRIP_EXAMPLES = 150
 
@@ -45,6 +45,7 @@ ids = (
     st.one_of(st.sampled_from(SPECIAL_TEXT), st.text(ALPHABET, min_size=1, max_size=8))
     .map(str.strip)
     .filter(lambda s: re.fullmatch(r"\S(.*\S)?", s) is not None)
+    .filter(lambda s: refused_character(s) is None)  # ids refuse control characters
 )
 amounts = st.one_of(
     st.sampled_from(AWKWARD_NUMBERS),
@@ -70,9 +71,13 @@ def instances(draw: st.DrawFn) -> dict[str, Any]:
         )
     )
     n = len(periods)
-    criteria = draw(st.lists(ids, min_size=1, max_size=3, unique=True))
-    budgets = draw(st.lists(ids, max_size=3, unique=True))
-    resources = draw(st.lists(ids, max_size=2, unique=True))
+    # Budgets, resources and criteria may not share ids: one list split three ways.
+    named = draw(st.lists(ids, min_size=1, max_size=8, unique=True))
+    n_criteria = draw(st.integers(1, min(3, len(named))))
+    n_budgets = draw(st.integers(0, min(3, len(named) - n_criteria)))
+    criteria = named[:n_criteria]
+    budgets = named[n_criteria : n_criteria + n_budgets]
+    resources = named[n_criteria + n_budgets :][:2]
     beyond = draw(st.booleans())
     initiatives = []
     for ini_id in draw(st.lists(ids, min_size=1, max_size=5, unique=True)):

@@ -56,7 +56,8 @@ COSTS_USES = "costs_uses"
 RULES = "rules"
 README = "README"
 
-#: Data sheets in workbook order; the reader ignores every other sheet.
+#: Data sheets in workbook order; the reader ignores every other sheet (with a
+#: warning, except the README sheet the template adds).
 DATA_SHEETS: tuple[str, ...] = (
     SETTINGS,
     CRITERIA,
@@ -66,6 +67,10 @@ DATA_SHEETS: tuple[str, ...] = (
     COSTS_USES,
     RULES,
 )
+
+#: Data sheets a workbook must have (the instance's required parts: periods on
+#: the settings sheet, criteria, initiatives); a missing other sheet means none.
+REQUIRED_SHEETS: tuple[str, ...] = (SETTINGS, CRITERIA, INITIATIVES)
 
 #: How the reader turns a cell into a JSON value.
 #: text: kept exactly; id: text, surrounding spaces removed; number/int/bool: typed;

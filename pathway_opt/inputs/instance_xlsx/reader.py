@@ -16,7 +16,12 @@ from typing import Any
 from pathway_opt.errors import Problem
 from pathway_opt.excel import parse_list
 from pathway_opt.inputs.instance_xlsx.cells import Cell, SheetCells
-from pathway_opt.inputs.instance_xlsx.layout import DATA_SHEETS, CellKind, normalise_key
+from pathway_opt.inputs.instance_xlsx.layout import (
+    DATA_SHEETS,
+    REQUIRED_SHEETS,
+    CellKind,
+    normalise_key,
+)
 
 #: What a cell the reader could not use (an Excel error, a formula without a
 #: result) stands for, so the cross-entity checks still run on the rest.
@@ -102,10 +107,10 @@ class Reader:
 
     # --- sheets -----------------------------------------------------------------
 
-    def sheet(self, name: str, required: bool) -> SheetCells | None:
-        """A data sheet, or None (reported if `required`)."""
+    def sheet(self, name: str) -> SheetCells | None:
+        """A data sheet, or None (reported if the layout requires it)."""
         found = self.sheets.get(name)
-        if found is None and required:
+        if found is None and name in REQUIRED_SHEETS:
             self.problem(
                 name, f'the workbook has no sheet named "{name}"; add it', name
             )
@@ -150,10 +155,21 @@ class Reader:
             if source is not None:
                 label = source.label if prefix == path else path
                 message = _rows_for_positions(problem.message, path, self.sources)
+                message = _cells_for_paths(message, self.sources)
                 verb = re.match(r"(must|is|has|kind must) ", message)
                 joined = f"{label} {message}" if verb else f"{label}: {message}"
                 return Problem(source.cell, joined if label else message)
         return problem
+
+
+def _cells_for_paths(message: str, sources: dict[str, Source]) -> str:
+    """JSON paths quoted in a message (`budgets[0].id`) -> their cells."""
+
+    def cell(match: re.Match[str]) -> str:
+        source = sources.get(match.group(0))
+        return source.cell if source is not None else match.group(0)
+
+    return re.sub(r"(?<![\w.!\]])[a-z_]+\[\d+\](?:\.[a-z_]+)*", cell, message)
 
 
 def _prefixes(path: str) -> list[str]:

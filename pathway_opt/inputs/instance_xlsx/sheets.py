@@ -20,6 +20,7 @@ from pathway_opt.inputs.instance_xlsx.layout import (
     INITIATIVES,
     PERIOD_FIELD,
     PROFILE_KINDS,
+    REQUIRED_SHEETS,
     RESOURCES,
     RULE_FIELDS,
     RULES,
@@ -45,12 +46,12 @@ _SETTINGS_PATHS = {
 def read_workbook(r: Reader) -> dict[str, Any]:
     """Read every data sheet; the instance dict (problems are kept in `r`)."""
     read_settings(r)
-    read_entities(r, CRITERIA, required=True)
+    read_entities(r, CRITERIA)
     read_entities(r, BUDGETS, per_period=PerPeriod(prefix="limit", field="limits"))
     read_entities(
         r, RESOURCES, per_period=PerPeriod(prefix="capacity", field="capacity")
     )
-    read_entities(r, INITIATIVES, required=True)
+    read_entities(r, INITIATIVES)
     read_profiles(r)
     read_rules(r)
     return r.data
@@ -58,7 +59,7 @@ def read_workbook(r: Reader) -> dict[str, Any]:
 
 def read_settings(r: Reader) -> None:
     """The settings sheet: name, currency, settings and the `period` rows."""
-    sheet = r.sheet(SETTINGS, required=True)
+    sheet = r.sheet(SETTINGS)
     if sheet is None:
         r.own.add("periods")
         return
@@ -120,14 +121,13 @@ class PerPeriod(NamedTuple):
     """The JSON field of the values (`limits`)."""
 
 
-def read_entities(
-    r: Reader,
-    name: str,
-    required: bool = False,
-    per_period: PerPeriod | None = None,
-) -> None:
-    """Criteria, budgets, resources or initiatives: one row each."""
-    sheet = r.sheet(name, required)
+def read_entities(r: Reader, name: str, per_period: PerPeriod | None = None) -> None:
+    """Criteria, budgets, resources or initiatives: one row each.
+
+    `per_period` names the one column per period, e.g. the budgets'
+    `limit 2027 (CNY)` columns (prefix `limit`) filling `limits`.
+    """
+    sheet = r.sheet(name)
     entries: list[dict[str, Any]] = []
     r.data[name] = entries
     r.note(name, name)
@@ -168,7 +168,7 @@ def read_entities(
             if scores:
                 entry["scores"] = scores
         entries.append(entry)
-    if required and not entries:
+    if name in REQUIRED_SHEETS and not entries:
         r.problem(name, "has no rows; add at least one below the header", name)
 
 
@@ -248,7 +248,7 @@ def _period_values(
 
 def read_profiles(r: Reader) -> None:
     """The costs_uses sheet: cost and use profiles, added to their initiatives."""
-    sheet = r.sheet(COSTS_USES, required=False)
+    sheet = r.sheet(COSTS_USES)
     if sheet is None:
         return
     fixed = {c.key: c for c in FIXED_COLUMNS[COSTS_USES]}
@@ -347,7 +347,7 @@ def _add_profile(
 
 def read_rules(r: Reader) -> None:
     """The rules sheet: one rule per row, using the columns its kind uses."""
-    sheet = r.sheet(RULES, required=False)
+    sheet = r.sheet(RULES)
     if sheet is None:
         return
     fixed = {c.key: c for c in FIXED_COLUMNS[RULES]}
