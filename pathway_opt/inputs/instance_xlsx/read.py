@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import IO
 
 from pathway_opt.errors import InputError, Problem
+from pathway_opt.files import check_input_file
 from pathway_opt.inputs.instance_json import instance_from_data
 from pathway_opt.inputs.instance_xlsx.cells import SheetCells, read_cells
 from pathway_opt.inputs.instance_xlsx.layout import DATA_SHEETS
@@ -63,6 +64,8 @@ def _open(source: str | Path | IO[bytes], name: str) -> dict[str, SheetCells]:
                 )
             ]
         )
+    if isinstance(source, str | Path):
+        check_input_file(Path(source), workbook=True)  # no devices, size ceiling
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about unknown extensions
