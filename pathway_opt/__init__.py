@@ -25,9 +25,17 @@ if TYPE_CHECKING:
         PathwayError,
         Problem,
         SolverError,
+        UsageError,
     )
     from pathway_opt.explanations.explanation import Explanation, explain
-    from pathway_opt.files import read_text, write_atomic
+    from pathway_opt.files import (
+        check_input_file,
+        env_limit,
+        max_input_bytes,
+        read_text,
+        write_atomic,
+        write_folder,
+    )
     from pathway_opt.inputs.convert import TARGET_SUFFIXES, convert, write_instance_json
     from pathway_opt.inputs.generate import generate
     from pathway_opt.inputs.instance_json import instance_from_data
@@ -43,23 +51,30 @@ if TYPE_CHECKING:
     from pathway_opt.outputs.plan_csv import (
         CSV_TABLES,
         RUN_FILE,
+        csv_files,
         csv_text,
         write_plan_csv,
     )
-    from pathway_opt.outputs.plan_files import (
-        Clash,
-        PlanTargets,
-        clashes,
-        write_plan_outputs,
-    )
+    from pathway_opt.outputs.plan_files import PlanTargets, write_plan_outputs
     from pathway_opt.outputs.plan_json import plan_json, read_plan, write_plan_json
     from pathway_opt.outputs.plan_text import summary
     from pathway_opt.outputs.plan_xlsx import write_plan_xlsx, write_tables_xlsx
     from pathway_opt.outputs.provenance import Provenance, make_provenance
+    from pathway_opt.outputs.targets import (
+        Clash,
+        Target,
+        clashes,
+        input_kind,
+        name_problems,
+    )
     from pathway_opt.pipeline import solve
     from pathway_opt.plan import Plan, Status
     from pathway_opt.schema.instance import Instance
-    from pathway_opt.schema.numerics import range_warnings
+    from pathway_opt.schema.numerics import (
+        check_values,
+        range_warnings,
+        value_problems,
+    )
     from pathway_opt.solver.from_pyomo import solve_pyomo
     from pathway_opt.solver.outcome import SolveOutcome, Termination
     from pathway_opt.solver.settings import SolveSettings
@@ -69,6 +84,7 @@ if TYPE_CHECKING:
     from pathway_opt.whatif.edits import Edit, Scenario
     from pathway_opt.whatif.frontier import Frontier, frontier
     from pathway_opt.whatif.ladders import ladders
+    from pathway_opt.whatif.parallel import scheduler_problem
     from pathway_opt.whatif.plot import frontier_png, write_frontier_png
     from pathway_opt.whatif.session import Session
     from pathway_opt.whatif.sweep import parse_scales, sweep, sweep_points
@@ -80,10 +96,17 @@ _HOMES: dict[str, str] = {
     "PathwayError": "errors",
     "Problem": "errors",
     "SolverError": "errors",
+    "UsageError": "errors",
+    "check_input_file": "files",
+    "env_limit": "files",
+    "max_input_bytes": "files",
     "read_text": "files",
     "write_atomic": "files",
+    "write_folder": "files",
     "Instance": "schema.instance",
+    "check_values": "schema.numerics",
     "range_warnings": "schema.numerics",
+    "value_problems": "schema.numerics",
     "load_instance": "inputs.load",
     "instance_from_data": "inputs.instance_json",
     "TARGET_SUFFIXES": "inputs.convert",
@@ -112,6 +135,7 @@ _HOMES: dict[str, str] = {
     "write_plan_json": "outputs.plan_json",
     "CSV_TABLES": "outputs.plan_csv",
     "RUN_FILE": "outputs.plan_csv",
+    "csv_files": "outputs.plan_csv",
     "csv_text": "outputs.plan_csv",
     "write_plan_csv": "outputs.plan_csv",
     "write_plan_xlsx": "outputs.plan_xlsx",
@@ -119,15 +143,19 @@ _HOMES: dict[str, str] = {
     "summary": "outputs.plan_text",
     "Provenance": "outputs.provenance",
     "make_provenance": "outputs.provenance",
-    "Clash": "outputs.plan_files",
+    "Clash": "outputs.targets",
+    "Target": "outputs.targets",
+    "clashes": "outputs.targets",
+    "input_kind": "outputs.targets",
+    "name_problems": "outputs.targets",
     "PlanTargets": "outputs.plan_files",
-    "clashes": "outputs.plan_files",
     "write_plan_outputs": "outputs.plan_files",
     "Repair": "diagnose.repairs",
     "find_repairs": "diagnose.repairs",
     "solve": "pipeline",
     "Edit": "whatif.edits",
     "Scenario": "whatif.edits",
+    "scheduler_problem": "whatif.parallel",
     "Session": "whatif.session",
     "compare": "whatif.compare",
     "load_scenarios": "whatif.compare",
@@ -171,24 +199,33 @@ __all__ = [
     "StandardForm",
     "Status",
     "StructureChanged",
+    "Target",
     "Termination",
+    "UsageError",
     "Verification",
     "build_model",
+    "check_input_file",
+    "check_values",
     "clashes",
     "compare",
     "compile_form",
     "convert",
+    "csv_files",
     "csv_text",
+    "env_limit",
     "explain",
     "find_repairs",
     "frontier",
     "frontier_png",
     "generate",
+    "input_kind",
     "instance_from_data",
     "ladders",
     "load_instance",
     "load_scenarios",
     "make_provenance",
+    "max_input_bytes",
+    "name_problems",
     "parse_scales",
     "plan_json",
     "range_warnings",
@@ -196,13 +233,16 @@ __all__ = [
     "read_plan",
     "read_text",
     "run_scenarios",
+    "scheduler_problem",
     "solve",
     "solve_pyomo",
     "summary",
     "sweep",
     "sweep_points",
+    "value_problems",
     "verify",
     "write_atomic",
+    "write_folder",
     "write_frontier_png",
     "write_instance_json",
     "write_instance_xlsx",

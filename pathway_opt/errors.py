@@ -36,6 +36,12 @@ class InputError(PathwayError):
         super().__init__(f"{count} {noun}{where}:\n{lines}")
 
 
+class UsageError(PathwayError):
+    """A command-line value or setting is out of range (exit 2), found before work."""
+
+    exit_code = 2
+
+
 class OutputError(PathwayError):
     """An output file could not be written; nothing partial was left behind."""
 

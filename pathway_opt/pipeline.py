@@ -12,6 +12,7 @@ from pathway_opt.errors import SolverError
 from pathway_opt.model.form import StandardForm, compile_form
 from pathway_opt.plan import CheckAhead, Plan, Status, make_plan
 from pathway_opt.schema.instance import Instance
+from pathway_opt.schema.numerics import check_values
 from pathway_opt.solver.outcome import SolveOutcome
 from pathway_opt.solver.settings import SolveSettings
 from pathway_opt.solver.solver import Solver, confirm_infeasible
@@ -23,12 +24,17 @@ def solve(
     """Build, solve and verify an instance; infeasible plans carry an explanation.
 
     Keyword ``options`` override fields of the settings, e.g. ``time_limit=30``;
-    the time limit covers the whole call.
+    the time limit covers building the model and HiGHS's run (HiGHS is stopped
+    at most a second after it), not verifying the plan or explaining an
+    infeasible verdict.
 
     Raises:
+        InputError: when an initiative's value is 1e15 or more (HiGHS cannot
+            solve it; see :func:`pathway_opt.schema.numerics.value_problems`).
         SolverError: when HiGHS calls the instance infeasible but a second solve
             with presolve off finds a plan (a solver inconsistency).
     """
+    check_values(inst)
     settings = replace(settings or SolveSettings(), **options)
     began = time.perf_counter()
     deadline = None if settings.time_limit is None else began + settings.time_limit

@@ -8,8 +8,10 @@ import click
 
 import pathway_opt as po
 from pathway_opt.cli.options import (
+    check_outputs,
     debug_option,
     error_boundary,
+    force_option,
     instance_argument,
     time_limit_option,
 )
@@ -18,7 +20,7 @@ from pathway_opt.cli.options import (
 @click.command(name="compare")
 @instance_argument
 @click.argument("scenarios", type=click.Path(dir_okay=False, path_type=Path))
-@time_limit_option()
+@time_limit_option("each solve (the base and every scenario)")
 @click.option(
     "--xlsx", type=click.Path(dir_okay=False, path_type=Path),
     help="Write the comparison and each plan's selection to this workbook.",
@@ -27,6 +29,7 @@ from pathway_opt.cli.options import (
     "--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path),
     help="Write the comparison table to this CSV file (UTF-8 with BOM).",
 )  # fmt: skip
+@force_option
 @debug_option
 @error_boundary
 def compare_command(
@@ -35,22 +38,19 @@ def compare_command(
     time_limit: float | None,
     xlsx: Path | None,
     csv_path: Path | None,
+    force: bool,
 ) -> int:
     """Solve INSTANCE and every scenario of SCENARIOS (JSON) on one built model.
 
     A scenario is {"name": ..., "edits": [{"op": "scale_budget", "budget":
     "central", "factor": 0.9, "periods": ["2028"]}, ...]}; a file holds one
-    scenario or a list. Exit 0 when the base has a plan (scenarios may not).
+    scenario or a list. Every scenario is checked before anything is solved.
+    Exit 0 when the base has a plan (scenarios may not).
     """
-    for target in (xlsx, csv_path):
-        if target is not None and target.resolve() in (
-            instance.resolve(),
-            scenarios.resolve(),
-        ):
-            raise click.BadParameter(
-                "would overwrite an input file; choose another name",
-                param_hint="'--xlsx' / '--csv'",
-            )
+    targets = [po.Target("--xlsx", xlsx, suffixes=(".xlsx",))] if xlsx else []
+    targets += [po.Target("--csv", csv_path)] if csv_path else []
+    inputs = [("instance file", instance), ("scenarios file", scenarios)]
+    check_outputs(inputs, targets, force)
     inst = po.load_instance(instance)
     edits = po.load_scenarios(scenarios)
     try:

@@ -9,9 +9,11 @@ import click
 
 import pathway_opt as po
 from pathway_opt.cli.options import (
-    check_plan_targets,
+    STEP,
+    check_outputs,
     debug_option,
     error_boundary,
+    force_option,
     instance_argument,
     threads_option,
     time_limit_option,
@@ -37,9 +39,9 @@ def _ids(ctx: click.Context, param: click.Parameter, value: str | None) -> list[
     "--only", callback=_ids, metavar="ID[,ID]",
     help="Explain only these initiatives (why in / why out).",
 )  # fmt: skip
-@time_limit_option("Seconds each re-solve may take (default: no limit).")
+@time_limit_option("each re-solve")
 @click.option(
-    "--step", type=click.FloatRange(min=0, min_open=True, max=1), default=0.05,
+    "--step", type=STEP, default=0.05, metavar="SHARE",
     show_default=True,
     help="Share of a period's limit raised and cut to measure its marginal value.",
 )  # fmt: skip
@@ -70,6 +72,7 @@ def _ids(ctx: click.Context, param: click.Parameter, value: str | None) -> list[
     metavar="FOLDER", help="Write the plan tables and the explanation tables "
     "(why.csv, bottlenecks.csv, binding.csv, repairs.csv) into this folder.",
 )  # fmt: skip
+@force_option
 @debug_option
 @error_boundary
 def explain_command(
@@ -85,6 +88,7 @@ def explain_command(
     output: Path | None,
     xlsx: Path | None,
     csv_folder: Path | None,
+    force: bool,
 ) -> int:
     """Explain INSTANCE: smallest repairs, why in / why out, what binds.
 
@@ -94,7 +98,9 @@ def explain_command(
     comes from re-solving the integer model.
     """
     targets = po.PlanTargets(json=output, xlsx=xlsx, csv=csv_folder)
-    check_plan_targets([instance] + ([plan_file] if plan_file else []), targets)
+    inputs = [("instance file", instance)]
+    inputs += [("plan file", plan_file)] if plan_file is not None else []
+    check_outputs(inputs, targets.targets(explanations=True), force)
     started = datetime.now(UTC)
     inst = po.load_instance(instance)
     given = po.read_plan(plan_file) if plan_file is not None else None

@@ -9,8 +9,10 @@ import click
 
 import pathway_opt as po
 from pathway_opt.cli.options import (
+    check_outputs,
     debug_option,
     error_boundary,
+    force_option,
 )
 
 
@@ -43,14 +45,19 @@ def schema_command() -> int:
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
 @click.argument("output", type=click.Path(dir_okay=False, path_type=Path))
+@force_option
 @debug_option
 @error_boundary
-def generate_command(initiatives: int, periods: int, seed: int, output: Path) -> int:
+def generate_command(
+    initiatives: int, periods: int, seed: int, output: Path, force: bool
+) -> int:
     """Write a realistic generated instance to OUTPUT.
 
     It models a provincial office planning for many universities, with budgets,
-    resources, prerequisite chains, count rules and synergies.
+    resources, prerequisite chains, count rules and synergies. An existing
+    instance at OUTPUT is replaced only with --force.
     """
+    check_outputs([], [po.Target("OUTPUT", output)], force)
     data = po.generate(initiatives, periods, seed)
     load = po.instance_from_data(data)  # what we write must be valid
     po.write_atomic(output, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
@@ -64,8 +71,17 @@ def generate_command(initiatives: int, periods: int, seed: int, output: Path) ->
 # --- spreadsheets: input template and conversion ------------------------------
 
 
+#: Most periods a workbook can hold: 16,384 columns, three before the periods.
+MAX_TEMPLATE_PERIODS = 16_381
+
+
 def _period_labels(ctx: click.Context, param: click.Parameter, value: str) -> list[str]:
     labels = [p.strip() for p in value.split(",")]
+    if len(labels) > MAX_TEMPLATE_PERIODS:
+        raise click.BadParameter(
+            f"{len(labels):,} periods; a workbook holds at most "
+            f"{MAX_TEMPLATE_PERIODS:,} (its sheets have 16,384 columns)"
+        )
     if not all(labels) or len(set(labels)) != len(labels):
         raise click.BadParameter("give distinct, non-empty labels separated by commas")
     if any(len(p) > 40 for p in labels):
@@ -82,18 +98,16 @@ def _period_labels(ctx: click.Context, param: click.Parameter, value: str) -> li
     callback=_period_labels,
     help="Planning periods, separated by commas; one budget / capacity column each.",
 )
-@click.option("--force", is_flag=True, help="Overwrite PATH if it already exists.")
+@force_option
 @debug_option
 @error_boundary
 def template_command(path: Path, periods: list[str], force: bool) -> int:
-    """Write an input workbook to fill in: one sheet per part, example rows."""
-    if path.suffix.lower() != ".xlsx":
-        raise click.BadParameter("must end in .xlsx", param_hint="'PATH'")
-    if path.exists() and not force:
-        raise click.BadParameter(
-            "already exists; choose another name, or pass --force to overwrite it",
-            param_hint="'PATH'",
-        )
+    """Write an input workbook to fill in: one sheet per part, example rows.
+
+    An existing input workbook (a template, filled in or not) at PATH is
+    replaced only with --force.
+    """
+    check_outputs([], [po.Target("PATH", path, suffixes=(".xlsx",))], force)
     po.write_template(path, periods)
     click.echo(
         f"template written to {path}: fill in the sheets (hover over a header for "
@@ -105,17 +119,18 @@ def template_command(path: Path, periods: list[str], force: bool) -> int:
 @click.command(name="convert")
 @click.argument("source", type=click.Path(path_type=Path))  # a folder: exit 1
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@force_option
 @debug_option
 @error_boundary
-def convert_command(source: Path, target: Path) -> int:
-    """Convert an instance between JSON and an .xlsx workbook (by extension)."""
-    if target.suffix.lower() not in po.TARGET_SUFFIXES:
-        raise click.BadParameter("must end in .json or .xlsx", param_hint="'TARGET'")
-    if target.resolve() == source.resolve():
-        raise click.BadParameter(
-            "is the source file itself; choose another name so it is not overwritten",
-            param_hint="'TARGET'",
-        )
+def convert_command(source: Path, target: Path, force: bool) -> int:
+    """Convert an instance between JSON and an .xlsx workbook (by extension).
+
+    An existing instance or input workbook at TARGET is replaced only with
+    --force.
+    """
+    suffixes = tuple(po.TARGET_SUFFIXES)
+    target_ = po.Target("TARGET", target, suffixes=suffixes)
+    check_outputs([("source file", source)], [target_], force)
     inst = po.convert(source, target)
     click.echo(
         f"{source} -> {target}: {len(inst.initiatives)} initiatives, "

@@ -9,9 +9,10 @@ import click
 
 import pathway_opt as po
 from pathway_opt.cli.options import (
-    check_plan_targets,
+    check_outputs,
     debug_option,
     error_boundary,
+    force_option,
     instance_argument,
     mip_gap_option,
     threads_option,
@@ -40,7 +41,8 @@ from pathway_opt.cli.options import (
     help="Write the plan tables as CSV files (UTF-8 with BOM) and run.json into "
     "this folder.",
 )
-@time_limit_option("Seconds the whole solve may take (default: no limit).")
+@force_option
+@time_limit_option("the solve")
 @mip_gap_option
 @threads_option()
 @debug_option
@@ -50,13 +52,14 @@ def solve_command(
     output: Path | None,
     xlsx: Path | None,
     csv_folder: Path | None,
+    force: bool,
     time_limit: float | None,
     mip_gap: float,
     threads: int | None,
 ) -> int:
     """Solve INSTANCE (.json or .xlsx) and print the plan; exit 0 with a plan."""
     targets = po.PlanTargets(json=output, xlsx=xlsx, csv=csv_folder)
-    check_plan_targets([instance], targets)
+    check_outputs([("instance file", instance)], targets.targets(), force)
     started = datetime.now(UTC)
     inst = po.load_instance(instance)
     settings = po.SolveSettings(

@@ -18,16 +18,25 @@ import pandas as pd
 
 import pathway_opt as po
 from pathway_opt.cli.options import (
+    MAX_POINTS_ENV,
+    check_outputs,
     debug_option,
     error_boundary,
+    force_option,
     instance_argument,
+    local_workers,
+    max_points,
     mip_gap_option,
+    scheduler_option,
     threads_option,
     time_limit_option,
+    workers_option,
 )
 
 #: Ladder steps printed per ladder (all are in --ladders-csv).
 SHOWN_STEPS = 10
+#: The files --ladders-csv writes into its folder.
+LADDER_FILES = ("fund_next.csv", "cut_first.csv")
 
 
 def _scales(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
@@ -44,19 +53,21 @@ def _ids(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> 
     return ids or None
 
 
-def _not_input(instance: Path, hint: str, *targets: Path | None) -> None:
-    """Refuse an output that would overwrite the instance (usage error, exit 2)."""
-    for target in targets:
-        if target is not None and target.resolve() == instance.resolve():
-            raise click.BadParameter(
-                "is the instance file itself; choose another name so the instance "
-                "is not overwritten",
-                param_hint=hint,
-            )
-
-
 def _write_csv(frame: pd.DataFrame, path: Path) -> None:
     po.write_atomic(path, po.csv_text(frame).encode("utf-8-sig"))
+
+
+def _grid_size(budget_scale: list[float] | None, capacity: list[float] | None) -> int:
+    """Points of the grid, refused (exit 2) above the ceiling before any work."""
+    points = len(budget_scale or [1.0]) * len(capacity or [1.0])
+    if points > max_points():
+        raise click.BadParameter(
+            f"the grid has {points:,} points, more than the {max_points():,} a "
+            f"sweep may have; use fewer points, or set {MAX_POINTS_ENV} to raise "
+            "the limit",
+            param_hint="'--budget-scale' / '--capacity-scale'",
+        )
+    return points
 
 
 #: Columns holding money, printed as whole amounts.
@@ -79,15 +90,6 @@ _threads_option = threads_option(
     "Threads each HiGHS solve may use (default: HiGHS decides); with "
     "--workers, 1 keeps the solves from competing for the cores."
 )
-workers_option = click.option(
-    "--workers", type=click.IntRange(min=1), default=1, show_default=True,
-    help="Local processes solving in parallel.",
-)  # fmt: skip
-scheduler_option = click.option(
-    "--scheduler", metavar="ADDRESS",
-    help="Solve on this Dask scheduler (e.g. tcp://host:8786; needs "
-    "pip install 'pathway-opt[distributed]'); --workers is then ignored.",
-)  # fmt: skip
 
 
 @contextmanager
@@ -130,13 +132,14 @@ def _progress(show: bool, total: int) -> Iterator[Callable[[int, int], None] | N
 )  # fmt: skip
 @workers_option
 @scheduler_option
-@time_limit_option()
+@time_limit_option("each point's solve")
 @mip_gap_option
 @_threads_option
 @click.option(
     "--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
     help="Write the sweep table to this CSV file (UTF-8 with BOM, atomically).",
 )  # fmt: skip
+@force_option
 @click.option(
     "--progress", is_flag=True,
     help="Report progress on stderr even when it is not a terminal.",
@@ -155,16 +158,21 @@ def sweep_command(
     mip_gap: float,
     threads: int | None,
     output: Path | None,
+    force: bool,
     progress: bool,
 ) -> int:
     """Solve INSTANCE with its budgets and/or capacities scaled, one row per point.
 
+    A sweep has at most 100,000 points (set PATHWAY_OPT_MAX_POINTS to raise it).
     Exit 0 when every point was solved (a point may be infeasible: that is a
     result), 5 if a point failed.
     """
     if budget_scale is None and capacity_scale is None:
         raise click.UsageError("give --budget-scale and/or --capacity-scale")
-    _not_input(instance, "'--output'", output)
+    _grid_size(budget_scale, capacity_scale)
+    targets = [po.Target("--output", output)] if output is not None else []
+    check_outputs([("instance file", instance)], targets, force)
+    workers = local_workers(workers, scheduler)
     inst = po.load_instance(instance)
     settings = po.SolveSettings(
         time_limit=time_limit, mip_rel_gap=mip_gap, threads=threads
@@ -216,9 +224,10 @@ def sweep_command(
 )  # fmt: skip
 @workers_option
 @scheduler_option
-@time_limit_option()
+@time_limit_option("each re-solve")
 @mip_gap_option
 @_threads_option
+@force_option
 @debug_option
 @error_boundary
 def frontier_command(
@@ -231,6 +240,7 @@ def frontier_command(
     time_limit: float | None,
     mip_gap: float,
     threads: int | None,
+    force: bool,
 ) -> int:
     """The efficient frontier of INSTANCE: best score against total budget.
 
@@ -240,15 +250,15 @@ def frontier_command(
     fall. With --workers or --scheduler, stretches of λ are walked in
     parallel. Exit 0 with a frontier, 3 if no budget gives a plan.
     """
+    plot_option = "--plot"
     if output is not None and plot is None:
-        plot = output.with_suffix(".png")
-    ladder_files = (
-        [ladders_csv / "fund_next.csv", ladders_csv / "cut_first.csv"]
-        if ladders_csv is not None
-        else []
-    )
-    _not_input(instance, "'--output' / '--plot' / '--ladders-csv'", output, plot,
-               *ladder_files)  # fmt: skip
+        plot, plot_option = output.with_suffix(".png"), "--plot (beside --output)"
+    targets = [po.Target("--output", output)] if output is not None else []
+    targets += [po.Target(plot_option, plot)] if plot is not None else []
+    if ladders_csv is not None:
+        targets.append(po.Target("--ladders-csv", ladders_csv, names=LADDER_FILES))
+    check_outputs([("instance file", instance)], targets, force)
+    workers = local_workers(workers, scheduler)
     inst = po.load_instance(instance)
     settings = po.SolveSettings(
         time_limit=time_limit, mip_rel_gap=mip_gap, threads=threads
@@ -272,8 +282,11 @@ def frontier_command(
         po.write_frontier_png(front, plot, title=f"{inst.name}: efficient frontier")
         click.echo(f"plot written to {plot}")
     if ladders_csv is not None:
-        _write_csv(fund_next, ladder_files[0])
-        _write_csv(cut_first, ladder_files[1])
+        ladders = {
+            name: po.csv_text(frame).encode("utf-8-sig")
+            for name, frame in zip(LADDER_FILES, (fund_next, cut_first), strict=True)
+        }
+        po.write_folder(ladders_csv, ladders)
         click.echo(f"ladders written to {ladders_csv}")
     return 0
 

@@ -8,10 +8,15 @@ from pathway_opt.errors import InputError
 from pathway_opt.files import read_text
 from pathway_opt.inputs.instance_json import instance_from_data, parse_json_text
 from pathway_opt.schema.instance import Instance
+from pathway_opt.schema.numerics import check_values
 
 
 def load_instance(path: str | Path) -> Instance:
     """Load and validate an instance file: JSON, or an .xlsx input workbook.
+
+    Besides the schema, every initiative's value must be below 1e15 (see
+    :func:`pathway_opt.schema.numerics.value_problems`), so an instance that
+    loads is one HiGHS can solve.
 
     Raises:
         InputError: with every problem found, each naming its JSON path (or, for
@@ -23,8 +28,9 @@ def load_instance(path: str | Path) -> Instance:
             read_instance_xlsx,  # imports this module
         )
 
-        return read_instance_xlsx(path)
+        return check_values(read_instance_xlsx(path), source=str(path))
     try:
-        return instance_from_data(parse_json_text(read_text(path)))
+        inst = instance_from_data(parse_json_text(read_text(path)))
     except InputError as exc:
         raise InputError(exc.problems, source=str(path)) from None
+    return check_values(inst, source=str(path))

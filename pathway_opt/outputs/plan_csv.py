@@ -5,10 +5,13 @@ initiative and running period, ``budgets.csv``, ``resources.csv``, ``rules.csv``
 ``not_selected.csv``; with explanations also ``why.csv``, ``bottlenecks.csv``,
 ``binding.csv`` and ``repairs.csv``), UTF-8 with a byte-order mark so Excel
 shows Chinese names correctly, and ``run.json`` with the run's summary, written
-last. Each file is written atomically. Text that starts with ``=``, ``+``,
-``-``, ``@``, a tab or a carriage return is prefixed with ``'`` so a spreadsheet
-shows it as text instead of running it as a formula; numbers are written as
-numbers.
+last. The folder is written as a whole (:func:`pathway_opt.files.write_folder`):
+every file is complete before any is moved in, and a failure leaves the folder
+as it was; files of an earlier run that this one does not write (``why.csv``
+after a plain solve) are removed, so the folder never mixes two runs. Text
+that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is
+prefixed with ``'`` so a spreadsheet shows it as text instead of running it as
+a formula; numbers are written as numbers.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from typing import Any
 import pandas as pd
 
 from pathway_opt.errors import OutputError
-from pathway_opt.files import write_atomic
+from pathway_opt.files import write_folder
 from pathway_opt.outputs import explanation_tables as why_tables
 from pathway_opt.outputs import plan_tables as tables
 from pathway_opt.outputs.provenance import Provenance, make_provenance
@@ -38,6 +41,14 @@ CSV_TABLES = {
     "not_selected.csv": tables.not_selected,
 }
 RUN_FILE = "run.json"
+
+
+def csv_files(explanations: bool = False) -> tuple[str, ...]:
+    """Names of the files a plan's CSV folder holds (`run.json` last)."""
+    extra = tuple(why_tables.CSV_EXPLANATIONS) if explanations else ()
+    return (*CSV_TABLES, *extra, RUN_FILE)
+
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -92,7 +103,8 @@ def write_plan_csv(
         The files written, `run.json` last.
 
     Raises:
-        OutputError: if the folder or a file cannot be written.
+        OutputError: if the folder or a file cannot be written (the folder is
+            then left as it was).
     """
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
@@ -100,15 +112,11 @@ def write_plan_csv(
             f"cannot write CSV files into {folder}: it is a file; give a folder"
         )
     prov = provenance or make_provenance(source, run_at)
-    written = []
-    for name, build in CSV_TABLES.items():
-        target = folder / name
-        write_atomic(target, "\ufeff" + csv_text(build(plan)))
-        written.append(target)
+    files: dict[str, str] = {
+        name: "\ufeff" + csv_text(build(plan)) for name, build in CSV_TABLES.items()
+    }
     for name in _explanation_files(plan):
-        target = folder / name
         frame = why_tables.TABLES[why_tables.CSV_EXPLANATIONS[name]](plan)
-        write_atomic(target, "\ufeff" + csv_text(frame))
-        written.append(target)
-    write_atomic(folder / RUN_FILE, run_json(plan, prov))
-    return [*written, folder / RUN_FILE]
+        files[name] = "\ufeff" + csv_text(frame)
+    files[RUN_FILE] = run_json(plan, prov)
+    return write_folder(folder, files, replaces=csv_files(explanations=True))

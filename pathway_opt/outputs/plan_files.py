@@ -1,9 +1,10 @@
 """Every file a command writes for one plan, checked and written in one place.
 
 ``solve`` and ``explain`` both write a plan as JSON, a workbook and CSV files.
-Their targets are checked here before any solving starts (so a clash costs no
-time) and written here after it, each with the same provenance, so the two
-commands cannot drift apart.
+Their targets are listed here (every file each writes) for the one check of
+:mod:`pathway_opt.outputs.targets`, made before any solving starts (so a clash
+costs no time), and written here after it, each with the same provenance, so
+the two commands cannot drift apart.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from pathway_opt.outputs.plan_csv import CSV_TABLES, RUN_FILE, write_plan_csv
+from pathway_opt.outputs.plan_csv import csv_files, write_plan_csv
 from pathway_opt.outputs.plan_json import write_plan_json
 from pathway_opt.outputs.plan_xlsx import write_plan_xlsx
 from pathway_opt.outputs.provenance import make_provenance
+from pathway_opt.outputs.targets import Target
 from pathway_opt.plan import Plan
 
 
@@ -28,52 +30,20 @@ class PlanTargets:
     xlsx: Path | None = None
     csv: Path | None = None
 
+    def targets(self, explanations: bool = False) -> list[Target]:
+        """The outputs, for :func:`pathway_opt.outputs.targets.clashes`.
 
-@dataclass(frozen=True)
-class Clash:
-    """A target that must not be written: the option naming it, and why."""
-
-    option: str
-    message: str
-
-
-def _files(targets: PlanTargets) -> list[tuple[str, Path]]:
-    """(option, file) of every single file the targets would write."""
-    files = [("--output", targets.json), ("--xlsx", targets.xlsx)]
-    found = [(option, path) for option, path in files if path is not None]
-    if targets.csv is not None:
-        found += [("--csv", targets.csv / name) for name in (*CSV_TABLES, RUN_FILE)]
-    return found
-
-
-def clashes(inputs: list[Path], targets: PlanTargets) -> list[Clash]:
-    """Targets that would overwrite an input or each other, or are misnamed."""
-    found: list[Clash] = []
-    if targets.xlsx is not None and targets.xlsx.suffix.lower() != ".xlsx":
-        found.append(Clash("--xlsx", "must end in .xlsx"))
-    sources = {path.resolve(): path for path in inputs}
-    seen: dict[Path, str] = {}
-    for option, path in _files(targets):
-        resolved = path.resolve()
-        if resolved in sources:
-            given = sources[resolved]
-            what = "the instance file" if given == inputs[0] else "the input file"
-            found.append(
-                Clash(
-                    option,
-                    f"would overwrite {what} {given.name}; choose another "
-                    "folder so it is not overwritten",
-                )
-                if option == "--csv"
-                else Clash(
-                    option,
-                    f"is {what} itself; choose another name so it is not overwritten",
-                )
-            )
-        elif resolved in seen and seen[resolved] != option:
-            found.append(Clash(option, f"is also the {seen[resolved]} file"))
-        seen.setdefault(resolved, option)
-    return found
+        The CSV folder lists every file it writes: the plan tables, with
+        `explanations` the explanation tables, and ``run.json``.
+        """
+        found = []
+        if self.json is not None:
+            found.append(Target("--output", self.json))
+        if self.xlsx is not None:
+            found.append(Target("--xlsx", self.xlsx, suffixes=(".xlsx",)))
+        if self.csv is not None:
+            found.append(Target("--csv", self.csv, names=csv_files(explanations)))
+        return found
 
 
 def write_plan_outputs(

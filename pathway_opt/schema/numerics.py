@@ -1,7 +1,18 @@
-"""Warnings about numbers that strain the solver, each naming the fields involved.
+"""Numbers the solver cannot take (errors) or that strain it (warnings), by field.
 
 Amounts of 1e15 and more are refused by the schema (HiGHS treats 1e20 as
-infinite long before). What remains legal but risky is a wide range of
+infinite long before). Weights and scores are each below 1e15 too, but their
+product is what HiGHS sees: the value of an initiative, success_probability x
+sum of weight x score, is an objective coefficient. Measured with HiGHS 1.16 on
+the provincial example scaled up: values up to 3e18 solve to the same plan in
+seconds; from 1e19 HiGHS stalls without closing the gap (30 s gave plans 4-6 %
+below the optimum), and from 1.2e20 (``infinite_cost`` is 1e20) it stops at
+once with status kUnknown. :func:`value_problems` therefore refuses values of
+1e15 and more, the same ceiling as every amount, which leaves three orders of
+magnitude of margin; ``load_instance`` (so every command, ``validate``
+included), :func:`pathway_opt.solve` and ``compare``'s scenarios apply it.
+
+What remains legal but risky is a wide range of
 magnitudes within one constraint row: the rows are scaled by their largest
 coefficient before HiGHS sees them, so a row whose smallest non-zero entry is
 more than 1e9 times smaller than its largest, or whose limit is that far from
@@ -10,15 +21,60 @@ its entries, is solved at the edge of HiGHS's tolerances.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from typing import NamedTuple
 
+from pathway_opt.errors import InputError, Problem
 from pathway_opt.schema.checks import period_order_warnings
 from pathway_opt.schema.entities import LimitKind
 from pathway_opt.schema.instance import Instance
 
 #: Ratio of largest to smallest magnitude above which a warning is given.
 RANGE_LIMIT = 1e9
+#: Largest value (objective coefficient) an initiative may have, exclusive.
+MAX_VALUE = 1e15
+
+
+def value_problems(inst: Instance) -> list[Problem]:
+    """One problem per initiative whose value is 1e15 or more (HiGHS cannot solve it).
+
+    The value is success_probability x sum of weight x score; the problem names
+    the initiative's scores, its largest term's weight and score, and the fix.
+    """
+    weights = {c.id: (k, c.weight) for k, c in enumerate(inst.criteria)}
+    problems = []
+    for k, ini in enumerate(inst.initiatives):
+        terms = {c: weights[c][1] * v for c, v in ini.scores.items() if c in weights}
+        value = ini.success_probability * sum(terms.values())
+        if not terms or (math.isfinite(value) and value < MAX_VALUE):
+            continue
+        top = max(terms, key=lambda c: terms[c])
+        where = weights[top][0]
+        problems.append(
+            Problem(
+                f"initiatives[{k}].scores",
+                f'initiative "{ini.id}" is worth {value:.3g} (success_probability '
+                f"{ini.success_probability:g} x sum of weight x score; largest: "
+                f"criteria[{where}].weight {weights[top][1]:.3g} x "
+                f"initiatives[{k}].scores.{top} {ini.scores[top]:.3g}); values of "
+                "1e15 and more are beyond what HiGHS solves reliably: express the "
+                "weights or scores in smaller units",
+            )
+        )
+    return problems
+
+
+def check_values(inst: Instance, source: str = "") -> Instance:
+    """The instance, if every initiative's value is below 1e15.
+
+    Raises:
+        InputError: naming every initiative worth 1e15 or more.
+    """
+    problems = value_problems(inst)
+    if problems:
+        raise InputError(problems, source=source)
+    return inst
 
 
 class _Amount(NamedTuple):

@@ -13,6 +13,7 @@ from pathway_opt.files import read_text
 from pathway_opt.inputs.instance_json import parse_json_text, problems_from_validation
 from pathway_opt.plan import Plan, changes_between
 from pathway_opt.schema.instance import Instance
+from pathway_opt.schema.numerics import value_problems
 from pathway_opt.solver.settings import SolveSettings
 from pathway_opt.whatif.edits import EDIT_OPS, Scenario
 from pathway_opt.whatif.session import Session
@@ -61,13 +62,23 @@ def run_scenarios(
     """The base plan and one plan per scenario, all from one built model.
 
     Raises:
-        InputError: if an edit does not fit the instance (path names the edit).
+        InputError: if an edit does not fit the instance (path names the edit),
+            or makes an initiative worth 1e15 or more (HiGHS cannot solve it);
+            every scenario is checked before anything is solved.
     """
+    problems = value_problems(inst)
+    for k, scenario in enumerate(scenarios):
+        edited = scenario.apply(inst, f"scenarios[{k}].")
+        problems += [
+            p._replace(path=f"scenarios[{k}] ({scenario.name}): {p.path}")
+            for p in value_problems(edited)
+        ]
+    if problems:
+        raise InputError(problems)
     session = Session(inst, settings)
     plans = {"base": session.solve()}
-    for k, scenario in enumerate(scenarios):
+    for scenario in scenarios:
         session.reset()
-        scenario.apply(inst, f"scenarios[{k}].")  # every edit checked before solving
         session.apply_scenario(scenario)
         plans[scenario.name] = session.solve()
     return plans

@@ -20,6 +20,7 @@ worker ran before: the same items give the same results on any executor.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import hashlib
 import multiprocessing as mp
 import threading
@@ -192,11 +193,19 @@ def dask_client(scheduler: str | Client) -> tuple[Client, bool]:
                 )
             ]
         )
+    problem = scheduler_problem(scheduler)
+    if problem:
+        raise InputError([Problem("scheduler", problem)])
+    # Built in two steps so that a client whose connection failed can be
+    # discarded at once: left to Client.__del__, it waits 20 s on a loop that
+    # no longer runs and prints a traceback.
+    client = distributed.Client.__new__(distributed.Client)
     try:
-        client = distributed.Client(
-            scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False
+        distributed.Client.__init__(
+            client, scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False
         )
-    except (OSError, TimeoutError, ValueError) as exc:
+    except Exception as exc:
+        _discard(client)
         raise InputError(
             [
                 Problem(
@@ -207,6 +216,47 @@ def dask_client(scheduler: str | Client) -> tuple[Client, bool]:
             ]
         ) from exc
     return client, True
+
+
+#: Protocols a scheduler address may name (tcp:// when it names none).
+SCHEDULER_PROTOCOLS = ("tcp", "tls", "ws", "wss")
+
+
+def scheduler_problem(address: str) -> str:
+    """What is wrong with the form of a scheduler address ("" when nothing is).
+
+    The form is ``[protocol://]host:port`` with a protocol of
+    :data:`SCHEDULER_PROTOCOLS` and an IPv6 host in brackets
+    (``tcp://[::1]:8786``). Checked before any connection is tried.
+    """
+    text = address.strip()
+    protocol, sep, rest = text.partition("://")
+    if not sep:
+        protocol, rest = "tcp", text
+    example = "give an address such as tcp://host:8786"
+    if protocol not in SCHEDULER_PROTOCOLS:
+        known = ", ".join(f"{p}://" for p in SCHEDULER_PROTOCOLS)
+        return f'"{address}": unknown protocol "{protocol}://" ({known}); {example}'
+    if rest.startswith("["):
+        host, bracket, port = rest[1:].partition("]")
+        port = port[1:] if bracket and port.startswith(":") else "" if bracket else port
+    else:
+        host, _, port = rest.rpartition(":")
+        if ":" in host:
+            return f'"{address}": an IPv6 host goes in brackets, as in tcp://[::1]:8786'
+    if not host or any(c in host for c in "/@?#[] \t"):
+        return f'"{address}": no host name; {example}'
+    if not (port.isdigit() and port.isascii() and 1 <= int(port) <= 65535):
+        return f'"{address}": the port must be a number from 1 to 65535; {example}'
+    return ""
+
+
+def _discard(client: Client) -> None:
+    """Stop a client whose constructor failed, without waiting on its loop."""
+    with contextlib.suppress(Exception):
+        client._loop_runner.stop()
+    with contextlib.suppress(Exception):
+        client.status = "closed"
 
 
 def _run_dask(

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import IO
 
 from pathway_opt.errors import InputError, Problem
+from pathway_opt.files import check_input_file
 from pathway_opt.inputs.instance_json import instance_from_data
 from pathway_opt.inputs.instance_xlsx.cells import BookCells, read_cells
 from pathway_opt.inputs.instance_xlsx.layout import DATA_SHEETS, README
@@ -77,6 +78,7 @@ def _open(source: str | Path | IO[bytes] | bytes, name: str) -> BookCells:
 
 def _read_bytes(path: Path, name: str) -> bytes:
     """The file's bytes (read once: every later step reads the same content)."""
+    check_input_file(path, workbook=True)  # no devices, size ceiling
     try:
         if path.is_dir():
             raise IsADirectoryError
