@@ -3,9 +3,9 @@
 Typical use::
 
     import pathway_opt as po
-    inst = po.load_instance("instances/provincial_applied_university.json")
-    plan = po.solve(inst, po.SolveSettings(time_limit=30))
-    print(plan.status, plan.objective)
+    plan = po.solve("instances/provincial_applied_university.json", time_limit=30)
+    print(plan.status, plan.objective)   # "optimal" and the expected score
+    plan.usage_table()                   # budgets and resources per period
 
 This module is the one public facade. Every name is loaded on first use
 (PEP 562), so ``import pathway_opt`` (and the command line) starts without
@@ -68,7 +68,7 @@ if TYPE_CHECKING:
         name_problems,
     )
     from pathway_opt.pipeline import solve
-    from pathway_opt.plan import Plan, Status
+    from pathway_opt.plan import Plan, Status, make_plan
     from pathway_opt.schema.instance import Instance
     from pathway_opt.schema.numerics import (
         check_values,
@@ -130,6 +130,7 @@ _HOMES: dict[str, str] = {
     "verify": "verification.verifier",
     "Plan": "plan",
     "Status": "plan",
+    "make_plan": "plan",
     "plan_json": "outputs.plan_json",
     "read_plan": "outputs.plan_json",
     "write_plan_json": "outputs.plan_json",
@@ -223,6 +224,7 @@ __all__ = [
     "ladders",
     "load_instance",
     "load_scenarios",
+    "make_plan",
     "make_provenance",
     "max_input_bytes",
     "name_problems",

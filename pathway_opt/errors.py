@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import NamedTuple
 
 
@@ -13,6 +14,19 @@ class Problem(NamedTuple):
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}" if self.path else self.message
+
+
+def listing(values: Iterable[object], limit: int = 12) -> str:
+    """Valid values for a message: ``"a", "b", "c"``, the first ``limit`` of many.
+
+    ``none`` when there are none; ``... (40 in all)`` after the first ``limit``.
+    """
+    items = [f'"{v}"' for v in values]
+    if not items:
+        return "none"
+    if len(items) <= limit:
+        return ", ".join(items)
+    return ", ".join(items[:limit]) + f", ... ({len(items)} in all)"
 
 
 class PathwayError(Exception):

@@ -2,40 +2,89 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from pathway_opt.diagnose.conflicts import explain_infeasible
-from pathway_opt.errors import SolverError
+from pathway_opt.errors import InputError, Problem, SolverError
+from pathway_opt.inputs.load import load_instance
 from pathway_opt.model.form import StandardForm, compile_form
 from pathway_opt.plan import CheckAhead, Plan, Status, make_plan
 from pathway_opt.schema.instance import Instance
 from pathway_opt.schema.numerics import check_values
 from pathway_opt.solver.outcome import SolveOutcome
-from pathway_opt.solver.settings import SolveSettings
+from pathway_opt.solver.settings import SolveSettings, settings_from
 from pathway_opt.solver.solver import Solver, confirm_infeasible
+
+#: What the analyst-facing calls take as an instance: one, or its file's path.
+InstanceSource = Instance | str | os.PathLike[str]
+
+
+def as_instance(source: Any, argument: str = "inst") -> Instance:
+    """The instance itself, or the instance loaded from a path (str or Path).
+
+    Raises:
+        InputError: naming ``argument`` when ``source`` is neither, or with the
+            file's problems when it does not load.
+    """
+    if isinstance(source, Instance):
+        return source
+    if isinstance(source, str | os.PathLike):
+        return load_instance(Path(source))
+    hint = (
+        "; validate a dict first with po.instance_from_data(data)"
+        if isinstance(source, dict)
+        else ""
+    )
+    raise InputError(
+        [
+            Problem(
+                argument,
+                "must be an Instance or the path of an instance file (.json or "
+                f".xlsx), got {type(source).__name__}{hint}",
+            )
+        ]
+    )
 
 
 def solve(
-    inst: Instance, settings: SolveSettings | None = None, **options: Any
+    inst: InstanceSource,
+    settings: SolveSettings | None = None,
+    *,
+    time_limit: float | None = None,
+    threads: int | None = None,
+    mip_gap: float | None = None,
 ) -> Plan:
     """Build, solve and verify an instance; infeasible plans carry an explanation.
 
-    Keyword ``options`` override fields of the settings, e.g. ``time_limit=30``;
-    the time limit covers building the model and HiGHS's run (HiGHS is stopped
+    The time limit covers building the model and HiGHS's run (HiGHS is stopped
     at most a second after it), not verifying the plan or explaining an
     infeasible verdict.
 
+    Args:
+        inst: the instance, or the path of its file (JSON or workbook).
+        settings: every solve option; or give some of them as keywords:
+        time_limit: seconds the solve may take (None: no limit).
+        threads: threads HiGHS may use (None: HiGHS decides).
+        mip_gap: relative gap at which a plan counts as optimal (default 0).
+
     Raises:
-        InputError: when an initiative's value is 1e15 or more (HiGHS cannot
-            solve it; see :func:`pathway_opt.schema.numerics.value_problems`).
+        InputError: for an instance that does not load, an option out of range,
+            ``settings`` given together with a keyword option, or an initiative
+            whose value is 1e15 or more (HiGHS cannot solve it; see
+            :func:`pathway_opt.schema.numerics.value_problems`).
         SolverError: when HiGHS calls the instance infeasible but a second solve
             with presolve off finds a plan (a solver inconsistency).
     """
+    settings = settings_from(
+        settings, time_limit=time_limit, threads=threads, mip_gap=mip_gap
+    )
+    inst = as_instance(inst)
     check_values(inst)
-    settings = replace(settings or SolveSettings(), **options)
     began = time.perf_counter()
     deadline = None if settings.time_limit is None else began + settings.time_limit
     form = compile_form(inst)

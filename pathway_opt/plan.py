@@ -7,8 +7,10 @@ verified first, and one that fails verification is reported as ``error``.
 from __future__ import annotations
 
 import enum
+import html
+import math
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
@@ -29,6 +31,10 @@ class Status(enum.Enum):
     NO_SOLUTION = "no_solution"
     ERROR = "error"
 
+    def __str__(self) -> str:
+        """The contract's word: ``optimal``, ``feasible``, ``infeasible``, ..."""
+        return self.value
+
     @property
     def exit_code(self) -> int:
         """The command line's exit code for this status."""
@@ -42,9 +48,25 @@ class Status(enum.Enum):
         return self in (Status.OPTIMAL, Status.FEASIBLE)
 
 
+#: Columns of :meth:`Plan.usage_table`: one row per budget or resource and period.
+USAGE_COLUMNS = [
+    "kind", "id", "name", "unit", "period", "limit", "used", "slack", "utilisation",
+    "carry_over", "cumulative_limit", "cumulative_used", "limit_applies_to",
+]  # fmt: skip
+#: The usage fields of the plan JSON's ``budgets`` and ``resources`` records.
+_JSON_USAGE = [
+    "id", "period", "used", "limit", "cumulative_used", "cumulative_limit",
+    "limit_applies_to", "slack",
+]  # fmt: skip
+
+
 @dataclass
 class Plan:
-    """A solved (or failed) instance, with every figure recomputed by the verifier."""
+    """A solved (or failed) instance, with every figure recomputed by the verifier.
+
+    ``repr(plan)`` is one line (status, objective, gap, how many selected); in a
+    notebook the plan shows as a summary table with the selected initiatives.
+    """
 
     instance: Instance
     status: Status
@@ -110,40 +132,53 @@ class Plan:
         return pd.DataFrame(rows, columns=[*columns, "expected_value", "total_cost"])
 
     def usage_table(self) -> pd.DataFrame:
-        """Budget and resource use per period, as recomputed by the verifier."""
-        rows = [
-            {
-                "kind": u.kind,
-                "id": u.id,
-                "period": u.period,
-                "used": u.used,
-                "limit": u.limit,
-                "cumulative_used": u.cumulative_used,
-                "cumulative_limit": u.cumulative_limit,
-                "limit_applies_to": u.binding_on,
-                "slack": u.slack,
-            }
-            for u in (self.verification.usage if self.verification else [])
-        ]
-        return pd.DataFrame(
-            rows,
-            columns=[
-                "kind",
-                "id",
-                "period",
-                "used",
-                "limit",
-                "cumulative_used",
-                "cumulative_limit",
-                "limit_applies_to",
-                "slack",
-            ],
-        )
+        """Budget and resource use per period, as recomputed by the verifier.
+
+        One row per budget or resource and period: ``kind`` (``budget`` or
+        ``resource``), ``id``, ``name``, ``unit`` (the currency for a budget),
+        ``period``, ``limit`` (a resource's capacity), ``used``, ``slack`` and
+        ``utilisation`` (used / limit, cumulative for a carry-over budget; NaN
+        for a limit of 0), ``carry_over``, ``cumulative_limit``,
+        ``cumulative_used`` and ``limit_applies_to`` (``period`` or
+        ``cumulative``). The plan workbook's Budgets and Resources sheets are
+        this table's rows. No rows without a plan.
+        """
+        if not self.has_plan or self.verification is None:
+            return pd.DataFrame([], columns=USAGE_COLUMNS)
+        inst = self.instance
+        budgets = {b.id: b for b in inst.budgets}
+        resources = {r.id: r for r in inst.resources}
+        rows = []
+        for u in self.verification.usage:
+            cumulative = u.binding_on == "cumulative"
+            budget = budgets.get(u.id) if u.kind == "budget" else None
+            owner = budget or resources[u.id]
+            rows.append(
+                {
+                    "kind": u.kind,
+                    "id": u.id,
+                    "name": owner.name,
+                    "unit": inst.currency if budget else resources[u.id].unit,
+                    "period": u.period,
+                    "limit": u.limit,
+                    "used": u.used,
+                    "slack": u.slack,
+                    "utilisation": _ratio(u.cumulative_used, u.cumulative_limit)
+                    if cumulative
+                    else _ratio(u.used, u.limit),
+                    "carry_over": bool(budget and budget.carry_over),
+                    "cumulative_limit": u.cumulative_limit,
+                    "cumulative_used": u.cumulative_used,
+                    "limit_applies_to": u.binding_on,
+                }
+            )
+        return pd.DataFrame(rows, columns=USAGE_COLUMNS)
 
     def to_dict(self) -> dict[str, Any]:
         """The plan JSON of the contract, plus figures and provenance."""
         has_plan = self.has_plan
         usage = self.usage_table()
+        usage = usage[["kind", *_JSON_USAGE]]
         result: dict[str, Any] = {
             "status": self.status.value,
             "objective": self.objective,
@@ -185,6 +220,33 @@ class Plan:
             result["explanations"] = self.explanations
         return result
 
+    def __repr__(self) -> str:
+        """One line: status, objective, gap and how many initiatives are selected."""
+        selected = len(self.starts) if self.has_plan else 0
+        verified = ", verified" if self.verified else ""
+        return (
+            f"<Plan {self.status}, objective {_figure(self.objective)}, gap "
+            f"{_gap(self.gap)}, {selected} of {len(self.instance.initiatives)} "
+            f"selected{verified}>"
+        )
+
+    def _repr_html_(self) -> str:
+        """The notebook view: the figures, then the selected initiatives."""
+        fields = [
+            ("status", str(self.status)),
+            ("verified", "yes" if self.verified else "no"),
+            ("objective", _figure(self.objective)),
+            ("bound", _figure(self.bound)),
+            ("gap", _gap(self.gap)),
+            ("selected", f"{len(self.starts) if self.has_plan else 0} of "
+             f"{len(self.instance.initiatives)}"),
+        ]  # fmt: skip
+        fields += [("message", m) for m in self.messages]
+        shown = self.selected_table()[["id", "name", "start", "expected_value"]]
+        return html_summary(
+            f"Plan: {self.instance.name}", fields, shown if self.has_plan else None
+        )
+
 
 class Changes(NamedTuple):
     """Initiatives added, removed and moved (started in another period), by id."""
@@ -204,6 +266,56 @@ def changes_between(before: Mapping[str, str], after: Mapping[str, str]) -> Chan
         removed=sorted(set(before) - set(after)),
         moved=sorted(i for i in set(before) & set(after) if before[i] != after[i]),
     )
+
+
+def _ratio(used: float, limit: float) -> float | None:
+    return used / limit if limit > 0 else None
+
+
+def _figure(value: float | None) -> str:
+    if value is None or not math.isfinite(value):
+        return "-"
+    return f"{value:,.4f}"
+
+
+def _gap(value: float | None) -> str:
+    return "-" if value is None or not math.isfinite(value) else f"{value:.2%}"
+
+
+#: Most rows of a table a notebook summary shows (head and tail beyond that).
+HTML_ROWS = 12
+
+
+def html_summary(
+    title: str,
+    fields: Sequence[tuple[str, Any]],
+    table: pd.DataFrame | None = None,
+    caption: str = "",
+) -> str:
+    """A compact notebook view: a title, a two-column table of fields, a table.
+
+    Every text is escaped; ``table`` shows at most :data:`HTML_ROWS` rows.
+    """
+    cells = "".join(
+        f"<tr><th style='text-align:left'>{html.escape(str(k))}</th>"
+        f"<td style='text-align:left'>{html.escape(str(v))}</td></tr>"
+        for k, v in fields
+    )
+    parts = [f"<div><strong>{html.escape(title)}</strong>", f"<table>{cells}</table>"]
+    if caption:
+        parts.append(f"<p>{html.escape(caption)}</p>")
+    if table is not None:
+        parts.append(
+            table.to_html(
+                index=False,
+                max_rows=HTML_ROWS,
+                float_format=lambda v: f"{v:,.4f}",
+                na_rep="-",
+                border=0,
+            )
+        )
+    parts.append("</div>")
+    return "".join(parts)
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -299,8 +411,7 @@ def make_plan(
         )
         if plan.status == Status.NO_SOLUTION:
             plan.messages.append(
-                "the time limit was reached before any plan was found; "
-                "allow more time (--time-limit)"
+                "the time limit was reached before any plan was found; allow more time"
             )
         return plan
     checked = None if ahead is None else ahead.take(outcome.starts)

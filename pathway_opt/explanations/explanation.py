@@ -18,21 +18,26 @@ import pandas as pd
 
 from pathway_opt.diagnose.conflicts import infeasible_messages
 from pathway_opt.diagnose.repairs import Repair, find_repairs
-from pathway_opt.errors import InputError, Problem
+from pathway_opt.errors import InputError, Problem, listing
 from pathway_opt.explanations.binding import binding_rows, bottleneck_rows
 from pathway_opt.explanations.resolve import resolve, restored
 from pathway_opt.explanations.why import why_rows
 from pathway_opt.outputs import explanation_tables as tables
-from pathway_opt.plan import Plan, Status
+from pathway_opt.pipeline import InstanceSource, as_instance
+from pathway_opt.plan import Plan, Status, html_summary
 from pathway_opt.schema.instance import Instance
-from pathway_opt.solver.settings import SolveSettings
+from pathway_opt.solver.settings import SolveSettings, settings_from
 from pathway_opt.verification.verifier import verify
 from pathway_opt.whatif.session import Session
 
 
-@dataclass
+@dataclass(repr=False)
 class Explanation:
-    """What :func:`explain` found, as tables and as the planner reads it."""
+    """What :func:`explain` found, as tables and as the planner reads it.
+
+    ``repr`` is one line; in a notebook it shows as a summary with the repairs
+    (no plan) or the why table.
+    """
 
     plan: Plan
     """The plan explained (the given one, or the optimum); ``plan.explanations``
@@ -53,8 +58,51 @@ class Explanation:
         return self.plan.exit_code
 
     def table(self, name: str) -> pd.DataFrame:
-        """One table: ``why``, ``binding``, ``bottlenecks`` or ``repairs``."""
-        return tables.TABLES[name](self.plan)
+        """One table: ``why``, ``binding``, ``bottlenecks`` or ``repairs``.
+
+        Raises:
+            InputError: naming the tables there are, for any other ``name``.
+        """
+        make = tables.TABLES.get(name) if isinstance(name, str) else None
+        if make is None:
+            raise InputError(
+                [
+                    Problem(
+                        "name",
+                        f"unknown table {name!r}; the tables are "
+                        f"{listing(tables.TABLES)}",
+                    )
+                ]
+            )
+        return make(self.plan)
+
+    def __repr__(self) -> str:
+        """One line: the plan explained and what was found."""
+        found = (
+            f"{len(self.repairs)} repair(s)"
+            if self.plan.status == Status.INFEASIBLE
+            else f"{len(self.why)} why row(s), {len(self.binding)} binding row(s)"
+        )
+        return f"<Explanation of {self.plan!r}: {found}>"
+
+    def _repr_html_(self) -> str:
+        """The notebook view: the plan's figures, notes, then repairs or why."""
+        plan = self.plan
+        fields: list[tuple[str, Any]] = [
+            ("instance", plan.instance.name),
+            ("status", str(plan.status)),
+            ("objective", "-" if plan.objective is None else f"{plan.objective:,.4f}"),
+            ("optimum", "-" if self.optimum is None else f"{self.optimum:,.4f}"),
+            ("selected", len(plan.starts) if plan.has_plan else 0),
+        ]
+        fields += [("note", n) for n in self.notes]
+        if plan.status == Status.INFEASIBLE:
+            fields += [("message", m) for m in plan.messages]
+            shown = self.table("repairs")
+        else:
+            shown = self.table("why")
+        tail = "tables: " + ", ".join(tables.TABLES) + " (result.table(name))"
+        return html_summary("Explanation", fields, shown, caption=tail)
 
     def to_dict(self) -> dict[str, Any]:
         """The ``explanations`` section of the plan JSON."""
@@ -108,42 +156,61 @@ def _given_plan(
 
 
 def explain(
-    source: Session | Instance,
+    source: Session | InstanceSource,
     plan: Plan | Mapping[str, str] | None = None,
     *,
     settings: SolveSettings | None = None,
-    only: Sequence[str] | None = None,
+    only: Sequence[str] | str | None = None,
     why: bool = True,
     marginal: bool = True,
     step: float = 0.05,
     alternatives: int = 3,
-    **options: Any,
+    time_limit: float | None = None,
+    threads: int | None = None,
+    mip_gap: float | None = None,
 ) -> Explanation:
     """Explain an instance, or a plan of it, by re-solving one built model.
 
     Args:
         source: a what-if session (its current edits are explained and left as
-            they are) or an instance (a session is built).
+            they are), an instance (a session is built) or an instance file's
+            path.
         plan: the plan to explain (a Plan or initiative id -> start period);
             default: the optimum.
         settings: settings of every solve; ``time_limit`` applies to each
-            re-solve. Keyword ``options`` override its fields.
-        only: initiative ids to explain (default: all).
+            re-solve. Default: a session's own settings, else SolveSettings().
+        only: initiative ids to explain, or one id (default: all).
         why: whether to price forcing each initiative the other way.
         marginal: whether to measure marginal values of limits (2 re-solves each).
         step: share of a period's limit raised and lowered for marginal values.
         alternatives: how many repairs to look for when the instance is infeasible.
-        **options: fields of ``settings`` to override, e.g. ``time_limit=10``.
+        time_limit: seconds each re-solve may take (instead of ``settings``).
+        threads: threads HiGHS may use (instead of ``settings``).
+        mip_gap: relative gap at which a plan counts as optimal (instead of
+            ``settings``).
 
     Raises:
-        InputError: when ``plan`` does not fit the instance, or ``only`` names an
-            unknown initiative.
+        InputError: when ``plan`` does not fit the instance, ``only`` names an
+            unknown initiative, a solve option is bad, or ``settings`` is given
+            with a keyword option.
         SolverError: when HiGHS's infeasible verdict is not confirmed with
             presolve off.
     """
-    settings = replace(settings or SolveSettings(), **options)
+    settings = settings_from(
+        settings,
+        time_limit=time_limit,
+        threads=threads,
+        mip_gap=mip_gap,
+        default=source.settings if isinstance(source, Session) else None,
+    )
+    if isinstance(only, str):
+        only = [only]
     began = time.perf_counter()
-    session = source if isinstance(source, Session) else Session(source, settings)
+    session = (
+        source
+        if isinstance(source, Session)
+        else Session(as_instance(source, "source"), settings)
+    )
     inst = session.instance
     with restored(session):
         optimum = resolve(session, settings)

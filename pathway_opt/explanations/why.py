@@ -21,7 +21,7 @@ from typing import Any
 
 from pathway_opt.diagnose.elastic import Slack, SlackKind
 from pathway_opt.diagnose.repairs import find_repairs
-from pathway_opt.errors import InputError, Problem
+from pathway_opt.errors import InputError, Problem, listing
 from pathway_opt.explanations.resolve import objective_of, resolve, restored
 from pathway_opt.outputs.explanation_tables import WHY_COLUMNS
 from pathway_opt.plan import Plan, Status, changes_between
@@ -43,8 +43,12 @@ def check_only(inst: Instance, only: Sequence[str] | None) -> list[Initiative]:
     known = {i.id: i for i in inst.initiatives}
     unknown = [i for i in only if i not in known]
     if unknown:
+        have = listing(known)
         raise InputError(
-            [Problem("--only", f'unknown initiative "{i}"') for i in unknown]
+            [
+                Problem("only", f'unknown initiative "{i}"; the initiatives are {have}')
+                for i in unknown
+            ]
         )
     wanted = set(only)
     return [i for i in inst.initiatives if i.id in wanted]

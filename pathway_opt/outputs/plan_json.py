@@ -69,7 +69,7 @@ def plan_selection(data: Any) -> dict[str, str]:
     if not isinstance(data, dict) or not isinstance(data.get("selected"), list):
         message = (
             'missing: expected a plan JSON with a list "selected" of {"id", "start"} '
-            "(from `solve --output`)"
+            "(as write_plan_json writes it)"
         )
         raise InputError([Problem("selected", message)])
     status = data.get("status", "optimal")

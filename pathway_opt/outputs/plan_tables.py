@@ -167,60 +167,27 @@ def schedule_long(plan: Plan) -> pd.DataFrame:
     return _frame(rows, SCHEDULE_LONG_COLUMNS)
 
 
-def _ratio(used: float, limit: float) -> float | None:
-    return used / limit if limit > 0 else None
-
-
 def budgets(plan: Plan) -> pd.DataFrame:
-    """Budget use per period: limit, used, slack and utilisation of what applies."""
-    if not plan.has_plan or plan.verification is None:
-        return _frame([], BUDGET_COLUMNS)
-    info = {b.id: b for b in plan.instance.budgets}
-    rows = []
-    for u in plan.verification.usage:
-        if u.kind != "budget":
-            continue
-        cumulative = u.binding_on == "cumulative"
-        rows.append(
-            {
-                "budget": u.id,
-                "name": info[u.id].name,
-                "period": u.period,
-                "limit": u.limit,
-                "used": u.used,
-                "slack": u.slack,
-                "utilisation": _ratio(u.cumulative_used, u.cumulative_limit)
-                if cumulative
-                else _ratio(u.used, u.limit),
-                "carry_over": info[u.id].carry_over,
-                "cumulative_limit": u.cumulative_limit,
-                "cumulative_used": u.cumulative_used,
-                "limit_applies_to": u.binding_on,
-            }
-        )
-    return _frame(rows, BUDGET_COLUMNS)
+    """Budget use per period: limit, used, slack and utilisation of what applies.
+
+    The budget rows of :meth:`Plan.usage_table`, with the Budgets sheet's columns.
+    """
+    usage = plan.usage_table()
+    rows = usage[usage["kind"] == "budget"].rename(columns={"id": "budget"})
+    return rows[BUDGET_COLUMNS].reset_index(drop=True)
 
 
 def resources(plan: Plan) -> pd.DataFrame:
-    """Resource use per period: capacity, used, slack and utilisation."""
-    if not plan.has_plan or plan.verification is None:
-        return _frame([], RESOURCE_COLUMNS)
-    info = {r.id: r for r in plan.instance.resources}
-    rows = [
-        {
-            "resource": u.id,
-            "name": info[u.id].name,
-            "unit": info[u.id].unit,
-            "period": u.period,
-            "capacity": u.limit,
-            "used": u.used,
-            "slack": u.slack,
-            "utilisation": _ratio(u.used, u.limit),
-        }
-        for u in plan.verification.usage
-        if u.kind == "resource"
-    ]
-    return _frame(rows, RESOURCE_COLUMNS)
+    """Resource use per period: capacity, used, slack and utilisation.
+
+    The resource rows of :meth:`Plan.usage_table`, with the Resources sheet's
+    columns.
+    """
+    usage = plan.usage_table()
+    rows = usage[usage["kind"] == "resource"].rename(
+        columns={"id": "resource", "limit": "capacity"}
+    )
+    return rows[RESOURCE_COLUMNS].reset_index(drop=True)
 
 
 def rules(plan: Plan) -> pd.DataFrame:

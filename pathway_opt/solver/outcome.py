@@ -18,9 +18,15 @@ class Termination(enum.Enum):
     ERROR = "error"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class SolveOutcome:
-    """What one HiGHS run produced, before verification."""
+    """What one HiGHS run produced, before verification.
+
+    ``starts`` holds period *indices* (what the model's columns use);
+    :attr:`start_periods` gives the same plan with period labels. An outcome is
+    HiGHS's word only (:attr:`verified` is always False): ``po.make_plan(inst,
+    outcome)`` verifies it into a :class:`~pathway_opt.plan.Plan`.
+    """
 
     termination: Termination
     starts: dict[str, int] | None
@@ -33,6 +39,36 @@ class SolveOutcome:
     settings: SolveSettings = field(default_factory=SolveSettings)
     solving: float | None = None
     """Time HiGHS itself ran; ``seconds`` adds starting and stopping its process."""
+    periods: tuple[str, ...] = ()
+    """The model's period labels, in order (empty when the solve did not know
+    them, as for a Pyomo model solved with ``solve_pyomo``)."""
+
+    @property
+    def start_periods(self) -> dict[str, str] | None:
+        """Selected initiative id -> start period label, or None without a plan.
+
+        None too when the period labels are not known (see :attr:`periods`).
+        """
+        if self.starts is None or not self.periods:
+            return None
+        return {i: self.periods[t] for i, t in self.starts.items()}
+
+    @property
+    def verified(self) -> bool:
+        """Always False: an outcome is what HiGHS reported, before any check.
+
+        ``po.make_plan(inst, outcome)`` verifies it into a Plan (with
+        ``plan.verified``).
+        """
+        return False
+
+    def __repr__(self) -> str:
+        objective = "-" if self.objective is None else f"{self.objective:,.4f}"
+        selected = "no plan" if self.starts is None else f"{len(self.starts)} selected"
+        return (
+            f"<SolveOutcome {self.termination.value}, objective {objective}, "
+            f"{selected}, not verified (po.make_plan(inst, outcome) verifies it)>"
+        )
 
     @classmethod
     def failed(

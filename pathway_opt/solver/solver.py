@@ -77,7 +77,10 @@ def _run(
 
 
 def _outcome(
-    result: RunResult, settings: SolveSettings, starts: dict[str, int] | None
+    result: RunResult,
+    settings: SolveSettings,
+    starts: dict[str, int] | None,
+    periods: tuple[str, ...] = (),
 ) -> SolveOutcome:
     termination = _TERMINATION.get(result.status)
     if termination is None or (
@@ -105,6 +108,7 @@ def _outcome(
         detail=result.detail,
         settings=settings,
         solving=result.solving,
+        periods=periods,
     )
 
 
@@ -207,7 +211,7 @@ class Solver:
 
     def solve(
         self,
-        settings: SolveSettings,
+        settings: SolveSettings | None = None,
         deadline: float | None = None,
         start: dict[str, int] | None = None,
         on_plan: Callable[[dict[str, int]], None] | None = None,
@@ -220,7 +224,12 @@ class Solver:
         ``on_plan`` is called with improving plans while HiGHS runs (when it runs
         in its own process); when the run ends with the last plan offered, the
         outcome's ``starts`` is that same dict.
+
+        The outcome's ``starts`` hold period indices, its ``start_periods`` the
+        period labels; it is not verified (``po.make_plan(inst, outcome)``
+        verifies it into a Plan).
         """
+        settings = settings or SolveSettings()
         began = time.perf_counter()
         offered: list[tuple[np.ndarray, dict[str, int]]] = []
 
@@ -240,11 +249,12 @@ class Solver:
                 settings=settings,
             )
         chosen = result.chosen
+        periods = tuple(self.form.source.periods)
         if chosen is None:
-            return _outcome(result, settings, None)
+            return _outcome(result, settings, None, periods)
         if offered and np.array_equal(offered[0][0], chosen):
-            return _outcome(result, settings, offered[0][1])
-        return _outcome(result, settings, self._starts(chosen))
+            return _outcome(result, settings, offered[0][1], periods)
+        return _outcome(result, settings, self._starts(chosen), periods)
 
     def _start_columns(self, starts: dict[str, int]) -> np.ndarray:
         """Start columns of a plan (starts without a column are left out)."""

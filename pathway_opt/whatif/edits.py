@@ -2,18 +2,21 @@
 
 Every edit changes data only (limits, capacities, decisions, scores, weights,
 windows), so a built model takes it without a rebuild. ``apply`` checks the
-edit against the instance and raises :class:`InputError` naming the field.
+edit against the instance and raises :class:`InputError` naming the field and
+the values it may take; so do :func:`as_edit` and :class:`Scenario` for bad
+data (never pydantic's own error).
 """
 
 from __future__ import annotations
 
 import abc
 from collections.abc import Callable
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
-from pydantic import Field
+from pydantic import Field, TypeAdapter, ValidationError
 
-from pathway_opt.errors import InputError, Problem
+from pathway_opt.errors import InputError, Problem, listing
+from pathway_opt.inputs.instance_json import problems_from_validation
 from pathway_opt.schema.entities import MAX_AMOUNT, Id, Initiative, StrictModel
 from pathway_opt.schema.instance import Instance
 
@@ -33,14 +36,24 @@ class _Edit(StrictModel):
             return list(range(len(inst.periods)))
         unknown = [p for p in periods if p not in inst.periods]
         if unknown:
-            raise self._fail(at, "periods", f"unknown period(s) {', '.join(unknown)}")
+            raise self._fail(
+                at,
+                "periods",
+                f"unknown period(s) {', '.join(unknown)}; the periods are "
+                f"{listing(inst.periods)}",
+            )
         return [inst.periods.index(p) for p in periods]
 
     def _initiative(self, inst: Instance, ini_id: str, at: str) -> int:
         for k, ini in enumerate(inst.initiatives):
             if ini.id == ini_id:
                 return k
-        raise self._fail(at, "initiative", f'unknown initiative "{ini_id}"')
+        raise self._fail(
+            at,
+            "initiative",
+            f'unknown initiative "{ini_id}"; the initiatives are '
+            f"{listing(i.id for i in inst.initiatives)}",
+        )
 
 
 def _with_initiative(inst: Instance, k: int, **changes: Any) -> Instance:
@@ -205,7 +218,12 @@ class SetScore(_Edit):
     def apply(self, inst: Instance, base: Instance, at: str = "") -> Instance:
         """New score."""
         if self.criterion not in {c.id for c in inst.criteria}:
-            raise self._fail(at, "criterion", f'unknown criterion "{self.criterion}"')
+            raise self._fail(
+                at,
+                "criterion",
+                f'unknown criterion "{self.criterion}"; the criteria are '
+                f"{listing(c.id for c in inst.criteria)}",
+            )
         k = self._initiative(inst, self.initiative, at)
         scores = {**inst.initiatives[k].scores, self.criterion: self.value}
         return _with_initiative(inst, k, scores=scores)
@@ -242,7 +260,12 @@ class SetWindow(_Edit):
         last = self.latest_start or ini.latest_start or inst.periods[-1]
         for field, value in (("earliest_start", first), ("latest_start", last)):
             if value not in inst.periods:
-                raise self._fail(at, field, f'"{value}" is not a period')
+                raise self._fail(
+                    at,
+                    field,
+                    f'"{value}" is not a period; the periods are '
+                    f"{listing(inst.periods)}",
+                )
         if inst.periods.index(first) > inst.periods.index(last):
             raise self._fail(at, "latest_start", f'"{last}" is before "{first}"')
         edited = _with_initiative(inst, k, earliest_start=first, latest_start=last)
@@ -278,19 +301,139 @@ EDIT_OPS = frozenset(
 )
 
 
+#: Each edit's class, by its ``op``.
+EDIT_CLASSES: dict[str, type[_Edit]] = {
+    "scale_budget": ScaleBudget,
+    "set_budget": SetBudget,
+    "scale_capacity": ScaleCapacity,
+    "set_capacity": SetCapacity,
+    "force_in": ForceIn,
+    "force_out": ForceOut,
+    "release": Release,
+    "set_score": SetScore,
+    "set_weight": SetWeight,
+    "set_window": SetWindow,
+}
+
+_PLURAL = {"budget": "budgets", "resource": "resources", "criterion": "criteria"}
+
+
 def _position(ids: list[str], wanted: str, edit: _Edit, at: str, field: str) -> int:
     if wanted not in ids:
-        raise edit._fail(at, field, f'unknown {field} "{wanted}"')
+        raise edit._fail(
+            at,
+            field,
+            f'unknown {field} "{wanted}"; the {_PLURAL.get(field, field + "s")} '
+            f"are {listing(ids)}",
+        )
     return ids.index(wanted)
 
 
+def _valid(field: str, inst: Instance) -> str:
+    """The values a field of an edit may take in this instance ('' if not ids)."""
+    if field in ("periods", "earliest_start", "latest_start"):
+        return f"the periods are {listing(inst.periods)}"
+    ids = {
+        "budget": [b.id for b in inst.budgets],
+        "resource": [r.id for r in inst.resources],
+        "initiative": [i.id for i in inst.initiatives],
+        "criterion": [c.id for c in inst.criteria],
+    }.get(field)
+    if ids is None:
+        return ""
+    return f"the {_PLURAL.get(field, field + 's')} are {listing(ids)}"
+
+
+_NOT_AN_OBJECT = frozenset({"model_attributes_type", "model_type", "dict_type"})
+
+
+def edit_problems(exc: ValidationError, inst: Instance | None = None) -> list[Problem]:
+    """Problems of edit data, each naming its field and what it may be.
+
+    A field not known to the edit lists the edit's fields; with ``inst``, a bad
+    period or id lists the instance's; a period given as a number asks for text.
+    """
+    problems = problems_from_validation(exc, EDIT_OPS)
+    errors = exc.errors(include_url=False)
+    if len(errors) != len(problems):
+        return problems
+    out = []
+    for err, problem in zip(errors, problems, strict=True):
+        loc = list(err["loc"])
+        op = next((part for part in loc if part in EDIT_OPS), None)
+        after = loc[loc.index(op) + 1 :] if op is not None else loc
+        field = next((str(part) for part in after if isinstance(part, str)), "")
+        path, message = problem.path, problem.message
+        if op is not None and path.startswith(f"{op}."):
+            path = path[len(op) + 1 :]  # one edit: its fields are the path
+        if err["type"] == "extra_forbidden" and op is not None:
+            fields = [f for f in EDIT_CLASSES[str(op)].model_fields if f != "op"]
+            message = f"is not a field of {op}; its fields are {', '.join(fields)}"
+        elif (
+            err["type"] in _NOT_AN_OBJECT
+            and op is None
+            and (not loc or isinstance(loc[-1], int))  # an edit itself
+        ):
+            message = (
+                'must be an edit, an object such as {"op": "force_in", '
+                f'"initiative": "..."}}, got {err.get("input")!r}'
+            )
+            path = "edit" if path == "(top level)" else path
+        elif err["type"] in ("union_tag_invalid", "union_tag_not_found"):
+            tag = (err.get("ctx") or {}).get("tag", "")
+            got = f', got "{tag}"' if tag else ", and it is missing"
+            message = f"must be one of {', '.join(EDIT_CLASSES)}{got}"
+            path = f"{path}.op" if path != "(top level)" else "op"
+        else:
+            hint = _valid(field, inst) if inst is not None else ""
+            value = err.get("input")
+            number = isinstance(value, int | float) and not isinstance(value, bool)
+            if not hint and number and field.endswith(("periods", "_start")):
+                hint = f'give the period as text, "{value:g}"'
+            if hint:
+                message = f"{message}; {hint}"
+        out.append(Problem(path, message))
+    return out
+
+
+_EDIT: TypeAdapter[Any] = TypeAdapter(Edit)
+
+
+def as_edit(data: Any, inst: Instance | None = None) -> Edit:
+    """An edit, given as one or as its data (``{"op": "scale_budget", ...}``).
+
+    Raises:
+        InputError: naming each bad field and what it may be (the instance's
+            periods and ids, when ``inst`` is given).
+    """
+    if isinstance(data, _Edit):
+        return cast(Edit, data)
+    try:
+        return cast(Edit, _EDIT.validate_python(data))
+    except ValidationError as exc:
+        raise InputError(edit_problems(exc, inst)) from None
+
+
 class Scenario(StrictModel):
-    """A named list of edits applied to the base instance."""
+    """A named list of edits applied to the base instance.
+
+    Built from bad data, it raises an InputError naming the field (e.g.
+    ``edits[0].periods[0]``), never pydantic's own error. (Its ``__init__`` is
+    pydantic's custom-init hook, so any validation of a Scenario runs it:
+    validate one at a time and prefix the paths, as :func:`scenario_list` does.)
+    """
 
     name: str
     """Name shown in comparisons."""
     edits: list[Edit] = Field(default_factory=list)
     """The edits, applied in order."""
+
+    def __init__(self, **data: Any) -> None:
+        """Build the scenario; bad data is an InputError naming the field."""
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            raise InputError(edit_problems(exc)) from None
 
     def apply(self, base: Instance, at: str = "") -> Instance:
         """The base instance with every edit applied."""

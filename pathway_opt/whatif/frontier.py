@@ -41,9 +41,10 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from pathway_opt.errors import InputError, Problem
-from pathway_opt.plan import Plan
+from pathway_opt.pipeline import InstanceSource, as_instance
+from pathway_opt.plan import Plan, html_summary
 from pathway_opt.schema.instance import Instance
-from pathway_opt.solver.settings import SolveSettings
+from pathway_opt.solver.settings import SolveSettings, settings_from
 from pathway_opt.whatif.parallel import run_all
 from pathway_opt.whatif.rows import budget_use, total_limits
 from pathway_opt.whatif.session import Session
@@ -66,9 +67,12 @@ if TYPE_CHECKING:
 SEGMENTS_PER_WORKER = 4
 
 
-@dataclass
+@dataclass(repr=False)
 class Frontier:
-    """The frontier's points, in ascending budget, with their plans."""
+    """The frontier's points, in ascending budget, with their plans.
+
+    ``repr`` is one line; in a notebook it shows as a summary with the points.
+    """
 
     points: pd.DataFrame
     """One row per breakpoint: ``point``, ``lambda``, ``total_budget`` (money
@@ -106,33 +110,70 @@ class Frontier:
         below = [k for k, lam in enumerate(self.points["lambda"]) if lam <= scale]
         return below[-1] if below else None
 
+    def __repr__(self) -> str:
+        """One line: breakpoints, the range of λ, the plan at λ = 1."""
+        lowest = self.smallest_scale
+        low = "-" if lowest is None else f"{lowest:.6g}"
+        return (
+            f"<Frontier {self.n_breakpoints} breakpoint(s) from λ = {low}, "
+            f"floor {self.floor}, {self.solves} solves; at λ = 1: {self.base!r}>"
+        )
+
+    def _repr_html_(self) -> str:
+        """The notebook view: the figures, then the points (λ, money, score)."""
+        lowest = self.smallest_scale
+        fields = [
+            ("breakpoints", self.n_breakpoints),
+            ("smallest λ", "-" if lowest is None else f"{lowest:.6g}"),
+            ("floor", self.floor),
+            (f"total budget at λ = 1 ({self.currency})", f"{self.total_at_one:,.0f}"),
+            ("plan at λ = 1", repr(self.base)),
+            ("solves", self.solves),
+            ("seconds", f"{self.seconds:.2f}"),
+        ]
+        fields += [("message", m) for m in self.messages]
+        columns = ["lambda", "total_budget", "spent", "objective", "n_selected"]
+        shown = self.points[columns] if not self.points.empty else None
+        return html_summary("Efficient frontier", fields, shown)
+
 
 def frontier(
-    inst: Instance,
+    inst: InstanceSource,
     settings: SolveSettings | None = None,
     *,
     workers: int = 1,
     scheduler: str | Client | None = None,
     segments: int | None = None,
+    time_limit: float | None = None,
+    threads: int | None = None,
+    mip_gap: float | None = None,
 ) -> Frontier:
     """The efficient frontier of expected score against total budget.
 
     Args:
-        inst: the instance; its budgets are λ = 1.
+        inst: the instance (its budgets are λ = 1), or the path of its file.
         settings: settings of each solve (a time limit is per solve; a point
-            found under it carries its gap).
+            found under it carries its gap); or give ``time_limit``,
+            ``threads``, ``mip_gap`` as keywords.
         workers: local processes; with 1 (and no scheduler) every re-solve runs
             on one :class:`Session` in this process.
         scheduler: a Dask scheduler address or ``dask.distributed.Client``.
         segments: how many stretches of λ to walk in parallel (default: 4 per
             worker, 16 on Dask).
+        time_limit: seconds each solve may take.
+        threads: threads HiGHS may use.
+        mip_gap: relative gap at which a plan counts as optimal.
 
     Raises:
-        InputError: for a bad ``workers``, ``segments`` or ``scheduler``.
+        InputError: for a bad ``workers``, ``segments`` or ``scheduler``, a bad
+            solve option, or ``settings`` with a keyword option.
         SolverError: if a step below a point finds no cheaper plan even after
             widening it (a solver inconsistency).
     """
-    settings = settings or SolveSettings()
+    settings = settings_from(
+        settings, time_limit=time_limit, threads=threads, mip_gap=mip_gap
+    )
+    inst = as_instance(inst)
     if segments is not None and segments < 1:
         raise InputError([Problem("segments", f"must be at least 1, got {segments}")])
     began = time.perf_counter()

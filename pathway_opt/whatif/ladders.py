@@ -16,8 +16,9 @@ from typing import Any
 
 import pandas as pd
 
-from pathway_opt.schema.instance import Instance
-from pathway_opt.solver.settings import SolveSettings
+from pathway_opt.errors import InputError, Problem
+from pathway_opt.pipeline import InstanceSource, as_instance
+from pathway_opt.solver.settings import SolveSettings, settings_from
 from pathway_opt.whatif.frontier import Frontier, frontier
 from pathway_opt.whatif.rows import changes_row
 
@@ -52,17 +53,24 @@ CUT_FIRST_COLUMNS = [
 
 
 def ladders(
-    inst: Instance,
+    inst: InstanceSource,
     settings: SolveSettings | None = None,
     *,
     computed: Frontier | None = None,
+    time_limit: float | None = None,
+    threads: int | None = None,
+    mip_gap: float | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The "fund next" and "cut first" ladders around the budgets as given.
 
     Args:
-        inst: the instance (its budgets are λ = 1).
-        settings: solve settings, used when the frontier must be computed.
+        inst: the instance (its budgets are λ = 1), or the path of its file.
+        settings: solve settings, used when the frontier must be computed; or
+            give ``time_limit``, ``threads``, ``mip_gap`` as keywords.
         computed: a frontier of ``inst`` already computed (saves the solves).
+        time_limit: seconds each solve may take.
+        threads: threads HiGHS may use.
+        mip_gap: relative gap at which a plan counts as optimal.
 
     Returns:
         ``(fund_next, cut_first)``. ``fund_next``: one row per breakpoint above
@@ -77,7 +85,20 @@ def ladders(
         first cut step that loses no score is money the budgets hold beyond
         what the best plan needs.
     """
-    front = computed if computed is not None else frontier(inst, settings)
+    settings = settings_from(
+        settings, time_limit=time_limit, threads=threads, mip_gap=mip_gap
+    )
+    if computed is not None and not isinstance(computed, Frontier):
+        raise InputError(
+            [
+                Problem(
+                    "computed",
+                    "must be a Frontier (what frontier(inst) returns), got "
+                    f"{type(computed).__name__}",
+                )
+            ]
+        )
+    front = computed if computed is not None else frontier(as_instance(inst), settings)
     points = front.points
     base = front.base
     has_base = base.has_plan

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import contextlib
 import time
-from dataclasses import replace
+from collections.abc import Mapping
 from typing import Any
 
+from pathway_opt.errors import InputError, Problem
 from pathway_opt.model.form import Part, StructureChanged, compile_form, load_data
-from pathway_opt.pipeline import checked, finish_plan
-from pathway_opt.plan import CheckAhead, Plan, Status, changes_between
-from pathway_opt.schema.instance import Instance
-from pathway_opt.solver.settings import SolveSettings
+from pathway_opt.pipeline import InstanceSource, as_instance, checked, finish_plan
+from pathway_opt.plan import CheckAhead, Plan, Status, changes_between, html_summary
+from pathway_opt.solver.settings import SolveSettings, settings_from
 from pathway_opt.solver.solver import Solver
 from pathway_opt.verification.verifier import verify
 from pathway_opt.whatif.edits import (
@@ -35,6 +35,7 @@ from pathway_opt.whatif.edits import (
     SetScore,
     SetWeight,
     SetWindow,
+    as_edit,
 )
 
 #: What each edit changes in the built model.
@@ -53,14 +54,36 @@ _PARTS: dict[type, frozenset[Part]] = {
 
 
 class Session:
-    """Re-solve one built model under a sequence of edits."""
+    """Re-solve one built model under a sequence of edits.
 
-    def __init__(self, inst: Instance, settings: SolveSettings | None = None) -> None:
+    ``Session(inst)`` takes an instance or the path of its file, and the solve
+    options as ``settings=SolveSettings(...)`` or as keywords (``time_limit=``,
+    ``threads=``, ``mip_gap=``); they are the default of every :meth:`solve`.
+    """
+
+    def __init__(
+        self,
+        inst: InstanceSource,
+        settings: SolveSettings | None = None,
+        *,
+        time_limit: float | None = None,
+        threads: int | None = None,
+        mip_gap: float | None = None,
+    ) -> None:
+        """Build the model once.
+
+        Raises:
+            InputError: for an instance that does not load or a bad option.
+        """
+        self.settings = settings_from(
+            settings, time_limit=time_limit, threads=threads, mip_gap=mip_gap
+        )
+        """The default settings of :meth:`solve`."""
+        inst = as_instance(inst)
         self.base = inst
         """The instance as given."""
         self.instance = inst
         """The instance with every edit so far applied."""
-        self.settings = settings or SolveSettings()
         self.edits: list[Edit] = []
         self.rebuilds = 0
         """How many edits needed a new model (a window widened past the built one)."""
@@ -71,12 +94,21 @@ class Session:
         self.solver = Solver(self.form, keep_process=True)
 
     # -- edits ----------------------------------------------------------------
-    def apply(self, edit: Edit) -> None:
-        """Apply one edit (also available as the named methods below)."""
-        edited = edit.apply(self.instance, self.base)
-        parts = _PARTS[type(edit)]
+    def apply(self, edit: Edit | Mapping[str, Any]) -> None:
+        """Apply one edit (also available as the named methods below).
+
+        ``edit`` is an edit or its data, e.g. ``{"op": "force_in", "initiative":
+        "JL-CS-01"}``.
+
+        Raises:
+            InputError: naming the field and the values it may take (the
+                instance's periods and ids); the session is left as it was.
+        """
+        chosen = as_edit(edit, self.instance)
+        edited = chosen.apply(self.instance, self.base)
+        parts = _PARTS[type(chosen)]
         try:
-            if isinstance(edit, SetWindow):
+            if isinstance(chosen, SetWindow):
                 load_data(self.form, edited, check="windows", parts=parts)
             else:
                 load_data(self.form, edited, check="none", parts=parts)
@@ -86,11 +118,23 @@ class Session:
             self.solver = Solver(self.form, keep_process=True)
             self.rebuilds += 1
         self.instance = edited
-        self.edits.append(edit)
+        self.edits.append(chosen)
         self.plan = None  # a plan of the previous data is no longer current
 
-    def apply_scenario(self, scenario: Scenario) -> None:
-        """Apply every edit of a scenario, in order."""
+    def apply_scenario(self, scenario: Scenario | Mapping[str, Any]) -> None:
+        """Apply every edit of a scenario (or its data), in order."""
+        if not isinstance(scenario, Scenario):
+            if not isinstance(scenario, Mapping):
+                raise InputError(
+                    [
+                        Problem(
+                            "scenario",
+                            'must be a Scenario or {"name": ..., "edits": [...]}, '
+                            f"got {type(scenario).__name__}",
+                        )
+                    ]
+                )
+            scenario = Scenario(**scenario)
         for edit in scenario.edits:
             self.apply(edit)
 
@@ -107,9 +151,8 @@ class Session:
     ) -> None:
         """Multiply a budget's limits (in the given periods) by ``factor``."""
         self.apply(
-            ScaleBudget(
-                op="scale_budget", budget=budget, factor=factor, periods=periods
-            )
+            {"op": "scale_budget", "budget": budget, "factor": factor}
+            | ({} if periods is None else {"periods": periods})
         )
 
     def set_budget(
@@ -117,7 +160,8 @@ class Session:
     ) -> None:
         """Set a budget's limits (one per period, or per listed period)."""
         self.apply(
-            SetBudget(op="set_budget", budget=budget, limits=limits, periods=periods)
+            {"op": "set_budget", "budget": budget, "limits": limits}
+            | ({} if periods is None else {"periods": periods})
         )
 
     def scale_capacity(
@@ -125,9 +169,8 @@ class Session:
     ) -> None:
         """Multiply a resource's capacity (in the given periods) by ``factor``."""
         self.apply(
-            ScaleCapacity(
-                op="scale_capacity", resource=resource, factor=factor, periods=periods
-            )
+            {"op": "scale_capacity", "resource": resource, "factor": factor}
+            | ({} if periods is None else {"periods": periods})
         )
 
     def set_capacity(
@@ -135,34 +178,36 @@ class Session:
     ) -> None:
         """Set a resource's capacity (one per period, or per listed period)."""
         self.apply(
-            SetCapacity(
-                op="set_capacity", resource=resource, capacity=capacity, periods=periods
-            )
+            {"op": "set_capacity", "resource": resource, "capacity": capacity}
+            | ({} if periods is None else {"periods": periods})
         )
 
     def force_in(self, initiative: str) -> None:
         """Fund the initiative in every plan."""
-        self.apply(ForceIn(op="force_in", initiative=initiative))
+        self.apply({"op": "force_in", "initiative": initiative})
 
     def force_out(self, initiative: str) -> None:
         """Fund the initiative in no plan."""
-        self.apply(ForceOut(op="force_out", initiative=initiative))
+        self.apply({"op": "force_out", "initiative": initiative})
 
     def release(self, initiative: str) -> None:
         """Give the initiative back its decision from the instance as given."""
-        self.apply(Release(op="release", initiative=initiative))
+        self.apply({"op": "release", "initiative": initiative})
 
     def set_score(self, initiative: str, criterion: str, value: float) -> None:
         """Set one criterion score of an initiative."""
         self.apply(
-            SetScore(
-                op="set_score", initiative=initiative, criterion=criterion, value=value
-            )
+            {
+                "op": "set_score",
+                "initiative": initiative,
+                "criterion": criterion,
+                "value": value,
+            }
         )
 
     def set_weight(self, criterion: str, weight: float) -> None:
         """Set the weight of a criterion."""
-        self.apply(SetWeight(op="set_weight", criterion=criterion, weight=weight))
+        self.apply({"op": "set_weight", "criterion": criterion, "weight": weight})
 
     def set_window(
         self,
@@ -172,12 +217,12 @@ class Session:
     ) -> None:
         """Set an initiative's start window."""
         self.apply(
-            SetWindow(
-                op="set_window",
-                initiative=initiative,
-                earliest_start=earliest_start,
-                latest_start=latest_start,
-            )
+            {
+                "op": "set_window",
+                "initiative": initiative,
+                "earliest_start": earliest_start,
+                "latest_start": latest_start,
+            }
         )
 
     # -- solving --------------------------------------------------------------
@@ -189,7 +234,9 @@ class Session:
         max_changes: int | None = None,
         churn_penalty: float | None = None,
         warm_start: bool = False,
-        **options: Any,
+        time_limit: float | None = None,
+        threads: int | None = None,
+        mip_gap: float | None = None,
     ) -> Plan:
         """Re-solve the built model as the edits left it.
 
@@ -200,9 +247,21 @@ class Session:
         offered to HiGHS when it still satisfies the edited instance; off by
         default because HiGHS 1.16 can then report an objective its returned plan
         does not reach (the verifier catches it, and the solve is repeated cold).
-        Keyword ``options`` override fields of the settings (e.g. time_limit=30).
+
+        ``settings`` replaces the session's settings for this solve; or the
+        keywords ``time_limit``, ``threads`` and ``mip_gap`` change those fields
+        of the session's settings (giving both is an InputError).
+
+        Raises:
+            InputError: for a bad option, or ``settings`` with a keyword option.
         """
-        settings = replace(settings or self.settings, **options)
+        settings = settings_from(
+            settings,
+            time_limit=time_limit,
+            threads=threads,
+            mip_gap=mip_gap,
+            default=self.settings,
+        )
         began = time.perf_counter()
         deadline = None if settings.time_limit is None else began + settings.time_limit
         start = self._warm_start() if warm_start else None
@@ -266,6 +325,50 @@ class Session:
                 "edited instance has a plan at all"
             ]
         return plan
+
+    # -- display --------------------------------------------------------------
+    def _edit_texts(self) -> list[str]:
+        """Each edit so far as ``op field=value, ...``."""
+        return [
+            f"{e.op} "
+            + ", ".join(
+                f"{k}={v}"
+                for k, v in e.model_dump(exclude={"op"}).items()
+                if v is not None
+            )
+            for e in self.edits
+        ]
+
+    def __repr__(self) -> str:
+        """One line: the instance, how many edits, the current plan."""
+        current = "no current plan" if self.plan is None else repr(self.plan)
+        return f"<Session {self.instance.name!r}, {len(self.edits)} edit(s), {current}>"
+
+    def _repr_html_(self) -> str:
+        """The notebook view: instance, edits, rebuilds and the current plan."""
+        plan = self.plan
+        fields: list[tuple[str, Any]] = [
+            ("instance", self.instance.name),
+            ("periods", ", ".join(self.instance.periods)),
+            ("initiatives", len(self.instance.initiatives)),
+            ("rebuilds", self.rebuilds),
+        ]
+        fields += [(f"edit {k}", text) for k, text in enumerate(self._edit_texts(), 1)]
+        if plan is None:
+            fields.append(("plan", "none current (solve() after the last edit)"))
+        else:
+            fields += [
+                ("plan", str(plan.status)),
+                (
+                    "objective",
+                    "-" if plan.objective is None else f"{plan.objective:,.4f}",
+                ),
+                ("selected", len(plan.starts) if plan.has_plan else 0),
+            ]
+        shown = None
+        if plan is not None and plan.has_plan:
+            shown = plan.selected_table()[["id", "name", "start", "expected_value"]]
+        return html_summary("What-if session", fields, shown)
 
     def _warm_start(self) -> dict[str, int] | None:
         """The last verified plan, if it still satisfies the edited instance."""

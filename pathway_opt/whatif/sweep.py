@@ -22,10 +22,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from pathway_opt.errors import InputError, Problem
+from pathway_opt.errors import InputError, Problem, listing
+from pathway_opt.pipeline import InstanceSource, as_instance
 from pathway_opt.schema.entities import MAX_AMOUNT
 from pathway_opt.schema.instance import Instance
-from pathway_opt.solver.settings import SolveSettings
+from pathway_opt.solver.settings import SolveSettings, settings_from
 from pathway_opt.whatif.parallel import Progress, run_all
 from pathway_opt.whatif.rows import plan_row
 from pathway_opt.whatif.session import Session
@@ -126,22 +127,59 @@ def _ids(
         wanted = [wanted]
     unknown = [w for w in wanted if w not in known]
     if unknown:
-        have = ", ".join(known) or "none"
         raise InputError(
             [
                 Problem(
                     field,
-                    f'unknown {noun} "{unknown[0]}"; the instance has: {have}',
+                    f'unknown {noun} "{unknown[0]}"; the instance has: '
+                    f"{listing(known)}",
                 )
             ]
         )
     return tuple(dict.fromkeys(wanted))
 
 
+def _scales(value: Any, field: str) -> list[float]:
+    """A scale list from a list, one number, or text such as ``0.5:1.5:21``.
+
+    Raises:
+        InputError: naming the field and the forms it takes.
+    """
+    if value is None:
+        return [1.0]
+    if isinstance(value, str):
+        try:
+            return parse_scales(value)
+        except ValueError as exc:
+            raise InputError([Problem(field, str(exc))]) from None
+    if isinstance(value, int | float | np.number) and not isinstance(value, bool):
+        return [float(value)]
+    try:
+        values: list[Any] = list(value)
+    except TypeError:
+        values = [value]
+    bad = [
+        v
+        for v in values
+        if not isinstance(v, int | float | np.number) or isinstance(v, bool)
+    ]
+    if bad:
+        raise InputError(
+            [
+                Problem(
+                    field,
+                    f"must be numbers (a list such as [0.8, 1.0, 1.2], one number, "
+                    f'or text "a:b:n"), got {bad[0]!r}',
+                )
+            ]
+        )
+    return [float(v) for v in values]
+
+
 def sweep_points(
     inst: Instance,
-    budget_scale: Sequence[float] | None = None,
-    capacity_scale: Sequence[float] | None = None,
+    budget_scale: Sequence[float] | float | str | None = None,
+    capacity_scale: Sequence[float] | float | str | None = None,
     *,
     budgets: Sequence[str] | None = None,
     resources: Sequence[str] | None = None,
@@ -154,8 +192,8 @@ def sweep_points(
             unknown budget or resource.
     """
     lists = {
-        "budget_scale": [1.0] if budget_scale is None else list(budget_scale),
-        "capacity_scale": [1.0] if capacity_scale is None else list(capacity_scale),
+        "budget_scale": _scales(budget_scale, "budget_scale"),
+        "capacity_scale": _scales(capacity_scale, "capacity_scale"),
     }
     for field, values in lists.items():
         problem = _scale_problem(values)
@@ -185,9 +223,9 @@ def print_progress(done: int, total: int) -> None:
 
 
 def sweep(
-    inst: Instance,
-    budget_scale: Sequence[float] | None = None,
-    capacity_scale: Sequence[float] | None = None,
+    inst: InstanceSource,
+    budget_scale: Sequence[float] | float | str | None = None,
+    capacity_scale: Sequence[float] | float | str | None = None,
     *,
     budgets: Sequence[str] | None = None,
     resources: Sequence[str] | None = None,
@@ -195,21 +233,31 @@ def sweep(
     scheduler: str | Client | None = None,
     settings: SolveSettings | None = None,
     progress: bool | Progress = False,
+    time_limit: float | None = None,
+    threads: int | None = None,
+    mip_gap: float | None = None,
 ) -> pd.DataFrame:
     """Solve every point of the grid ``budget_scale x capacity_scale``.
 
     Args:
-        inst: the instance at scale 1.
-        budget_scale: factors on the budgets' limits (default: 1 only).
-        capacity_scale: factors on the resources' capacities (default: 1 only).
+        inst: the instance at scale 1, or the path of its file.
+        budget_scale: factors on the budgets' limits: a list, one number, or
+            text ``a:b:n`` (n values from a to b; default: 1 only).
+        capacity_scale: factors on the resources' capacities, in the same
+            forms (default: 1 only).
         budgets: scale only these budgets (default: all).
         resources: scale only these resources (default: all).
         workers: local processes (1: solve in this process).
         scheduler: a Dask scheduler address (``tcp://host:8786``) or a
             ``dask.distributed.Client``; runs the points on that cluster.
-        settings: solve settings of every point (a time limit is per point).
+        settings: solve settings of every point (a time limit is per point);
+            or give ``time_limit``, ``threads``, ``mip_gap`` as keywords.
         progress: True for a progress bar on stderr, or a callback
             ``progress(done, total)``.
+        time_limit: seconds each point's solve may take.
+        threads: threads HiGHS may use (with several workers, 1 avoids their
+            competing for the cores).
+        mip_gap: relative gap at which a plan counts as optimal.
 
     Returns:
         One row per point, in point order: ``point``, ``budget_scale``,
@@ -221,8 +269,13 @@ def sweep(
 
     Raises:
         InputError: for a bad scale, an unknown budget or resource, a bad
-            ``workers`` or ``scheduler``, or Dask missing.
+            ``workers`` or ``scheduler``, a bad solve option (or ``settings``
+            with a keyword option), or Dask missing.
     """
+    settings = settings_from(
+        settings, time_limit=time_limit, threads=threads, mip_gap=mip_gap
+    )
+    inst = as_instance(inst)
     points = sweep_points(
         inst,
         budget_scale,
