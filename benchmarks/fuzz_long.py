@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 
 from fuzz_cases import mutated  # noqa: E402
 from fuzz_options import option_cases, run_option_case  # noqa: E402
