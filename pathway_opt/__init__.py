@@ -58,6 +58,7 @@ if TYPE_CHECKING:
     from pathway_opt.outputs.provenance import Provenance, make_provenance
     from pathway_opt.pipeline import solve
     from pathway_opt.plan import Plan, Status
+    from pathway_opt.schema.advice import instance_warnings
     from pathway_opt.schema.instance import Instance
     from pathway_opt.schema.numerics import range_warnings
     from pathway_opt.solver.from_pyomo import solve_pyomo
@@ -84,6 +85,7 @@ _HOMES: dict[str, str] = {
     "write_atomic": "files",
     "Instance": "schema.instance",
     "range_warnings": "schema.numerics",
+    "instance_warnings": "schema.advice",
     "load_instance": "inputs.load",
     "instance_from_data": "inputs.instance_json",
     "TARGET_SUFFIXES": "inputs.convert",
@@ -185,6 +187,7 @@ __all__ = [
     "frontier_png",
     "generate",
     "instance_from_data",
+    "instance_warnings",
     "ladders",
     "load_instance",
     "load_scenarios",

@@ -149,7 +149,6 @@ def _references_ok(inst: Instance, ini: Initiative) -> bool:
 
 def _check_rules(inst: Instance) -> Iterator[Problem]:
     ids = {i.id for i in inst.initiatives}
-    selected = inst.count_rule_members()
     for k, rule in enumerate(inst.rules):
         at = f"rules[{k}]"
         if rule.kind == "requires":
@@ -169,11 +168,7 @@ def _check_rules(inst: Instance) -> Iterator[Problem]:
                     for f in ("type", "department", "partner")
                 ):
                     yield Problem(f"{at}.where", "names no field to match")
-                elif not selected[k]:
-                    yield Problem(
-                        f"{at}.where",
-                        "matches no initiative; check the spelling of the values",
-                    )
+                # matching no initiative is a warning (schema.advice.where_warnings)
                 continue
             assert rule.members is not None
             refs = [(f"members[{j}]", m) for j, m in enumerate(rule.members)]

@@ -61,7 +61,19 @@ InitiativeType = Literal[
 ]
 
 
+"""The usual initiative types: suggestions (the template's drop-down, "did you
+mean" warnings), not a closed list; an initiative's `type` is the planner's own."""
+
+
 INITIATIVE_TYPES: tuple[str, ...] = InitiativeType.__args__  # type: ignore[attr-defined]
+
+
+#: An initiative's category as the planner names it: any non-empty text without
+#: spaces at either end, e.g. `joint_lab`, `research_center` or `产业学院`.
+TypeText = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=100, pattern=r"^\S(.*\S)?$"),
+]
 
 
 Decision = Literal["optional", "must", "never"]
@@ -158,8 +170,9 @@ class Initiative(StrictModel):
     """Unique identifier, e.g. `JL-CS-01`."""
     name: str = ""
     """Readable name, e.g. `Cybersecurity joint lab`."""
-    type: InitiativeType = "other"
-    """Kind of initiative (joint_lab, industrial_college, co_taught_course, ...)."""
+    type: TypeText = "other"
+    """The planner's own category, any non-empty text; usual ones are joint_lab,
+    industrial_college, co_taught_course, internship_base, order_class, ..."""
     department: str | None = None
     """Department that leads it; usable in rule selectors."""
     partner: str | None = None

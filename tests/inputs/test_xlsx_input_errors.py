@@ -140,11 +140,6 @@ CASES = [
         id="missing-weight",
     ),
     pytest.param(
-        {"initiatives!C3": "college"},
-        "initiatives!C3: type must be one of",
-        id="unknown-type",
-    ),
-    pytest.param(
         {"initiatives!I4": "maybe"},
         "initiatives!I4: decision must be one of",
         id="unknown-decision",

@@ -86,6 +86,9 @@ class Column:
     """Shown as the header's comment and on the README sheet."""
     choices: tuple[str, ...] = ()
     """Values of the drop-down list, if any."""
+    suggest_only: bool = False
+    """Whether the drop-down only suggests: other text is accepted (with a
+    warning in Excel that may be dismissed)."""
 
     @property
     def header(self) -> str:
@@ -166,7 +169,13 @@ FIXED_COLUMNS: dict[str, tuple[Column, ...]] = {
     INITIATIVES: (
         Column("id", "id", help=_doc(Initiative, "id")),
         Column("name", "text", help=_doc(Initiative, "name")),
-        Column("type", "id", help=_doc(Initiative, "type"), choices=INITIATIVE_TYPES),
+        Column(
+            "type",
+            "id",
+            help=_doc(Initiative, "type"),
+            choices=INITIATIVE_TYPES,
+            suggest_only=True,
+        ),
         Column("department", "text", help=_doc(Initiative, "department")),
         Column("partner", "text", help=_doc(Initiative, "partner")),
         Column(

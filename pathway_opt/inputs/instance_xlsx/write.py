@@ -4,8 +4,8 @@
 :mod:`pathway_opt.inputs.instance_xlsx.read` reads it back into an equal instance.
 Every sheet has
 self-explaining headers with units, a comment on each header cell, data
-validation (drop-down lists for `type`, `decision`, `kind`; numeric cells that
-refuse text) and a README sheet describing every column.
+validation (drop-down lists for `decision`, `kind`, and of suggestions for
+`type`; numeric cells that refuse text) and a README sheet describing every column.
 """
 
 from __future__ import annotations
@@ -106,6 +106,18 @@ def _choice(options: Sequence[str]) -> dict[str, Any]:
     }
 
 
+def _suggestions(options: Sequence[str]) -> dict[str, Any]:
+    """A drop-down of suggestions that accepts other text after a warning."""
+    return {
+        "validate": "list",
+        "source": list(options),
+        "error_type": "warning",
+        "error_title": "Not one of the usual values",
+        "error_message": "Not one of the usual values in the list. Choose Yes "
+        "to keep it as your own category, or No to pick from the list.",
+    }
+
+
 _AMOUNT = _number(0, MAX_AMOUNT)
 _RANGES: dict[str, dict[str, Any]] = {
     "weight": _AMOUNT,
@@ -122,8 +134,10 @@ def _fixed(sheet: str) -> list[_Col]:
 
 def _col(c: Column) -> _Col:
     help_text = c.help + (" " + LIST_HELP if c.kind in ("list", "where") else "")
-    if c.choices:
-        validation: dict[str, Any] | None = _choice(c.choices)
+    if c.choices and c.suggest_only:
+        validation: dict[str, Any] | None = _suggestions(c.choices)
+    elif c.choices:
+        validation = _choice(c.choices)
     elif c.kind == "bool":
         validation = _choice(("TRUE", "FALSE"))
     else:
