@@ -15,6 +15,7 @@ import pandas as pd
 
 from pathway_opt.outputs.provenance import Provenance
 from pathway_opt.plan import Plan
+from pathway_opt.schema.advice import never_start_reason
 from pathway_opt.schema.entities import CountRule, Initiative, RequiresRule, SynergyRule
 
 SELECTED_COLUMNS = [
@@ -332,8 +333,8 @@ def not_selected(plan: Plan) -> pd.DataFrame:
             continue
         if ini.decision == "never":
             reason = "decision is never"
-        elif not inst.possible_starts(ini):
-            reason = "no start in its window fits the horizon"
+        elif (never := never_start_reason(inst, ini)) is not None:
+            reason = never
         else:
             reason = "not in the best plan the limits and rules allow"
         rows.append(

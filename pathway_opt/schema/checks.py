@@ -130,14 +130,9 @@ def _check_window(
             f"{at}.latest_start",
             f'"{ini.latest_start}" is before earliest_start "{ini.earliest_start}"',
         )
-    elif ini.decision != "never" and not inst.possible_starts(ini):
-        yield Problem(
-            f"{at}",
-            f'"{ini.id}" cannot start anywhere in its window: its cost or use '
-            "profile runs past the last period from every allowed start; shorten "
-            "the profile, allow an earlier start, or set "
-            "settings.allow_beyond_horizon",
-        )
+    # A window no start of which fits the horizon is not a problem here: the
+    # initiative is left out (optional) or makes the instance infeasible (must),
+    # with a warning (schema.advice.start_warnings).
 
 
 def _references_ok(inst: Instance, ini: Initiative) -> bool:
