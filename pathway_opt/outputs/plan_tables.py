@@ -20,22 +20,23 @@ from pathway_opt.schema.entities import CountRule, Initiative, RequiresRule, Syn
 
 SELECTED_COLUMNS = [
     "id", "name", "type", "department", "partner", "start", "expected_value",
-    "total_cost",
+    "total_cost", "notes",
 ]  # fmt: skip
 BUDGET_COLUMNS = [
     "budget", "name", "period", "limit", "used", "slack", "utilisation",
-    "carry_over", "cumulative_limit", "cumulative_used", "limit_applies_to",
+    "carry_over", "cumulative_limit", "cumulative_used", "limit_applies_to", "notes",
 ]  # fmt: skip
 RESOURCE_COLUMNS = [
     "resource", "name", "unit", "period", "capacity", "used", "slack", "utilisation",
+    "notes",
 ]  # fmt: skip
 RULE_COLUMNS = [
     "rule", "kind", "statement", "members", "selected_members", "bound", "actual",
-    "satisfied", "binding", "bonus_earned",
+    "satisfied", "binding", "bonus_earned", "notes",
 ]  # fmt: skip
 NOT_SELECTED_COLUMNS = [
     "id", "name", "type", "department", "partner", "decision", "expected_value",
-    "total_cost", "reason",
+    "total_cost", "reason", "notes",
 ]  # fmt: skip
 SCHEDULE_FIXED = ["id", "name", "start"]
 SCHEDULE_LONG_COLUMNS = ["id", "name", "start", "period", "cost"]
@@ -103,7 +104,10 @@ def selected(plan: Plan) -> pd.DataFrame:
     """Selected initiatives with start, expected value and total cost."""
     if not plan.has_plan:
         return _frame([], SELECTED_COLUMNS)
-    return plan.selected_table()[SELECTED_COLUMNS].reset_index(drop=True)
+    table = plan.selected_table()
+    notes = {i.id: i.notes for i in plan.instance.initiatives}
+    table["notes"] = [notes[i] for i in table["id"]]
+    return table[SELECTED_COLUMNS].reset_index(drop=True)
 
 
 def _cost_by_period(
@@ -197,6 +201,7 @@ def budgets(plan: Plan) -> pd.DataFrame:
                 "cumulative_limit": u.cumulative_limit,
                 "cumulative_used": u.cumulative_used,
                 "limit_applies_to": u.binding_on,
+                "notes": info[u.id].notes,
             }
         )
     return _frame(rows, BUDGET_COLUMNS)
@@ -217,6 +222,7 @@ def resources(plan: Plan) -> pd.DataFrame:
             "used": u.used,
             "slack": u.slack,
             "utilisation": _ratio(u.used, u.limit),
+            "notes": info[u.id].notes,
         }
         for u in plan.verification.usage
         if u.kind == "resource"
@@ -238,7 +244,12 @@ def rules(plan: Plan) -> pd.DataFrame:
     members = inst.count_rule_members()
     rows = []
     for k, rule in enumerate(inst.rules):
-        row: dict[str, Any] = {"rule": k + 1, "kind": rule.kind, "bonus_earned": None}
+        row: dict[str, Any] = {
+            "rule": k + 1,
+            "kind": rule.kind,
+            "bonus_earned": None,
+            "notes": rule.notes,
+        }
         if isinstance(rule, RequiresRule):
             row.update(_requires(rule, start))
         elif isinstance(rule, CountRule):
@@ -350,6 +361,7 @@ def not_selected(plan: Plan) -> pd.DataFrame:
                     sum(p) for p in ini.cost_by_budget(inst.budget_ids()).values()
                 ),
                 "reason": reason,
+                "notes": ini.notes,
             }
         )
     return _frame(rows, NOT_SELECTED_COLUMNS)

@@ -133,6 +133,8 @@ class Criterion(StrictModel):
     """Readable name, e.g. `Talent cultivation & employment`."""
     weight: Annotated[float, Field(ge=0, le=MAX_AMOUNT)]
     """Non-negative weight of the criterion in the score (weights need not sum to 1)."""
+    notes: str = ""
+    """The planner's own notes (free text; not used by the model)."""
 
 
 class Budget(StrictModel):
@@ -148,6 +150,8 @@ class Budget(StrictModel):
     """If true, money unspent in a period may be spent later: cumulative spend up
     to each period must stay within the cumulative limit. If false, each period's
     spend must stay within that period's limit."""
+    notes: str = ""
+    """The planner's own notes (free text; not used by the model)."""
 
 
 class Resource(StrictModel):
@@ -161,6 +165,8 @@ class Resource(StrictModel):
     """Unit of capacity and use, e.g. `FTE`, `m2`, `h`."""
     capacity: list[Amount]
     """Capacity available in each period, one entry per period."""
+    notes: str = ""
+    """The planner's own notes (free text; not used by the model)."""
 
 
 class Initiative(StrictModel):
@@ -193,6 +199,8 @@ class Initiative(StrictModel):
     """Last period in which it may start (default: the last period)."""
     decision: Decision = "optional"
     """`optional` (the model decides), `must` (always funded) or `never`."""
+    notes: str = ""
+    """The planner's own notes (free text; not used by the model)."""
 
     @functools.cached_property
     def last_entry(self) -> int:
@@ -238,6 +246,8 @@ class RequiresRule(StrictModel):
     """Its prerequisites."""
     lag: Annotated[int, Field(ge=0, le=MAX_COUNT)] = 0
     """Minimum number of periods between a prerequisite's start and its start."""
+    notes: str = ""
+    """The planner's own notes (free text; not used by the model)."""
 
 
 class CountRule(StrictModel):
@@ -251,6 +261,8 @@ class CountRule(StrictModel):
     """The members, listed by id (give this or `where`)."""
     where: Where | None = None
     """The members, chosen by initiative fields (give this or `members`)."""
+    notes: str = ""
+    """The planner's own notes (free text; not used by the model)."""
 
 
 class SynergyRule(StrictModel):
@@ -262,6 +274,8 @@ class SynergyRule(StrictModel):
     """The initiatives that must all be selected."""
     bonus: Annotated[float, Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT)]
     """Score added when all are selected; negative for an overlap penalty."""
+    notes: str = ""
+    """The planner's own notes (free text; not used by the model)."""
 
 
 def _rule_kind(value: Any) -> str | None:
