@@ -69,6 +69,7 @@ if TYPE_CHECKING:
     )
     from pathway_opt.pipeline import solve
     from pathway_opt.plan import Plan, Status, make_plan
+    from pathway_opt.schema.advice import instance_warnings
     from pathway_opt.schema.instance import Instance
     from pathway_opt.schema.numerics import (
         check_values,
@@ -107,6 +108,7 @@ _HOMES: dict[str, str] = {
     "check_values": "schema.numerics",
     "range_warnings": "schema.numerics",
     "value_problems": "schema.numerics",
+    "instance_warnings": "schema.advice",
     "load_instance": "inputs.load",
     "instance_from_data": "inputs.instance_json",
     "TARGET_SUFFIXES": "inputs.convert",
@@ -221,6 +223,7 @@ __all__ = [
     "generate",
     "input_kind",
     "instance_from_data",
+    "instance_warnings",
     "ladders",
     "load_instance",
     "load_scenarios",

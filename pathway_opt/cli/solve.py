@@ -86,6 +86,6 @@ def validate_command(instance: Path) -> int:
         f"{len(inst.periods)} periods, {len(inst.budgets)} budgets, "
         f"{len(inst.resources)} resources, {n_rules} rules)"
     )
-    for warning in po.range_warnings(inst):
+    for warning in po.instance_warnings(inst):
         click.echo(f"warning: {warning}")
     return 0

@@ -5,11 +5,13 @@ finds (:func:`pathway_opt.diagnose.repairs.find_repairs`: raise a budget by an a
 release a must, allow one more member, shorten a lag), two alternatives at most,
 each confirmed by solving the repaired instance. Then come the sentences of
 :func:`structural_conflicts`, which reasons on the instance alone about what the
-must-fund initiatives (with their prerequisites) force: rules they break, starts
-their prerequisite chains push past the horizon, and the least money or capacity
-they need in a period. When that finds nothing, the constraint families each
-one-family repair relaxes are named; :func:`relaxed_families` (one family
-switched off at a time) remains the fallback when no repair is found.
+must-fund initiatives (with their prerequisites) force: one that can never
+start (its profile runs past the horizon from every start in its window), rules
+they break, starts their prerequisite chains push past the horizon, and the
+least money or capacity they need in a period. When that finds nothing, the
+constraint families each one-family repair relaxes are named;
+:func:`relaxed_families` (one family switched off at a time) remains the
+fallback when no repair is found.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from pathway_opt.model.form import StandardForm
 
 if TYPE_CHECKING:
     from pathway_opt.diagnose.repairs import Repair, RepairKind
+from pathway_opt.schema.advice import never_start_reason
 from pathway_opt.schema.entities import CountRule, Initiative, LimitKind, RequiresRule
 from pathway_opt.schema.instance import Instance
 from pathway_opt.solver.outcome import Termination
@@ -134,7 +137,11 @@ def structural_conflicts(inst: Instance) -> Iterator[str]:
     for ini_id in forced:
         ini = by_id[ini_id]
         starts[ini_id] = [s for s in inst.possible_starts(ini) if s >= earliest[ini_id]]
-        if not starts[ini_id] and ini.decision != "never":
+        never = never_start_reason(inst, ini)
+        if never is not None:
+            by = forced[ini_id]
+            yield never + ("." if by == ini_id else f' (needed by must-fund "{by}").')
+        elif not starts[ini_id] and ini.decision != "never":
             yield (
                 f"{_who(ini_id, forced)} cannot start: "
                 "its prerequisites' lags push its earliest start to "

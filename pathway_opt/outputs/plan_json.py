@@ -10,17 +10,17 @@ from pathway_opt.errors import InputError, Problem
 from pathway_opt.files import read_text, write_atomic
 from pathway_opt.inputs.instance_json import parse_json_text
 from pathway_opt.plan import Plan, Status
-from pathway_opt.schema.numerics import range_warnings
+from pathway_opt.schema.advice import instance_warnings
 
 
 def plan_json(plan: Plan, provenance: dict[str, Any] | None = None) -> str:
     """The plan JSON text; equal plans give equal bytes apart from timings.
 
-    Adds the numerical ``warnings`` of the instance and, when given, the run's
+    Adds the ``warnings`` of the instance and, when given, the run's
     ``provenance`` (input file and SHA-256, tool version, time of run).
     """
     data = plan.to_dict()
-    data["warnings"] = range_warnings(plan.instance)
+    data["warnings"] = instance_warnings(plan.instance)
     if provenance is not None:
         data["provenance"] = dict(provenance)
     return json.dumps(_finite(data), indent=2, ensure_ascii=False) + "\n"

@@ -15,26 +15,28 @@ import pandas as pd
 
 from pathway_opt.outputs.provenance import Provenance
 from pathway_opt.plan import Plan
+from pathway_opt.schema.advice import never_start_reason
 from pathway_opt.schema.entities import CountRule, Initiative, RequiresRule, SynergyRule
 
 SELECTED_COLUMNS = [
     "id", "name", "type", "department", "partner", "start", "expected_value",
-    "total_cost",
+    "total_cost", "notes",
 ]  # fmt: skip
 BUDGET_COLUMNS = [
     "budget", "name", "period", "limit", "used", "slack", "utilisation",
-    "carry_over", "cumulative_limit", "cumulative_used", "limit_applies_to",
+    "carry_over", "cumulative_limit", "cumulative_used", "limit_applies_to", "notes",
 ]  # fmt: skip
 RESOURCE_COLUMNS = [
     "resource", "name", "unit", "period", "capacity", "used", "slack", "utilisation",
+    "notes",
 ]  # fmt: skip
 RULE_COLUMNS = [
     "rule", "kind", "statement", "members", "selected_members", "bound", "actual",
-    "satisfied", "binding", "bonus_earned",
+    "satisfied", "binding", "bonus_earned", "notes",
 ]  # fmt: skip
 NOT_SELECTED_COLUMNS = [
     "id", "name", "type", "department", "partner", "decision", "expected_value",
-    "total_cost", "reason",
+    "total_cost", "reason", "notes",
 ]  # fmt: skip
 SCHEDULE_FIXED = ["id", "name", "start"]
 SCHEDULE_LONG_COLUMNS = ["id", "name", "start", "period", "cost"]
@@ -102,7 +104,10 @@ def selected(plan: Plan) -> pd.DataFrame:
     """Selected initiatives with start, expected value and total cost."""
     if not plan.has_plan:
         return _frame([], SELECTED_COLUMNS)
-    return plan.selected_table()[SELECTED_COLUMNS].reset_index(drop=True)
+    table = plan.selected_table()
+    notes = {i.id: i.notes for i in plan.instance.initiatives}
+    table["notes"] = [notes[i] for i in table["id"]]
+    return table[SELECTED_COLUMNS].reset_index(drop=True)
 
 
 def _cost_by_period(
@@ -174,6 +179,8 @@ def budgets(plan: Plan) -> pd.DataFrame:
     """
     usage = plan.usage_table()
     rows = usage[usage["kind"] == "budget"].rename(columns={"id": "budget"})
+    notes = {b.id: b.notes for b in plan.instance.budgets}
+    rows = rows.assign(notes=[notes[b] for b in rows["budget"]])
     return rows[BUDGET_COLUMNS].reset_index(drop=True)
 
 
@@ -187,6 +194,8 @@ def resources(plan: Plan) -> pd.DataFrame:
     rows = usage[usage["kind"] == "resource"].rename(
         columns={"id": "resource", "limit": "capacity"}
     )
+    notes = {r.id: r.notes for r in plan.instance.resources}
+    rows = rows.assign(notes=[notes[r] for r in rows["resource"]])
     return rows[RESOURCE_COLUMNS].reset_index(drop=True)
 
 
@@ -204,7 +213,12 @@ def rules(plan: Plan) -> pd.DataFrame:
     members = inst.count_rule_members()
     rows = []
     for k, rule in enumerate(inst.rules):
-        row: dict[str, Any] = {"rule": k + 1, "kind": rule.kind, "bonus_earned": None}
+        row: dict[str, Any] = {
+            "rule": k + 1,
+            "kind": rule.kind,
+            "bonus_earned": None,
+            "notes": rule.notes,
+        }
         if isinstance(rule, RequiresRule):
             row.update(_requires(rule, start))
         elif isinstance(rule, CountRule):
@@ -299,8 +313,8 @@ def not_selected(plan: Plan) -> pd.DataFrame:
             continue
         if ini.decision == "never":
             reason = "decision is never"
-        elif not inst.possible_starts(ini):
-            reason = "no start in its window fits the horizon"
+        elif (never := never_start_reason(inst, ini)) is not None:
+            reason = never
         else:
             reason = "not in the best plan the limits and rules allow"
         rows.append(
@@ -316,6 +330,7 @@ def not_selected(plan: Plan) -> pd.DataFrame:
                     sum(p) for p in ini.cost_by_budget(inst.budget_ids()).values()
                 ),
                 "reason": reason,
+                "notes": ini.notes,
             }
         )
     return _frame(rows, NOT_SELECTED_COLUMNS)

@@ -7,7 +7,7 @@ import math
 import pandas as pd
 
 from pathway_opt.plan import Plan
-from pathway_opt.schema.numerics import range_warnings
+from pathway_opt.schema.advice import instance_warnings
 
 
 def _number(value: float | None, digits: int = 4) -> str:
@@ -36,7 +36,7 @@ def summary(plan: Plan) -> str:
     ]
     for message in plan.messages:
         lines.append(f"  - {message}")
-    lines += [f"warning: {w}" for w in range_warnings(inst)]
+    lines += [f"warning: {w}" for w in instance_warnings(inst)]
     if not plan.has_plan:
         return "\n".join(lines)
     selected = plan.selected_table()

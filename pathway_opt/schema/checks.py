@@ -219,14 +219,9 @@ def _check_window(
             f"{at}.latest_start",
             f'"{ini.latest_start}" is before earliest_start "{ini.earliest_start}"',
         )
-    elif ini.decision != "never" and not inst.possible_starts(ini):
-        yield Problem(
-            f"{at}",
-            f'"{ini.id}" cannot start anywhere in its window: its cost or use '
-            "profile runs past the last period from every allowed start; shorten "
-            "the profile, allow an earlier start, or set "
-            "settings.allow_beyond_horizon",
-        )
+    # A window no start of which fits the horizon is not a problem here: the
+    # initiative is left out (optional) or makes the instance infeasible (must),
+    # with a warning (schema.advice.start_warnings).
 
 
 def _references_ok(inst: Instance, ini: Initiative) -> bool:
@@ -238,7 +233,6 @@ def _references_ok(inst: Instance, ini: Initiative) -> bool:
 
 def _check_rules(inst: Instance) -> Iterator[Problem]:
     ids = {i.id for i in inst.initiatives}
-    selected = inst.count_rule_members()
     for k, rule in enumerate(inst.rules):
         at = f"rules[{k}]"
         if rule.kind == "requires":
@@ -258,11 +252,7 @@ def _check_rules(inst: Instance) -> Iterator[Problem]:
                     for f in ("type", "department", "partner")
                 ):
                     yield Problem(f"{at}.where", "names no field to match")
-                elif not selected[k]:
-                    yield Problem(
-                        f"{at}.where",
-                        "matches no initiative; check the spelling of the values",
-                    )
+                # matching no initiative is a warning (schema.advice.where_warnings)
                 continue
             assert rule.members is not None
             refs = [(f"members[{j}]", m) for j, m in enumerate(rule.members)]

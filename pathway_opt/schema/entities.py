@@ -133,7 +133,19 @@ InitiativeType = Literal[
 ]
 
 
+"""The usual initiative types: suggestions (the template's drop-down, "did you
+mean" warnings), not a closed list; an initiative's `type` is the planner's own."""
+
+
 INITIATIVE_TYPES: tuple[str, ...] = InitiativeType.__args__  # type: ignore[attr-defined]
+
+
+#: An initiative's category as the planner names it: any non-empty text without
+#: spaces at either end, e.g. `joint_lab`, `research_center` or `产业学院`.
+TypeText = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=100, pattern=r"^\S(.*\S)?$"),
+]
 
 
 Decision = Literal["optional", "must", "never"]
@@ -193,6 +205,8 @@ class Criterion(StrictModel):
     """Readable name, e.g. `Talent cultivation & employment`."""
     weight: Annotated[float, Field(ge=0, le=MAX_AMOUNT)]
     """Non-negative weight of the criterion in the score (weights need not sum to 1)."""
+    notes: str = ""
+    """The planner's own notes (free text; not used by the model)."""
 
 
 class Budget(StrictModel):
@@ -208,6 +222,8 @@ class Budget(StrictModel):
     """If true, money unspent in a period may be spent later: cumulative spend up
     to each period must stay within the cumulative limit. If false, each period's
     spend must stay within that period's limit."""
+    notes: str = ""
+    """The planner's own notes (free text; not used by the model)."""
 
 
 class Resource(StrictModel):
@@ -221,6 +237,8 @@ class Resource(StrictModel):
     """Unit of capacity and use, e.g. `FTE`, `m2`, `h`."""
     capacity: list[Amount]
     """Capacity available in each period, one entry per period."""
+    notes: str = ""
+    """The planner's own notes (free text; not used by the model)."""
 
 
 class Initiative(StrictModel):
@@ -230,8 +248,9 @@ class Initiative(StrictModel):
     """Unique identifier, e.g. `JL-CS-01`."""
     name: str = ""
     """Readable name, e.g. `Cybersecurity joint lab`."""
-    type: InitiativeType = "other"
-    """Kind of initiative (joint_lab, industrial_college, co_taught_course, ...)."""
+    type: TypeText = "other"
+    """The planner's own category, any non-empty text; usual ones are joint_lab,
+    industrial_college, co_taught_course, internship_base, order_class, ..."""
     department: str | None = None
     """Department that leads it; usable in rule selectors."""
     partner: str | None = None
@@ -252,6 +271,8 @@ class Initiative(StrictModel):
     """Last period in which it may start (default: the last period)."""
     decision: Decision = "optional"
     """`optional` (the model decides), `must` (always funded) or `never`."""
+    notes: str = ""
+    """The planner's own notes (free text; not used by the model)."""
 
     @functools.cached_property
     def last_entry(self) -> int:
@@ -297,6 +318,8 @@ class RequiresRule(StrictModel):
     """Its prerequisites."""
     lag: Annotated[int, Field(ge=0, le=MAX_COUNT)] = 0
     """Minimum number of periods between a prerequisite's start and its start."""
+    notes: str = ""
+    """The planner's own notes (free text; not used by the model)."""
 
 
 class CountRule(StrictModel):
@@ -310,6 +333,8 @@ class CountRule(StrictModel):
     """The members, listed by id (give this or `where`)."""
     where: Where | None = None
     """The members, chosen by initiative fields (give this or `members`)."""
+    notes: str = ""
+    """The planner's own notes (free text; not used by the model)."""
 
 
 class SynergyRule(StrictModel):
@@ -321,6 +346,8 @@ class SynergyRule(StrictModel):
     """The initiatives that must all be selected."""
     bonus: Annotated[float, Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT)]
     """Score added when all are selected; negative for an overlap penalty."""
+    notes: str = ""
+    """The planner's own notes (free text; not used by the model)."""
 
 
 def _rule_kind(value: Any) -> str | None:

@@ -50,6 +50,8 @@ class Instance(StrictModel):
     """Name shown in reports."""
     description: str = ""
     """Free text describing the instance."""
+    notes: str = ""
+    """The planner's own notes (free text; not used by the model)."""
     currency: str = "CNY"
     """Currency of all money amounts."""
     periods: Annotated[list[Period], Field(min_length=1)]

@@ -140,11 +140,6 @@ CASES = [
         id="missing-weight",
     ),
     pytest.param(
-        {"initiatives!C3": "college"},
-        "initiatives!C3: type must be one of",
-        id="unknown-type",
-    ),
-    pytest.param(
         {"initiatives!I4": "maybe"},
         "initiatives!I4: decision must be one of",
         id="unknown-decision",
@@ -227,7 +222,7 @@ CASES = [
     ),
     pytest.param(
         {"settings!A9": "period", "settings!B9": "2029"},
-        'budgets!F1: no column for period 2029; add one headed "limit 2029 (...)"',
+        'budgets!G1: no column for period 2029; add one headed "limit 2029 (...)"',
         id="period-without-column",
     ),
     pytest.param(

@@ -299,8 +299,9 @@ def test_allow_beyond_horizon_reports_the_committed_tail() -> None:
         budgets=[{"id": "central", "limits": [10, 10]}],
         initiatives=[ini("A", 4, cost=[10, 10, 10], latest_start="2027")],
     )
-    with pytest.raises(po.InputError, match="allow_beyond_horizon"):
-        po.instance_from_data(base)
+    left_out = solve_dict(base)  # A can never start: left out, with a warning
+    assert starts(left_out) == {}
+    assert "A can never start" in po.instance_warnings(left_out.instance)[0]
     plan = solve_dict({**base, "settings": {"allow_beyond_horizon": True}})
     assert starts(plan) == {"A": "2027"}
     assert plan.verification is not None

@@ -83,10 +83,10 @@ CASES = [
         "must be one of",
     ),
     case(
-        "invalid-type",
-        set_at(("initiatives", 0, "type"), "lab"),
+        "blank-type",
+        set_at(("initiatives", 0, "type"), " "),
         "initiatives[0].type",
-        "must be one of",
+        "must be non-empty",
     ),
     # --- missing required fields ----------------------------------------------
     case(

@@ -89,18 +89,6 @@ CASES = [
         "initiatives[0].latest_start",
         "before earliest_start",
     ),
-    case(
-        "profile-does-not-fit-horizon",
-        update_at(("initiatives", 2), cost=[10, 10, 10], earliest_start="2028"),
-        "initiatives[2]",
-        '"CT" cannot start anywhere in its window',
-    ),
-    case(
-        "use-profile-does-not-fit-horizon",
-        update_at(("initiatives", 1), uses={"fte": [0, 0, 0, 1]}),
-        "initiatives[1]",
-        '"IC" cannot start anywhere in its window',
-    ),
 ]
 
 

@@ -62,12 +62,6 @@ CASES = [
         "give exactly one of `members` or `where`",
     ),
     case(
-        "where-matches-nothing",
-        set_at(("rules", 2, "where"), {"type": "incubator"}),
-        "rules[2].where",
-        "matches no initiative",
-    ),
-    case(
         "where-names-no-field",
         set_at(("rules", 2, "where"), {}),
         "rules[2].where",

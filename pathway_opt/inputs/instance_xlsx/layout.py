@@ -11,18 +11,23 @@ Each data sheet has one header row (row 1) and one row per entity below it:
 settings   field | value | meaning: name, description, currency,
            delay_discount, allow_beyond_horizon, and one `period` row per
            planning period, in order
-criteria   id | name | weight
+criteria   id | name | weight | notes
 budgets    id | name | carry_over | one `limit <period> (<currency>)` column
-           per period
-resources  id | name | unit | one `capacity <period> (<unit>)` column per period
+           per period | notes
+resources  id | name | unit | one `capacity <period> (<unit>)` column per
+           period | notes
 initiatives id | name | type | department | partner | success_probability |
            earliest_start | latest_start | decision | one `score <criterion>`
-           column per criterion
+           column per criterion | notes
 costs_uses initiative | kind (cost/use) | budget_or_resource | year +0 |
-           year +1 | ...: profiles by year since start
+           year +1 | ...: profiles by year since start | notes (the planner's,
+           not read)
 rules      kind | initiative | on | lag | count | members | where_type |
-           where_department | where_partner | bonus
+           where_department | where_partner | bonus | notes
 ========== ==================================================================
+
+The `notes` column (a `notes` row on the settings sheet) holds the planner's own
+notes on each entry; the writer puts it last on every sheet.
 """
 
 from __future__ import annotations
@@ -91,6 +96,9 @@ class Column:
     """Shown as the header's comment and on the README sheet."""
     choices: tuple[str, ...] = ()
     """Values of the drop-down list, if any."""
+    suggest_only: bool = False
+    """Whether the drop-down only suggests: other text is accepted (with a
+    warning in Excel that may be dismissed)."""
 
     @property
     def header(self) -> str:
@@ -109,6 +117,20 @@ PROFILE_KINDS = ("cost", "use")
 LIST_HELP = (
     "Several values are separated by `;` (or line breaks); put a value that "
     'itself contains `;` in double quotes ("...").'
+)
+
+
+NOTES = "notes"
+NOTES_HELP = (
+    "Your own notes on this entry (free text): kept with it and shown in the "
+    "plan workbook, not used by the model."
+)
+#: The `notes` column of the criteria, budgets, resources, initiatives and rules
+#: sheets (written last, after any per-period or score columns).
+NOTES_COLUMN = Column(NOTES, "text", help=NOTES_HELP)
+#: The `notes` column of the costs_uses sheet: the planner's own, not read.
+PROFILE_NOTES_COLUMN = Column(
+    NOTES, "text", help="Your own notes on this row (free text); not read."
 )
 
 
@@ -131,6 +153,7 @@ SETTINGS_FIELDS: dict[str, SettingField] = {
         kind="bool",
         help=_doc(Settings, "allow_beyond_horizon") + " TRUE or FALSE.",
     ),
+    NOTES: SettingField(kind="text", help=_doc(Instance, "notes")),
 }
 PERIOD_FIELD = "period"
 PERIOD_HELP = (
@@ -151,6 +174,7 @@ FIXED_COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("id", "id", help=_doc(Criterion, "id") + " " + _ID_HELP),
         Column("name", "text", help=_doc(Criterion, "name")),
         Column("weight", "number", "≥ 0", _doc(Criterion, "weight")),
+        NOTES_COLUMN,
     ),
     BUDGETS: (
         Column("id", "id", help=_doc(Budget, "id")),
@@ -162,16 +186,24 @@ FIXED_COLUMNS: dict[str, tuple[Column, ...]] = {
             _doc(Budget, "carry_over"),
             ("TRUE", "FALSE"),
         ),
+        NOTES_COLUMN,
     ),
     RESOURCES: (
         Column("id", "id", help=_doc(Resource, "id")),
         Column("name", "text", help=_doc(Resource, "name")),
         Column("unit", "text", help=_doc(Resource, "unit")),
+        NOTES_COLUMN,
     ),
     INITIATIVES: (
         Column("id", "id", help=_doc(Initiative, "id")),
         Column("name", "text", help=_doc(Initiative, "name")),
-        Column("type", "id", help=_doc(Initiative, "type"), choices=INITIATIVE_TYPES),
+        Column(
+            "type",
+            "id",
+            help=_doc(Initiative, "type"),
+            choices=INITIATIVE_TYPES,
+            suggest_only=True,
+        ),
         Column("department", "text", help=_doc(Initiative, "department")),
         Column("partner", "text", help=_doc(Initiative, "partner")),
         Column(
@@ -193,6 +225,7 @@ FIXED_COLUMNS: dict[str, tuple[Column, ...]] = {
             help=_doc(Initiative, "decision") + " Blank means optional.",
             choices=DECISIONS,
         ),
+        NOTES_COLUMN,
     ),
     COSTS_USES: (
         Column(
@@ -262,14 +295,22 @@ FIXED_COLUMNS: dict[str, tuple[Column, ...]] = {
             "score points",
             "synergy: " + _doc(SynergyRule, "bonus"),
         ),
+        NOTES_COLUMN,
     ),
 }
 
 #: Rule columns that each rule kind uses (besides `kind`).
 RULE_FIELDS: dict[str, tuple[str, ...]] = {
-    "requires": ("initiative", "on", "lag"),
-    "at_most": ("count", "members", "where_type", "where_department", "where_partner"),
-    "synergy": ("members", "bonus"),
+    "requires": ("initiative", "on", "lag", NOTES),
+    "at_most": (
+        "count",
+        "members",
+        "where_type",
+        "where_department",
+        "where_partner",
+        NOTES,
+    ),
+    "synergy": ("members", "bonus", NOTES),
 }
 RULE_FIELDS["at_least"] = RULE_FIELDS["exactly"] = RULE_FIELDS["at_most"]
 

@@ -20,6 +20,7 @@ from pathway_opt.inputs.instance_xlsx.layout import (
     INITIATIVES,
     PERIOD_FIELD,
     PROFILE_KINDS,
+    PROFILE_NOTES_COLUMN,
     REQUIRED_SHEETS,
     RESOURCES,
     RULE_FIELDS,
@@ -40,6 +41,7 @@ _SETTINGS_PATHS = {
     "currency": "currency",
     "delay_discount": "settings.delay_discount",
     "allow_beyond_horizon": "settings.allow_beyond_horizon",
+    "notes": "notes",
 }
 
 
@@ -261,7 +263,10 @@ def read_profiles(r: Reader) -> None:
                 r.problem(sheet.header_cell(col), "a second column for this year")
             years[col] = int(match.group(1))
     hint = ", ".join(c.header for c in fixed.values()) + ", year +0, year +1, ..."
-    r.unknown_columns(sheet, set(cols.values()) | set(years), hint)
+    notes = r.columns(sheet, {PROFILE_NOTES_COLUMN.key: PROFILE_NOTES_COLUMN})
+    hint += f", {PROFILE_NOTES_COLUMN.key} (yours, not read)"
+    used = set(cols.values()) | set(years) | set(notes.values())
+    r.unknown_columns(sheet, used, hint)
     for k in range(max(years.values(), default=-1)):
         if k not in years.values():
             r.problem(f"{COSTS_USES}!A1", f'no column "year +{k}"; add it')

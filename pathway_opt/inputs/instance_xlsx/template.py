@@ -26,6 +26,7 @@ def example_instance(periods: Sequence[str] = DEFAULT_PERIODS) -> Instance:
     data: dict[str, Any] = {
         "name": "Example university IEI plan",
         "description": "Replace the example rows with your own initiatives.",
+        "notes": "Your own notes on the plan; every sheet has a notes column too.",
         "currency": "CNY",
         "periods": list(periods),
         "criteria": [

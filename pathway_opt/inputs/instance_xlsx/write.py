@@ -4,8 +4,8 @@
 :mod:`pathway_opt.inputs.instance_xlsx.read` reads it back into an equal instance.
 Every sheet has
 self-explaining headers with units, a comment on each header cell, data
-validation (drop-down lists for `type`, `decision`, `kind`; numeric cells that
-refuse text) and a README sheet describing every column.
+validation (drop-down lists for `decision`, `kind`, and of suggestions for
+`type`; numeric cells that refuse text) and a README sheet describing every column.
 """
 
 from __future__ import annotations
@@ -31,8 +31,11 @@ from pathway_opt.inputs.instance_xlsx.layout import (
     FIXED_COLUMNS,
     INITIATIVES,
     LIST_HELP,
+    NOTES,
+    NOTES_COLUMN,
     PERIOD_FIELD,
     PERIOD_HELP,
+    PROFILE_NOTES_COLUMN,
     README,
     RESOURCES,
     RULES,
@@ -106,6 +109,18 @@ def _choice(options: Sequence[str]) -> dict[str, Any]:
     }
 
 
+def _suggestions(options: Sequence[str]) -> dict[str, Any]:
+    """A drop-down of suggestions that accepts other text after a warning."""
+    return {
+        "validate": "list",
+        "source": list(options),
+        "error_type": "warning",
+        "error_title": "Not one of the usual values",
+        "error_message": "Not one of the usual values in the list. Choose Yes "
+        "to keep it as your own category, or No to pick from the list.",
+    }
+
+
 _AMOUNT = _number(0, MAX_AMOUNT)
 _RANGES: dict[str, dict[str, Any]] = {
     "weight": _AMOUNT,
@@ -117,13 +132,21 @@ _RANGES: dict[str, dict[str, Any]] = {
 
 
 def _fixed(sheet: str) -> list[_Col]:
-    return [_col(c) for c in FIXED_COLUMNS[sheet]]
+    """The sheet's fixed columns but `notes`, which every sheet writes last."""
+    return [_col(c) for c in FIXED_COLUMNS[sheet] if c.key != NOTES]
+
+
+def _notes(text: str) -> str | None:
+    """A notes cell: blank for no notes (read back as the default "")."""
+    return text or None
 
 
 def _col(c: Column) -> _Col:
     help_text = c.help + (" " + LIST_HELP if c.kind in ("list", "where") else "")
-    if c.choices:
-        validation: dict[str, Any] | None = _choice(c.choices)
+    if c.choices and c.suggest_only:
+        validation: dict[str, Any] | None = _suggestions(c.choices)
+    elif c.choices:
+        validation = _choice(c.choices)
     elif c.kind == "bool":
         validation = _choice(("TRUE", "FALSE"))
     else:
@@ -139,8 +162,13 @@ def _settings_sheet(inst: Instance) -> _Sheet:
         "currency": inst.currency,
         "delay_discount": inst.settings.delay_discount,
         "allow_beyond_horizon": inst.settings.allow_beyond_horizon,
+        NOTES: _notes(inst.notes),
     }
-    rows = [[key, values[key], field.help] for key, field in SETTINGS_FIELDS.items()]
+    rows = [
+        [key, values[key], field.help]
+        for key, field in SETTINGS_FIELDS.items()
+        if key != NOTES or inst.notes  # the notes row only when there are notes
+    ]
     rows += [
         [PERIOD_FIELD, p, PERIOD_HELP if k == 0 else None]
         for k, p in enumerate(inst.periods)
@@ -155,34 +183,46 @@ def _settings_sheet(inst: Instance) -> _Sheet:
 
 
 def _criteria_sheet(inst: Instance) -> _Sheet:
-    rows = [[c.id, c.name, c.weight] for c in inst.criteria]
-    return _Sheet(CRITERIA, _fixed(CRITERIA), rows)
+    rows = [[c.id, c.name, c.weight, _notes(c.notes)] for c in inst.criteria]
+    return _Sheet(CRITERIA, [*_fixed(CRITERIA), _col(NOTES_COLUMN)], rows)
 
 
 def _budgets_sheet(inst: Instance) -> _Sheet:
-    columns = _fixed(BUDGETS) + [
-        _Col(
-            limit_header("limit", p, inst.currency or "money"),
-            f"Money available in {p} ({inst.currency}). With carry_over, unspent "
-            "money moves on to later periods.",
-            _AMOUNT,
-        )
-        for p in inst.periods
+    columns = (
+        _fixed(BUDGETS)
+        + [
+            _Col(
+                limit_header("limit", p, inst.currency or "money"),
+                f"Money available in {p} ({inst.currency}). With carry_over, unspent "
+                "money moves on to later periods.",
+                _AMOUNT,
+            )
+            for p in inst.periods
+        ]
+        + [_col(NOTES_COLUMN)]
+    )
+    rows = [
+        [b.id, b.name, b.carry_over, *b.limits, _notes(b.notes)] for b in inst.budgets
     ]
-    rows = [[b.id, b.name, b.carry_over, *b.limits] for b in inst.budgets]
     return _Sheet(BUDGETS, columns, rows)
 
 
 def _resources_sheet(inst: Instance) -> _Sheet:
-    columns = _fixed(RESOURCES) + [
-        _Col(
-            limit_header("capacity", p, "unit"),
-            f"Capacity available in {p}, in the row's unit.",
-            _AMOUNT,
-        )
-        for p in inst.periods
+    columns = (
+        _fixed(RESOURCES)
+        + [
+            _Col(
+                limit_header("capacity", p, "unit"),
+                f"Capacity available in {p}, in the row's unit.",
+                _AMOUNT,
+            )
+            for p in inst.periods
+        ]
+        + [_col(NOTES_COLUMN)]
+    )
+    rows = [
+        [r.id, r.name, r.unit, *r.capacity, _notes(r.notes)] for r in inst.resources
     ]
-    rows = [[r.id, r.name, r.unit, *r.capacity] for r in inst.resources]
     return _Sheet(RESOURCES, columns, rows)
 
 
@@ -191,15 +231,19 @@ def _initiatives_sheet(inst: Instance) -> _Sheet:
     criteria = list(names)
     for ini in inst.initiatives:  # scores of unknown criteria (invalid instances)
         criteria += [c for c in ini.scores if c not in criteria]
-    columns = _fixed(INITIATIVES) + [
-        _Col(
-            score_header(c),
-            f"Score on criterion {c} ({names.get(c, '?')}): non-negative; blank "
-            "means not scored (0).",
-            _AMOUNT,
-        )
-        for c in criteria
-    ]
+    columns = (
+        _fixed(INITIATIVES)
+        + [
+            _Col(
+                score_header(c),
+                f"Score on criterion {c} ({names.get(c, '?')}): non-negative; blank "
+                "means not scored (0).",
+                _AMOUNT,
+            )
+            for c in criteria
+        ]
+        + [_col(NOTES_COLUMN)]
+    )
     rows = [
         [
             ini.id,
@@ -212,6 +256,7 @@ def _initiatives_sheet(inst: Instance) -> _Sheet:
             ini.latest_start,
             ini.decision,
             *(ini.scores.get(c) for c in criteria),
+            _notes(ini.notes),
         ]
         for ini in inst.initiatives
     ]
@@ -227,23 +272,31 @@ def _costs_uses_sheet(inst: Instance) -> _Sheet:
             rows.append([ini.id, "cost", None, *ini.cost])
         rows += [[ini.id, "use", r, *p] for r, p in ini.uses.items()]
     years = max([len(inst.periods), *(len(r) - 3 for r in rows)])
-    columns = _fixed(COSTS_USES) + [
-        _Col(
-            year_header(k),
-            ("Amount in the start period" if k == 0 else f"Amount {k} period(s) later")
-            + f": money ({inst.currency}) for a cost row, the resource's unit for a "
-            "use row. Blank after the last amount: the profile has ended.",
-            _AMOUNT,
-        )
-        for k in range(years)
-    ]
+    columns = (
+        _fixed(COSTS_USES)
+        + [
+            _Col(
+                year_header(k),
+                (
+                    "Amount in the start period"
+                    if k == 0
+                    else f"Amount {k} period(s) later"
+                )
+                + f": money ({inst.currency}) for a cost row, the resource's unit "
+                "for a use row. Blank after the last amount: the profile has ended.",
+                _AMOUNT,
+            )
+            for k in range(years)
+        ]
+        + [_col(PROFILE_NOTES_COLUMN)]
+    )
     return _Sheet(COSTS_USES, columns, rows)
 
 
 def _rules_sheet(inst: Instance) -> _Sheet:
     rows: list[list[Any]] = []
     for rule in inst.rules:
-        row: dict[str, Any] = {"kind": rule.kind}
+        row: dict[str, Any] = {"kind": rule.kind, NOTES: _notes(rule.notes)}
         if isinstance(rule, RequiresRule):
             row.update(
                 initiative=rule.initiative, on=format_list(rule.on), lag=rule.lag
@@ -261,8 +314,10 @@ def _rules_sheet(inst: Instance) -> _Sheet:
                         row[f"where_{key}"] = format_single(value)
         else:
             row.update(members=format_list(rule.members), bonus=rule.bonus)
-        rows.append([row.get(c.key) for c in FIXED_COLUMNS[RULES]])
-    return _Sheet(RULES, _fixed(RULES), rows, freeze_cols=1)
+        rows.append([row.get(c.key) for c in FIXED_COLUMNS[RULES] if c.key != NOTES])
+        rows[-1].append(row[NOTES])
+    columns = [*_fixed(RULES), _col(NOTES_COLUMN)]
+    return _Sheet(RULES, columns, rows, freeze_cols=1)
 
 
 def _readme_rows() -> list[tuple[str, str]]:
@@ -286,8 +341,8 @@ def _readme_rows() -> list[tuple[str, str]]:
         if sheet == SETTINGS:
             rows += [(f"  {k}", f.help) for k, f in SETTINGS_FIELDS.items()]
             rows.append((f"  {PERIOD_FIELD}", PERIOD_HELP))
-        for c in FIXED_COLUMNS.get(sheet, ()):
-            rows.append((f"  {c.header}", c.help))
+        fixed = FIXED_COLUMNS.get(sheet, ())
+        rows += [(f"  {c.header}", c.help) for c in fixed if c.key != NOTES]
         extra = {
             BUDGETS: ("  limit <period> (<currency>)", "Money available per period."),
             RESOURCES: ("  capacity <period> (unit)", "Capacity per period."),
@@ -296,6 +351,10 @@ def _readme_rows() -> list[tuple[str, str]]:
         }.get(sheet)
         if extra:
             rows.append(extra)
+        if sheet == COSTS_USES:
+            rows.append((f"  {NOTES}", PROFILE_NOTES_COLUMN.help))
+        elif any(c.key == NOTES for c in fixed):
+            rows.append((f"  {NOTES}", NOTES_COLUMN.help))
         rows.append(("", ""))
     return rows
 
