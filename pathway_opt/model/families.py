@@ -1,8 +1,9 @@
 r"""The constraint families, one builder each, rows assembled with numpy.
 
 Every ``add_*`` function returns the :class:`RowBlock` of one named family; the
-same name is the Pyomo component of :func:`pathway_opt.model.pyomo_model.build_model` and
-the row in ``models/pathway.md``. Right-hand sides that are data (budget limits,
+same name is the Pyomo component of
+:func:`pathway_opt.model.pyomo_model.build_model` and the row in
+``models/pathway.md``. Right-hand sides that are data (budget limits,
 capacities) are filled in by :func:`pathway_opt.model.form.load_data`.
 """
 

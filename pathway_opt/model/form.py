@@ -3,9 +3,10 @@ r"""The pathway model as arrays: columns, objective, bounds and named row blocks
 :func:`compile_form` is the formulation: it calls one builder per constraint
 family (:mod:`pathway_opt.model.families`) and :func:`load_data` for the data a
 what-if may change (values, synergy bonuses, decisions, budget limits and
-capacities). The Pyomo model of :func:`pathway_opt.model.pyomo_model.build_model` is built
-from the same blocks, and HiGHS receives the arrays directly, so a large
-instance goes to the solver without a Python object per coefficient.
+capacities). The Pyomo model of
+:func:`pathway_opt.model.pyomo_model.build_model` is built from the same
+blocks, and HiGHS receives the arrays directly, so a large instance goes to the
+solver without a Python object per coefficient.
 """
 
 from __future__ import annotations
