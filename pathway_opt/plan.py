@@ -255,6 +255,9 @@ def make_plan(
             plan.messages.append(
                 "the time limit was reached before any plan was found; "
                 "allow more time (--time-limit)"
+                if outcome.settings.node_limit is None
+                else "the time or node limit was reached before any plan was "
+                "found; allow more (--time-limit, --node-limit)"
             )
         return plan
     checked = None if ahead is None else ahead.take(outcome.starts)
