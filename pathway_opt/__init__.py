@@ -78,6 +78,7 @@ if TYPE_CHECKING:
     )
     from pathway_opt.solver.from_pyomo import solve_pyomo
     from pathway_opt.solver.outcome import SolveOutcome, Termination
+    from pathway_opt.solver.processes import STOP_SIGNALS, stoppable_solves
     from pathway_opt.solver.settings import SolveSettings
     from pathway_opt.solver.solver import Solver
     from pathway_opt.verification.verifier import Verification, verify
@@ -128,6 +129,8 @@ _HOMES: dict[str, str] = {
     "Termination": "solver.outcome",
     "Solver": "solver.solver",
     "solve_pyomo": "solver.from_pyomo",
+    "STOP_SIGNALS": "solver.processes",
+    "stoppable_solves": "solver.processes",
     "Verification": "verification.verifier",
     "verify": "verification.verifier",
     "Plan": "plan",
@@ -179,6 +182,7 @@ __all__ = [
     "CSV_TABLES",
     "DEFAULT_PERIODS",
     "RUN_FILE",
+    "STOP_SIGNALS",
     "TARGET_SUFFIXES",
     "Clash",
     "Edit",
@@ -241,6 +245,7 @@ __all__ = [
     "scheduler_problem",
     "solve",
     "solve_pyomo",
+    "stoppable_solves",
     "summary",
     "sweep",
     "sweep_points",

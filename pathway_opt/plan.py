@@ -412,6 +412,9 @@ def make_plan(
         if plan.status == Status.NO_SOLUTION:
             plan.messages.append(
                 "the time limit was reached before any plan was found; allow more time"
+                if outcome.settings.node_limit is None
+                else "the time or node limit was reached before any plan was "
+                "found; allow more time or more nodes"
             )
         return plan
     checked = None if ahead is None else ahead.take(outcome.starts)

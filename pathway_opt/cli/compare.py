@@ -15,6 +15,7 @@ from pathway_opt.cli.options import (
     instance_argument,
     time_limit_option,
 )
+from pathway_opt.cli.signals import doing
 
 
 @click.command(name="compare")
@@ -51,13 +52,16 @@ def compare_command(
     targets += [po.Target("--csv", csv_path)] if csv_path else []
     inputs = [("instance file", instance), ("scenarios file", scenarios)]
     check_outputs(inputs, targets, force)
+    doing(f"reading {instance} and {scenarios}")
     inst = po.load_instance(instance)
     edits = po.load_scenarios(scenarios)
+    doing(f"solving {instance} and the scenarios of {scenarios}")
     try:
         plans = po.run_scenarios(inst, edits, po.SolveSettings(time_limit=time_limit))
     except po.InputError as exc:  # an edit that does not fit this instance
         raise po.InputError(exc.problems, source=str(scenarios)) from None
     table = po.compare(plans)
+    doing("printing and writing the comparison", "writing")
     click.echo(table.to_string(float_format=lambda v: f"{v:,.4f}"))
     if xlsx is not None:
         sheets = [("Comparison", "Scenario comparison", table.reset_index())]

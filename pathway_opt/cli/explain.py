@@ -18,6 +18,7 @@ from pathway_opt.cli.options import (
     threads_option,
     time_limit_option,
 )
+from pathway_opt.cli.signals import doing
 
 
 def _ids(ctx: click.Context, param: click.Parameter, value: str | None) -> list[str]:
@@ -102,15 +103,20 @@ def explain_command(
     inputs += [("plan file", plan_file)] if plan_file is not None else []
     check_outputs(inputs, targets.targets(explanations=True), force)
     started = datetime.now(UTC)
+    doing(f"reading {instance}")
     inst = po.load_instance(instance)
     given = po.read_plan(plan_file) if plan_file is not None else None
+    doing(f"explaining {instance}")
     result = po.explain(
         inst, given, settings=po.SolveSettings(time_limit=time_limit, threads=threads),
         only=only or None, why=not no_why, marginal=not no_marginal, step=step,
         alternatives=alternatives,
     )  # fmt: skip
-    click.echo(result.text())
+    # files first: a closed or full stdout must not cost them
+    doing("writing the outputs", "writing")
     written = po.write_plan_outputs(result.plan, targets, instance, started)
+    doing("printing the explanations", "written")
+    click.echo(result.text())
     if written:
         click.echo("\n" + "\n".join(written))
     return result.exit_code

@@ -1,7 +1,8 @@
 """The `pathway-opt` command: parse arguments, call the library, print, exit.
 
 Exit codes: 0 plan found; 1 invalid input; 2 usage error; 3 infeasible;
-4 no plan within the limit; 5 solver or internal failure; 6 output not written.
+4 no plan within the limit; 5 solver or internal failure; 6 output not written;
+130, 143, 129 stopped by Ctrl-C, SIGTERM, SIGHUP (nothing written).
 Each command lives in its own module; this one only gathers them.
 """
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Callable
@@ -14,34 +16,77 @@ from typing import Any
 import click
 
 import pathway_opt as po
+from pathway_opt.cli.signals import (
+    Stopped,
+    started,
+    stop_on_signals,
+    stopped_message,
+)
+from pathway_opt.cli.stdout import closed_quietly, guarded_stdout, standard_fds_open
 
 _DEBUG_HELP = "Show a traceback on internal errors."
 
 
 def error_boundary(func: Callable[..., int]) -> Callable[..., None]:
-    """Turn library errors into one message and their exit code, never a traceback."""
+    """Turn library errors into one message and their exit code, never a traceback.
+
+    The command runs with every HiGHS solve in a child process and the stop
+    signals raising :class:`~pathway_opt.cli.signals.Stopped`, so Ctrl-C,
+    SIGTERM and SIGHUP end it at once with 130, 143 and 129, its processes with
+    it. Its stdout may fail (a closed pipe, a full disk) without changing how it
+    ends: a closed pipe is not mentioned, another failure in one line on stderr.
+    """
 
     @wraps(func)
     def wrapper(*args: Any, debug: bool = False, **kwargs: Any) -> None:
-        try:
-            code = func(*args, **kwargs)
-        except click.ClickException:
-            raise  # usage errors: click prints them and exits 2
-        except po.PathwayError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(exc.exit_code)
-        except Exception as exc:  # the last line of defence: one line, exit 5
-            if debug:
-                traceback.print_exc()
-            click.echo(
-                f"internal error: {type(exc).__name__}: {exc} "
-                "(run with --debug for details)",
-                err=True,
-            )
-            sys.exit(5)
+        standard_fds_open()
+        with guarded_stdout() as stdout:
+            code = _run(func, debug, *args, **kwargs)
+        failed = stdout.failed if stdout is not None else None
+        if failed is not None and not closed_quietly(failed):
+            _say(f"warning: the output to stdout was cut short: {failed.strerror}")
         sys.exit(code)
 
     return wrapper
+
+
+def _run(func: Callable[..., int], debug: bool, *args: Any, **kwargs: Any) -> int:
+    """Run a command; its exit code, also when it fails or is stopped."""
+    started()
+    try:
+        with stop_on_signals(), po.stoppable_solves():
+            return func(*args, **kwargs)
+    except click.ClickException:
+        raise  # usage errors: click prints them and exits 2
+    except Stopped as stop:
+        _say(stopped_message(stop, _command()))
+        return stop.exit_code
+    except KeyboardInterrupt:  # Ctrl-C where no handler was set (another thread)
+        _say(stopped_message(Stopped(signal.SIGINT), _command()))
+        return 128 + signal.SIGINT
+    except po.PathwayError as exc:
+        _say(f"error: {exc}")
+        return exc.exit_code
+    except Exception as exc:  # the last line of defence: one line, exit 5
+        if debug:
+            traceback.print_exc()
+        _say(
+            f"internal error: {type(exc).__name__}: {exc} "
+            "(run with --debug for details)"
+        )
+        return 5
+
+
+def _say(line: str) -> None:
+    """One line on stderr, unless stderr is gone too."""
+    with contextlib.suppress(OSError, ValueError):
+        click.echo(line, err=True)
+
+
+def _command() -> str:
+    """The command as typed, e.g. ``pathway-opt solve``."""
+    ctx = click.get_current_context(silent=True)
+    return ctx.command_path if ctx is not None else "pathway-opt"
 
 
 # Folders are let through so that the loader reports them as invalid input
@@ -139,6 +184,14 @@ def time_limit_option(
     )
 
 
+node_limit_option = click.option(
+    "--node-limit",
+    type=click.IntRange(min=0),
+    default=None,
+    metavar="N",
+    help="Branch-and-bound nodes HiGHS may explore (default: no limit). Unlike "
+    "--time-limit it stops at the same point on every run: the same plan.",
+)
 mip_gap_option = click.option(
     "--mip-gap",
     type=Number(0, 1),

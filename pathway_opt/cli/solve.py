@@ -15,9 +15,11 @@ from pathway_opt.cli.options import (
     force_option,
     instance_argument,
     mip_gap_option,
+    node_limit_option,
     threads_option,
     time_limit_option,
 )
+from pathway_opt.cli.signals import doing
 
 
 @click.command(name="solve")
@@ -43,6 +45,7 @@ from pathway_opt.cli.options import (
 )
 @force_option
 @time_limit_option("the solve")
+@node_limit_option
 @mip_gap_option
 @threads_option()
 @debug_option
@@ -54,6 +57,7 @@ def solve_command(
     csv_folder: Path | None,
     force: bool,
     time_limit: float | None,
+    node_limit: int | None,
     mip_gap: float,
     threads: int | None,
 ) -> int:
@@ -61,13 +65,19 @@ def solve_command(
     targets = po.PlanTargets(json=output, xlsx=xlsx, csv=csv_folder)
     check_outputs([("instance file", instance)], targets.targets(), force)
     started = datetime.now(UTC)
+    doing(f"reading {instance}")
     inst = po.load_instance(instance)
     settings = po.SolveSettings(
-        time_limit=time_limit, mip_rel_gap=mip_gap, threads=threads
-    )
+        time_limit=time_limit, mip_rel_gap=mip_gap, threads=threads,
+        node_limit=node_limit,
+    )  # fmt: skip
+    doing(f"solving {instance}")
     plan = po.solve(inst, settings)
-    click.echo(po.summary(plan))
+    # files first: a closed or full stdout must not cost them
+    doing("writing the outputs", "writing")
     written = po.write_plan_outputs(plan, targets, instance, started)
+    doing("printing the plan", "written")
+    click.echo(po.summary(plan))
     if written:
         click.echo("\n" + "\n".join(written))
     return plan.exit_code

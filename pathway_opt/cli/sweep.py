@@ -32,6 +32,7 @@ from pathway_opt.cli.options import (
     time_limit_option,
     workers_option,
 )
+from pathway_opt.cli.signals import doing
 
 #: Ladder steps printed per ladder (all are in --ladders-csv).
 SHOWN_STEPS = 10
@@ -186,11 +187,19 @@ def sweep_command(
         raise click.BadParameter(exc.problems[0].message, param_hint=hint) from None
     began = time.perf_counter()
     with _progress(progress, len(points)) as update:
+
+        def count(done: int, total: int) -> None:
+            doing(f"sweeping {instance} ({done} of {total} points solved)")
+            if update is not None:
+                update(done, total)
+
+        count(0, len(points))
         table = po.sweep(
             inst, budget_scale, capacity_scale, budgets=budgets,
             resources=resources, workers=workers, scheduler=scheduler,
-            settings=settings, progress=update or False,
+            settings=settings, progress=count,
         )  # fmt: skip
+    doing("printing and writing the sweep", "writing")
     seconds = time.perf_counter() - began
     shown = [c for c in table.columns if c not in ("selected", "bound", "verified")]
     shown = [c for c in shown if not c.startswith("used_")]

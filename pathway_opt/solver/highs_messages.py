@@ -71,7 +71,7 @@ class RunResult:
         )
 
     @classmethod
-    def crashed(cls, exitcode: int, *, seconds: float) -> RunResult:
+    def crashed(cls, exitcode: int | None, *, seconds: float) -> RunResult:
         """A run whose process ended without reporting a result."""
         return cls(
             status="kSolveError",

@@ -11,7 +11,10 @@ at once.
 
 from __future__ import annotations
 
+import contextlib
+import math
 import multiprocessing as mp
+import os
 import time
 import weakref
 from collections.abc import Callable
@@ -29,6 +32,11 @@ from pathway_opt.solver.highs_messages import (
     Report,
     Request,
     RunResult,
+)
+from pathway_opt.solver.processes import (
+    serve_quietly,
+    signals_held,
+    started_by_main_thread,
 )
 
 #: Seconds a solve may run past its time limit before it is stopped.
@@ -59,15 +67,27 @@ class Collected:
 
 
 class Child:
-    """A forked process running ``serve`` on its end of a pipe."""
+    """A forked process running ``serve`` on its end of a pipe.
+
+    It ends with this process: on Linux through the parent-death signal (see
+    :mod:`pathway_opt.solver.processes`), and anywhere when it next reads from
+    the pipe, since it closes every end of a pipe this process holds, so that
+    the pipe's end is seen once this process has gone.
+    """
 
     def __init__(self, serve: Callable[[Connection], None]) -> None:
         ctx = mp.get_context("fork")
         self.conn, theirs = ctx.Pipe()
-        self.process = ctx.Process(target=serve, args=(theirs,), daemon=True)
-        self.process.start()
-        theirs.close()
         self.stopped = False
+        self.process = ctx.Process(
+            target=_child_main,
+            args=(serve, theirs, os.getpid(), started_by_main_thread()),
+            daemon=True,
+        )
+        _CHILDREN.add(self)  # before the fork, so the child closes self.conn too
+        with signals_held():
+            self.process.start()
+        theirs.close()
 
     def send(self, request: Request) -> bool:
         """Send a request; False when the child is gone."""
@@ -102,7 +122,8 @@ class Child:
                 if now >= stop_at:
                     break
                 until = stop_at if late is None else min(stop_at, late[0])
-                if not self.conn.poll(until - now):
+                wait = None if math.isinf(until) else until - now
+                if not self.conn.poll(wait):
                     continue
                 report: Report = self.conn.recv()
                 match report:
@@ -145,6 +166,21 @@ class Child:
         if self.process.is_alive():
             self.process.kill()
             self.process.join()
+
+
+#: Every child started here, so that a child forked later closes their pipes' ends.
+_CHILDREN: weakref.WeakSet[Child] = weakref.WeakSet()
+
+
+def _child_main(
+    serve: Callable[[Connection], None], conn: Connection, parent: int, tied: bool
+) -> None:
+    """In the forked child: signals and life tied to the parent, then serve."""
+    serve_quietly(parent, tied)
+    for child in list(_CHILDREN):  # this process's copies of the parent's ends
+        child.conn.close()
+    with contextlib.suppress(EOFError, OSError):  # the parent closed its end, or ended
+        serve(conn)
 
 
 class Workers:

@@ -4,8 +4,11 @@ HiGHS checks its own time limit only at some points: on a 50,000-initiative mode
 it spent 11 s in set-up before the first LP iteration with a 5 s limit. So a
 limited solve runs in a forked child process that streams every improving plan
 to the parent; at the deadline (limit + :data:`GRACE`) the parent stops the
-child and keeps the best plan received. Without ``fork`` (Windows, macOS spawn)
-the solve runs in this process and is interrupted through HiGHS's callbacks.
+child and keeps the best plan received. Inside
+:func:`~pathway_opt.solver.processes.stoppable_solves` (the command line) every
+solve runs in a child, so that Ctrl-C or a stop signal ends it at once. Without
+``fork`` (Windows, macOS spawn) the solve runs in this process and is
+interrupted through HiGHS's callbacks.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ from pathway_opt.solver.highs_messages import (
     SetRowBounds,
 )
 from pathway_opt.solver.highs_process import GRACE, Workers
+from pathway_opt.solver.processes import solves_stoppable
 
 _FORK = "fork" in mp.get_all_start_methods()
 
@@ -65,16 +69,25 @@ def _stdout_silenced() -> Iterator[None]:
     """Silence file descriptor 1 for a moment.
 
     HiGHS prints a banner there when created, before any option can turn it off.
+    A stdout that cannot be flushed (closed, full) is left to its owner.
     """
-    sys.stdout.flush()
-    saved = os.dup(1)
+    if sys.stdout is not None:
+        with contextlib.suppress(OSError, ValueError):
+            sys.stdout.flush()
+    try:
+        saved: int | None = os.dup(1)
+    except OSError:  # descriptor 1 is closed: keep it closed
+        saved = None
     try:
         with open(os.devnull, "w") as devnull:
             os.dup2(devnull.fileno(), 1)
             yield
     finally:
-        os.dup2(saved, 1)
-        os.close(saved)
+        if saved is None:
+            os.close(1)
+        else:
+            os.dup2(saved, 1)
+            os.close(saved)
 
 
 _threads_in_use: list[int | None] = [None]
@@ -163,18 +176,24 @@ class HighsRun:
         """Solve from scratch with the given options and wall-clock limit.
 
         ``start`` (a value for every column) is offered to HiGHS as a first plan.
-        ``on_plan`` is called, while HiGHS runs in its own process, with the
-        chosen positions of an improving plan (see :meth:`Child.collect`); a solve
-        in this process does not call it.
+        ``on_plan`` is called, while HiGHS runs in its own process with a limit,
+        with the chosen positions of an improving plan (see
+        :meth:`Child.collect`): a run that may be stopped at the deadline ends
+        with the last of them, verified by then. A run without a limit always
+        reports its result, and a solve in this process calls nothing.
         """
         job = Run(options=options, threads=threads, limit=limit, start=start)
+        stoppable = solves_stoppable()
         # A daemonic process (e.g. a Dask worker) may not start children: there
         # the solve is interrupted in this process, as where fork is missing.
-        if limit is not None and _FORK and not mp.current_process().daemon:
+        may_fork = _FORK and not mp.current_process().daemon
+        if may_fork and limit is not None:
             return self._run_in_child(job, limit, on_plan)
+        if may_fork and stoppable:
+            return self._run_in_child(job, None, None)
         self._prepare(job)
         began = time.perf_counter()
-        if limit is None:
+        if limit is None and not stoppable:
             self.highs.run()
         else:
             self._run_interruptible(limit)
@@ -204,7 +223,10 @@ class HighsRun:
                 bound=_finite(out.mip_dual_bound),
                 chosen=np.flatnonzero(self._incumbent[self.plan_cols] > 0.5),
             )
-            self._conn.send(plan)
+            try:
+                self._conn.send(plan)
+            except OSError:  # the parent stopped listening or ended: so does this
+                os._exit(0)
 
     def _chosen(self, objective: float) -> np.ndarray:
         values = np.asarray(self.highs.getSolution().col_value, dtype=float)
@@ -234,18 +256,30 @@ class HighsRun:
             solving=spent,
         )
 
-    def _run_interruptible(self, limit: float) -> None:
+    def _run_interruptible(self, limit: float | None) -> None:
+        """Run HiGHS in a thread of this process, interrupted at limit + GRACE.
+
+        Ctrl-C (or a stop signal turned into an exception) asks HiGHS to stop and
+        is raised again after at most :data:`GRACE` seconds, even if HiGHS is
+        still on its way out (it checks only now and then).
+        """
         h = self.highs
         h.HandleUserInterrupt = True
         done = threading.Event()
 
         def watchdog() -> None:
-            if not done.wait(limit + GRACE):
+            if limit is not None and not done.wait(limit + GRACE):
                 h.cancelSolve()
 
         threading.Thread(target=watchdog, daemon=True).start()
         try:
-            h.joinSolve(h.startSolve())
+            h.startSolve()
+            try:
+                h.wait()
+            except BaseException:
+                h.cancelSolve()
+                h.wait(GRACE)
+                raise
         finally:
             done.set()
             h.HandleUserInterrupt = False
@@ -274,7 +308,10 @@ class HighsRun:
                     self._make(request)
 
     def _run_in_child(
-        self, job: Run, limit: float, on_plan: Callable[[np.ndarray], None] | None
+        self,
+        job: Run,
+        limit: float | None,
+        on_plan: Callable[[np.ndarray], None] | None,
     ) -> RunResult:
         began = time.perf_counter()
         workers = self._workers
@@ -284,9 +321,12 @@ class HighsRun:
             worker.send(job)
         # A stopped process takes milliseconds to go: wait for it while HiGHS runs.
         workers.reap()
-        late = (began + limit, workers.fork_spare) if self._keep_process else None
+        late = None
+        if self._keep_process and limit is not None:
+            late = (began + limit, workers.fork_spare)
+        stop_at = math.inf if limit is None else began + limit + GRACE
         try:
-            collected = worker.collect(began + limit + GRACE, on_plan, late)
+            collected = worker.collect(stop_at, on_plan, late)
         except BaseException:
             # Interrupted (Ctrl-C, or on_plan failed) mid-run: a kept child would
             # answer the next run with this one's reports.
@@ -297,7 +337,7 @@ class HighsRun:
         seconds = time.perf_counter() - began
         if collected.final is not None:
             return replace(collected.final, seconds=seconds)
-        if worker.exitcode not in (None, 0, -9):
+        if limit is None or worker.exitcode not in (None, 0, -9):
             return RunResult.crashed(worker.exitcode, seconds=seconds)
         return RunResult.stopped(
             collected.best, seconds=seconds, solving=collected.solving

@@ -78,6 +78,9 @@ class SolveSettings:
     """HiGHS's random seed; fixed so every run gives the same plan."""
     presolve: bool = True
     """Whether HiGHS presolves (switched off to confirm an infeasible verdict)."""
+    node_limit: int | None = None
+    """Branch-and-bound nodes HiGHS may explore (None: no limit). Unlike a time
+    limit it stops every run at the same point: the same plan on every run."""
 
     def __post_init__(self) -> None:
         problems = [
@@ -97,6 +100,7 @@ class SolveSettings:
             "threads": self.threads,
             "random_seed": self.random_seed,
             "presolve": self.presolve,
+            "node_limit": self.node_limit,
         }
 
 

@@ -57,6 +57,10 @@ _TERMINATION: dict[ModelStatus, Termination] = {
 _IMPOSSIBLE: frozenset[ModelStatus] = frozenset({"kUnbounded"})
 
 
+#: HiGHS's own "no limit" for ``mip_max_nodes`` (kHighsIInf).
+_NO_NODE_LIMIT = 2**31 - 1
+
+
 def _run(
     run: HighsRun,
     settings: SolveSettings,
@@ -72,6 +76,10 @@ def _run(
         "mip_rel_gap": settings.mip_rel_gap,
         "mip_abs_gap": settings.mip_abs_gap,
         "presolve": "on" if settings.presolve else "off",
+        # set on every run: a kept HiGHS would keep an earlier run's limit
+        "mip_max_nodes": _NO_NODE_LIMIT
+        if settings.node_limit is None
+        else settings.node_limit,
     }
     return run.run(options, settings.threads, limit, start, on_plan)
 

@@ -23,6 +23,7 @@ import concurrent.futures as cf
 import contextlib
 import hashlib
 import multiprocessing as mp
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -31,6 +32,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pathway_opt.errors import InputError, PathwayError, Problem, SolverError
 from pathway_opt.schema.instance import Instance
+from pathway_opt.solver.processes import (
+    serve_quietly,
+    signals_held,
+    started_by_main_thread,
+)
 from pathway_opt.whatif.session import Session
 
 if TYPE_CHECKING:
@@ -78,8 +84,13 @@ def worker_session(key: str, inst: Instance | None) -> Session:
     return session
 
 
-def _init_process(key: str, inst: Instance) -> None:
-    """Initializer of a local worker process: build its session once."""
+def _init_process(key: str, inst: Instance, parent: int, tied: bool) -> None:
+    """Initializer of a local worker process: end with the parent, build a session.
+
+    The worker leaves Ctrl-C to its parent, which stops it (see
+    :mod:`pathway_opt.solver.processes`).
+    """
+    serve_quietly(parent, tied)
     worker_session(key, inst)
 
 
@@ -142,24 +153,44 @@ def _run_processes(
         workers,
         mp_context=mp.get_context("spawn"),
         initializer=_init_process,
-        initargs=(key, inst),
+        initargs=(key, inst, os.getpid(), started_by_main_thread()),
     )
     try:
-        futures = {
-            pool.submit(_run_one, key, None, task, item): k
-            for k, item in enumerate(items)
-        }
+        with signals_held():  # the workers start as the first items are submitted
+            futures = {
+                pool.submit(_run_one, key, None, task, item): k
+                for k, item in enumerate(items)
+            }
         for done, future in enumerate(cf.as_completed(futures), 1):
             results[futures[future]] = future.result()
             report(done, len(items))
     except BrokenProcessPool as exc:
+        _kill_workers(pool)
         raise SolverError(
             f"a worker process died: {exc} (workers are fresh interpreters that "
             'import the main script: guard its code with if __name__ == "__main__":)'
         ) from exc
+    except BaseException:  # Ctrl-C, a stop signal, a failed item: stop them all now
+        _kill_workers(pool)
+        raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
     return results
+
+
+def _kill_workers(pool: cf.ProcessPoolExecutor) -> None:
+    """Kill a pool's worker processes (shutting down would wait for their items).
+
+    Their HiGHS processes end with them (see :mod:`pathway_opt.solver.processes`).
+    """
+    kill = getattr(pool, "kill_workers", None)  # Python 3.14
+    if kill is not None:
+        kill()
+        return
+    processes = getattr(pool, "_processes", None) or {}
+    for process in list(processes.values()):
+        with contextlib.suppress(Exception):  # already gone
+            process.kill()
 
 
 def dask_client(scheduler: str | Client) -> tuple[Client, bool]:

@@ -1,0 +1,144 @@
+"""HiGHS's child processes end with the process that started them (issue 14, item 5).
+
+A kept child waits for requests on a pipe; it used to hold a copy of the
+parent's end of that pipe (and of every other child's), so it never saw the end
+of it and slept on for good once its parent was killed. Real processes and the
+process table, no mocks.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from process_table import ROOT, cli_env, left_behind, stop_all, write_big_instance
+
+import pathway_opt as po
+
+pytestmark = pytest.mark.skipif(
+    not Path("/proc/self/stat").exists(), reason="reads the process table in /proc"
+)
+
+SMALL = ROOT / "instances" / "small_applied_college.json"
+
+
+def _script(code: str, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(code), *args],
+        env=cli_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+
+
+def test_kept_children_see_their_parent_end() -> None:
+    """Two sessions keep a child each, forked from a thread that has ended (so
+    Linux's parent-death signal, tied to that thread, is not set): killed
+    outright, the parent leaves no child behind."""
+    proc = _script(
+        """
+        import sys, threading, time
+        import pathway_opt as po
+        inst = po.load_instance(sys.argv[1])
+        sessions = []
+        def work():
+            for _ in range(2):
+                session = po.Session(inst)
+                session.solve(time_limit=60)  # forks the kept child
+                sessions.append(session)
+        thread = threading.Thread(target=work)
+        thread.start()
+        thread.join()
+        print(*[s.solver.process_id for s in sessions], flush=True)
+        time.sleep(600)
+        """,
+        str(SMALL),
+    )
+    try:
+        assert proc.stdout is not None
+        children = [int(pid) for pid in proc.stdout.readline().split()]
+        assert len(children) == 2, proc.communicate()
+        assert all(Path(f"/proc/{pid}").exists() for pid in children)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)  # the children hold its stdout: not read here
+        assert left_behind(proc.pid) == []
+    finally:
+        stop_all(proc.pid)
+        proc.communicate(timeout=30)
+
+
+def test_highs_child_leaves_ctrl_c_to_its_parent() -> None:
+    """A terminal sends Ctrl-C to the whole group; the parent stops the child."""
+    inst = po.load_instance(SMALL)
+    session = po.Session(inst)
+    plan = session.solve(time_limit=60)
+    pid = session.solver.process_id
+    assert pid is not None and plan.status == po.Status.OPTIMAL
+    status = Path(f"/proc/{pid}/status").read_text()
+    ignored = int(next(s for s in status.splitlines() if s.startswith("SigIgn:"))
+                  .split()[1], 16)  # fmt: skip
+    assert ignored & (1 << (signal.SIGINT - 1))
+    blocked = int(next(s for s in status.splitlines() if s.startswith("SigBlk:"))
+                  .split()[1], 16)  # fmt: skip
+    assert not blocked & (1 << (signal.SIGTERM - 1))
+
+
+def test_stoppable_solves_run_in_a_child_without_a_limit() -> None:
+    inst = po.load_instance(SMALL)
+    session = po.Session(inst)
+    here = session.solve()
+    assert session.solver.process_id is None  # no limit: HiGHS in this process
+    with po.stoppable_solves():
+        there = session.solve()
+    assert session.solver.process_id is not None
+    assert there.starts == here.starts
+    assert there.objective == here.objective
+    assert there.status == po.Status.OPTIMAL
+
+
+def test_ctrl_c_stops_highs_in_this_process_when_fork_is_missing(
+    tmp_path: Path,
+) -> None:
+    """Without fork (Windows, macOS spawn) a stoppable solve runs HiGHS in a thread
+    here: Ctrl-C asks it to stop and is raised within 2 s, even when HiGHS is
+    slow to notice (highspy's joinSolve printed and went on waiting)."""
+    big = write_big_instance(tmp_path / "big.json")
+    proc = _script(
+        """
+        import sys, time
+        import pathway_opt as po
+        import pathway_opt.solver.highs_run as highs_run
+        highs_run._FORK = False
+        inst = po.load_instance(sys.argv[1])
+        print("loaded", flush=True)
+        try:
+            with po.stoppable_solves():
+                po.solve(inst)
+        except KeyboardInterrupt:
+            print("interrupted", time.time(), flush=True)
+            sys.exit(130)
+        """,
+        str(big),
+    )
+    try:
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == "loaded", proc.communicate()
+        time.sleep(4)  # building the model, then HiGHS
+        sent = time.time()
+        os.kill(proc.pid, signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+        assert proc.returncode == 130, err
+        word, at = out.split()
+        assert word == "interrupted"
+        assert float(at) - sent <= 2.0
+        assert "Ctrl-C pressed" not in out + err
+    finally:
+        stop_all(proc.pid)
