@@ -52,7 +52,10 @@ def _safe(value: Any) -> Any:
 
 def csv_text(frame: pd.DataFrame) -> str:
     """A table as CSV text (no BOM): safe text, blanks for missing numbers."""
-    safe = frame.astype(object).map(_safe) if not frame.empty else frame
+    safe = frame.astype(object)
+    for column in safe.columns:  # object dtype keeps whole numbers whole
+        values = [_safe(v) for v in safe[column]]
+        safe[column] = pd.Series(values, index=safe.index, dtype=object)
     text: str = safe.to_csv(index=False, na_rep="", lineterminator="\r\n")
     return text
 
@@ -103,11 +106,14 @@ def write_plan_csv(
     written = []
     for name, build in CSV_TABLES.items():
         target = folder / name
-        write_atomic(target, "\ufeff" + csv_text(build(plan)))
+        key = "schedule_long" if name == "schedule.csv" else name.removesuffix(".csv")
+        frame = tables.tidy_table(key, build(plan), plan)
+        write_atomic(target, "\ufeff" + csv_text(frame))
         written.append(target)
     for name in _explanation_files(plan):
         target = folder / name
-        frame = why_tables.TABLES[why_tables.CSV_EXPLANATIONS[name]](plan)
+        table = why_tables.CSV_EXPLANATIONS[name]
+        frame = tables.tidy_table(table, why_tables.TABLES[table](plan), plan)
         write_atomic(target, "\ufeff" + csv_text(frame))
         written.append(target)
     write_atomic(folder / RUN_FILE, run_json(plan, prov))
