@@ -192,13 +192,13 @@ def _check_rules(inst: Instance, starts: dict[str, int], report: Verification) -
             for other in rule.on:
                 if other not in starts:
                     report.problems.append(
-                        f'rules[{k}]: "{rule.initiative}" is selected without its '
+                        f'rule {k + 1}: "{rule.initiative}" is selected without its '
                         f'prerequisite "{other}"'
                     )
                 elif starts[other] + rule.lag > starts[rule.initiative]:
                     report.problems.append(
-                        f'rules[{k}]: "{rule.initiative}" starts less than {rule.lag} '
-                        f'period(s) after "{other}"'
+                        f'rule {k + 1}: "{rule.initiative}" starts less than '
+                        f'{rule.lag} period(s) after "{other}"'
                     )
         elif isinstance(rule, CountRule):
             n = _count_selected(rule, starts, groups)
@@ -209,7 +209,7 @@ def _check_rules(inst: Instance, starts: dict[str, int], report: Verification) -
             )
             if broken:
                 report.problems.append(
-                    f"rules[{k}]: {rule.kind} {rule.count} of its members, "
+                    f"rule {k + 1}: {rule.kind} {rule.count} of its members, "
                     f"but {n} are selected"
                 )
 

@@ -178,13 +178,13 @@ def _count_conflicts(inst: Instance, forced: dict[str, str]) -> Iterator[str]:
         possible = [m for m in members if inst.possible_starts(by_id[m])]
         if rule.kind in ("at_most", "exactly") and len(must_in) > rule.count:
             yield (
-                f"rules[{k}] ({rule.kind} {rule.count}) is broken by must-fund "
+                f"rule {k + 1} ({rule.kind} {rule.count}) is broken by must-fund "
                 f"initiatives {', '.join(must_in)}: release one from must or "
                 "raise the count."
             )
         if rule.kind in ("at_least", "exactly") and len(possible) < rule.count:
             yield (
-                f"rules[{k}] ({rule.kind} {rule.count}) cannot be met: only "
+                f"rule {k + 1} ({rule.kind} {rule.count}) cannot be met: only "
                 f"{len(possible)} of its {len(members)} members can be selected."
             )
 

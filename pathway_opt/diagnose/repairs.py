@@ -50,7 +50,8 @@ class RepairPart:
 
     kind: RepairKind
     target: str
-    """Budget or resource id, initiative id, or ``rules[k]``."""
+    """Budget or resource id, initiative id, or ``rule N`` (1-based, the order of
+    the instance's rules and of the Rules sheet)."""
     period: str | None
     amount: float
     """Currency, resource units, members; 1 for a decision or a waiver; for
@@ -127,6 +128,16 @@ def requires_rule(inst: Instance, k: int) -> RequiresRule:
     return rule
 
 
+def rule_target(k: int) -> str:
+    """How people name the rule at 0-based position k: ``rule k+1``."""
+    return f"rule {k + 1}"
+
+
+def rule_index(target: str) -> int:
+    """The 0-based position of the rule named ``rule N`` by :func:`rule_target`."""
+    return int(target.removeprefix("rule ")) - 1
+
+
 def _number(value: float) -> str:
     if abs(value - round(value)) < 1e-9 * max(1.0, abs(value)):
         return f"{round(value):,}"
@@ -136,9 +147,10 @@ def _number(value: float) -> str:
 def _rule_label(inst: Instance, k: int) -> str:
     rule = inst.rules[k]
     if isinstance(rule, CountRule):
-        return f"rules[{k}] ({rule.kind} {rule.count})"
+        return f"rule {k + 1} ({rule.kind} {rule.count})"
     req = requires_rule(inst, k)
-    return f"rules[{k}] ({req.initiative} requires {', '.join(req.on)}, lag {req.lag})"
+    on = ", ".join(req.on)
+    return f"rule {k + 1} ({req.initiative} requires {on}, lag {req.lag})"
 
 
 def _who(inst: Instance, ids: list[str]) -> str:
@@ -203,7 +215,7 @@ def describe(
             text = f"require only {rule.count - n} of {_rule_label(inst, k)}"
         return RepairPart(
             kind=kind,
-            target=f"rules[{k}]",
+            target=rule_target(k),
             period=None,
             amount=float(n),
             text=text,
@@ -215,7 +227,7 @@ def describe(
     text = f"waive that {rule.initiative} requires {prereq} ({_rule_label(inst, k)})"
     return RepairPart(
         kind="requires",
-        target=f"rules[{k}]",
+        target=rule_target(k),
         period=None,
         amount=1.0,
         text=text,
@@ -295,7 +307,7 @@ def apply_repair(inst: Instance, parts: list[RepairPart]) -> Instance:
             entry = next(e for e in data["initiatives"] if e["id"] == p.target)
             entry["decision"] = "optional"
         else:
-            k = int(p.target[len("rules[") : -1])
+            k = rule_index(p.target)
             rule = data["rules"][k]
             if p.kind == "count_more":
                 rule["count"] += int(p.amount)
@@ -340,7 +352,7 @@ def confirm_repair(inst: Instance, repair: Repair, settings: SolveSettings) -> N
     """
     waivers = [p for p in repair.parts if p.kind == "requires"]
     for part in waivers:
-        k = int(part.target[len("rules[") : -1])
+        k = rule_index(part.target)
         rule = requires_rule(inst, k)
         others = [p for p in repair.parts if p is not part]
         for lag in range(rule.lag - 1, -1, -1):

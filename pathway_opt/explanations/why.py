@@ -92,7 +92,7 @@ def keeps_out(inst: Instance, base: Plan, ini: Initiative, period: str) -> str:
         over = -u.slack
         amount = f"{over:,.0f}" if over >= 1000 else f"{over:,.6g}"
         found.append(f'{u.kind} "{u.id}" {scope} ({amount} {unit} over)')
-    found += [p for p in check.problems if p.startswith("rules[")]
+    found += [p for p in check.problems if p.startswith("rule ")]
     return "; ".join(found) if found else "nothing: its value does not pay"
 
 

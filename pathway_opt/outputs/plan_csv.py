@@ -63,7 +63,10 @@ def _safe(value: Any) -> Any:
 
 def csv_text(frame: pd.DataFrame) -> str:
     """A table as CSV text (no BOM): safe text, blanks for missing numbers."""
-    safe = frame.astype(object).map(_safe) if not frame.empty else frame
+    safe = frame.astype(object)
+    for column in safe.columns:  # object dtype keeps whole numbers whole
+        values = [_safe(v) for v in safe[column]]
+        safe[column] = pd.Series(values, index=safe.index, dtype=object)
     text: str = safe.to_csv(index=False, na_rep="", lineterminator="\r\n")
     return text
 
@@ -112,11 +115,14 @@ def write_plan_csv(
             f"cannot write CSV files into {folder}: it is a file; give a folder"
         )
     prov = provenance or make_provenance(source, run_at)
-    files: dict[str, str] = {
-        name: "\ufeff" + csv_text(build(plan)) for name, build in CSV_TABLES.items()
-    }
+    files: dict[str, str] = {}
+    for name, build in CSV_TABLES.items():
+        key = "schedule_long" if name == "schedule.csv" else name.removesuffix(".csv")
+        frame = tables.tidy_table(key, build(plan), plan)
+        files[name] = "\ufeff" + csv_text(frame)
     for name in _explanation_files(plan):
-        frame = why_tables.TABLES[why_tables.CSV_EXPLANATIONS[name]](plan)
+        table = why_tables.CSV_EXPLANATIONS[name]
+        frame = tables.tidy_table(table, why_tables.TABLES[table](plan), plan)
         files[name] = "\ufeff" + csv_text(frame)
     files[RUN_FILE] = run_json(plan, prov)
     return write_folder(folder, files, replaces=csv_files(explanations=True))

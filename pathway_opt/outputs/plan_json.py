@@ -9,8 +9,10 @@ from typing import Any
 from pathway_opt.errors import InputError, Problem
 from pathway_opt.files import read_text, write_atomic
 from pathway_opt.inputs.instance_json import parse_json_text
+from pathway_opt.outputs.numbers import DECIMALS, money_decimals, tidy, tidy_gap
 from pathway_opt.plan import Plan, Status
 from pathway_opt.schema.advice import instance_warnings
+from pathway_opt.schema.instance import Instance
 
 
 def plan_json(plan: Plan, provenance: dict[str, Any] | None = None) -> str:
@@ -19,11 +21,77 @@ def plan_json(plan: Plan, provenance: dict[str, Any] | None = None) -> str:
     Adds the ``warnings`` of the instance and, when given, the run's
     ``provenance`` (input file and SHA-256, tool version, time of run).
     """
-    data = plan.to_dict()
+    data = tidy_plan_data(plan.to_dict(), plan.instance)
     data["warnings"] = instance_warnings(plan.instance)
     if provenance is not None:
         data["provenance"] = dict(provenance)
     return json.dumps(_finite(data), indent=2, ensure_ascii=False) + "\n"
+
+
+def tidy_plan_data(data: dict[str, Any], inst: Instance) -> dict[str, Any]:
+    """The plan data with every figure tidied (see :mod:`.numbers`).
+
+    Money to the currency's unit, scores and quantities to DECIMALS decimals,
+    gaps to GAP_DIGITS significant digits; ``settings``, ``solver``,
+    ``warnings`` and ``provenance`` are left as they are.
+    """
+    out = dict(data)
+    cents = money_decimals(inst.currency)
+    out["objective"] = tidy(data.get("objective"))
+    out["bound"] = tidy(data.get("bound"))
+    out["gap"] = tidy_gap(data.get("gap"))
+    out["selected"] = [_tidy_all(s) for s in data.get("selected", [])]
+    out["budgets"] = [_tidy_all(r, cents) for r in data.get("budgets", [])]
+    out["resources"] = [_tidy_all(r) for r in data.get("resources", [])]
+    budgets = set(inst.budget_ids())
+    out["committed_beyond_horizon"] = {
+        k: tidy(v, cents if k in budgets else DECIMALS)
+        for k, v in data.get("committed_beyond_horizon", {}).items()
+    }
+    if data.get("explanations") is not None:
+        out["explanations"] = _tidy_explanations(data["explanations"], cents)
+    return out
+
+
+def _tidy_all(value: Any, decimals: int = DECIMALS) -> Any:
+    """Every number inside, to `decimals`; keys named like a gap as gaps."""
+    if isinstance(value, dict):
+        return {
+            k: tidy_gap(v) if k.startswith("gap") else _tidy_all(v, decimals)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_tidy_all(v, decimals) for v in value]
+    return tidy(value, decimals)
+
+
+def _tidy_explanations(data: Any, cents: int) -> Any:
+    """Explanations: budget rows' money to the currency's unit, the rest tidied."""
+    if not isinstance(data, dict):
+        return _tidy_all(data)
+    out = {}
+    for key, value in data.items():
+        if key in ("binding", "repairs") and isinstance(value, list):
+            out[key] = [_tidy_row(row, cents) for row in value]
+        else:
+            out[key] = _tidy_all(value)
+    return out
+
+
+def _tidy_row(row: Any, cents: int) -> Any:
+    if not isinstance(row, dict):
+        return _tidy_all(row)
+    if "parts" in row:  # a repair
+        return {
+            k: [_tidy_row(p, cents) for p in v] if k == "parts" else _tidy_all(v)
+            for k, v in row.items()
+        }
+    money = {"limit", "used", "slack", "step", "amount"}
+    budget = row.get("kind") == "budget"
+    return {
+        k: tidy(v, cents) if budget and k in money else _tidy_all({k: v})[k]
+        for k, v in row.items()
+    }
 
 
 def _finite(value: Any) -> Any:

@@ -13,6 +13,14 @@ from typing import Any
 
 import pandas as pd
 
+from pathway_opt.outputs.left_out import left_out
+from pathway_opt.outputs.numbers import (
+    DECIMALS,
+    money_decimals,
+    tidy,
+    tidy_frame,
+    tidy_gap,
+)
 from pathway_opt.outputs.provenance import Provenance
 from pathway_opt.plan import Plan
 from pathway_opt.schema.advice import never_start_reason
@@ -38,6 +46,17 @@ NOT_SELECTED_COLUMNS = [
     "id", "name", "type", "department", "partner", "decision", "expected_value",
     "total_cost", "reason", "notes",
 ]  # fmt: skip
+#: Table -> its money columns (rounded to the currency's unit; the Schedule grid's
+#: period columns are money too); other numbers get DECIMALS decimals.
+MONEY_COLUMNS = {
+    "selected": ["total_cost"],
+    "schedule_long": ["cost"],
+    "budgets": ["limit", "used", "slack", "cumulative_limit", "cumulative_used"],
+    "not_selected": ["total_cost"],
+    "binding": ["limit", "used", "slack", "step"],
+    "repairs": ["amount"],
+}
+GAP_COLUMNS = {"why": ["gap_forced"], "binding": ["gap"]}
 SCHEDULE_FIXED = ["id", "name", "start"]
 SCHEDULE_LONG_COLUMNS = ["id", "name", "start", "period", "cost"]
 
@@ -49,6 +68,20 @@ def finite(value: Any) -> Any:
     return value
 
 
+def tidy_table(name: str, frame: pd.DataFrame, plan: Plan) -> pd.DataFrame:
+    """A table as exported: money to the currency's unit, scores to DECIMALS."""
+    inst = plan.instance
+    money = list(inst.periods) if name == "schedule" else MONEY_COLUMNS.get(name, [])
+    return tidy_frame(frame, inst.currency, money, GAP_COLUMNS.get(name, []))
+
+
+def _beyond(inst: Any, amounts: dict[str, float]) -> dict[str, Any]:
+    """Committed beyond the horizon: money for budgets, quantities for resources."""
+    cents = money_decimals(inst.currency)
+    budgets = set(inst.budget_ids())
+    return {k: tidy(v, cents if k in budgets else DECIMALS) for k, v in amounts.items()}
+
+
 def summary(plan: Plan, prov: Provenance) -> dict[str, Any]:
     """The run's summary: what `run.json` holds and the Summary sheet shows."""
     inst = plan.instance
@@ -58,17 +91,15 @@ def summary(plan: Plan, prov: Provenance) -> dict[str, Any]:
         "description": inst.description,
         "status": plan.status.value,
         "verified": plan.verified,
-        "objective": finite(plan.objective),
-        "bound": finite(plan.bound),
-        "gap": finite(plan.gap),
+        "objective": tidy(plan.objective),
+        "bound": tidy(plan.bound),
+        "gap": tidy_gap(plan.gap),
         "messages": list(plan.messages),
         "selected": len(plan.starts) if plan.has_plan else 0,
         "candidates": len(inst.initiatives),
         "currency": inst.currency,
         "periods": list(inst.periods),
-        "committed_beyond_horizon": (
-            {k: finite(v) for k, v in beyond.items()} if plan.has_plan else {}
-        ),
+        "committed_beyond_horizon": (_beyond(inst, beyond) if plan.has_plan else {}),
         "solver": plan.solver,
         "termination": plan.termination,
         "solve_seconds": round(plan.seconds, 3),
@@ -303,20 +334,22 @@ def _synergy(rule: SynergyRule, start: dict[str, int]) -> dict[str, Any]:
 
 
 def not_selected(plan: Plan) -> pd.DataFrame:
-    """Initiatives left out, with their value at the earliest start and their cost."""
+    """Initiatives left out: value at the earliest start, cost and why left out.
+
+    The reason is computed from the plan without another solve (see
+    :mod:`pathway_opt.outputs.left_out`); ``explain`` gives the exact price.
+    """
     if not plan.has_plan:
         return _frame([], NOT_SELECTED_COLUMNS)
     inst = plan.instance
+    reasons = left_out(plan)
     rows = []
     for ini in inst.initiatives:
         if ini.id in plan.starts:
             continue
-        if ini.decision == "never":
-            reason = "decision is never"
-        elif (never := never_start_reason(inst, ini)) is not None:
-            reason = never
-        else:
-            reason = "not in the best plan the limits and rules allow"
+        # an initiative that can never start says why in the words of the warning
+        never = None if ini.decision == "never" else never_start_reason(inst, ini)
+        reason = never or reasons[ini.id].text
         rows.append(
             {
                 "id": ini.id,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import unicodedata
 
 import pandas as pd
 
@@ -45,14 +46,16 @@ def summary(plan: Plan) -> str:
         lines.append("  (none)")
     else:
         shown = selected[["id", "start", "name", "expected_value", "total_cost"]].copy()
-        shown["name"] = [n if len(n) <= 40 else n[:39] + "…" for n in shown["name"]]
+        shown["name"] = [clip(n, 40) for n in shown["name"]]
         shown["expected_value"] = [f"{v:.3f}" for v in shown["expected_value"]]
         shown["total_cost"] = [_amount(v) for v in shown["total_cost"]]
-        lines.append(_indent(shown.to_string(index=False)))
+        with pd.option_context("display.unicode.east_asian_width", True):
+            lines.append(_indent(shown.to_string(index=False)))
     usage = plan.usage_table()
     if not usage.empty:
         lines += ["", "Use per period (used / limit; carry-over budgets cumulative):"]
-        lines.append(_indent(_usage_grid(usage).to_string()))
+        with pd.option_context("display.unicode.east_asian_width", True):
+            lines.append(_indent(_usage_grid(usage).to_string()))
     beyond = plan.verification.beyond_horizon if plan.verification else {}
     if beyond:
         lines += ["", "Committed beyond the horizon:"]
@@ -77,6 +80,29 @@ def _usage_grid(usage: pd.DataFrame) -> pd.DataFrame:
     grid.index.name = None
     grid.columns.name = None
     return grid
+
+
+def display_width(text: str) -> int:
+    """Terminal columns of `text`: wide and full-width (CJK) characters count 2."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def clip(text: str, width: int) -> str:
+    """`text` in at most `width` columns, ending with "…" when cut.
+
+    The cut falls at a word boundary when one is in the second half.
+    """
+    if display_width(text) <= width:
+        return text
+    kept, used = "", 0
+    for c in text:
+        if used + display_width(c) > width - 1:
+            break
+        kept, used = kept + c, used + display_width(c)
+    space = kept.rstrip().rfind(" ")
+    if space >= len(kept) // 2:
+        kept = kept[:space]
+    return kept.rstrip(" ,;:-(") + "…"
 
 
 def _indent(text: str) -> str:

@@ -64,6 +64,7 @@ def _tables(plan: Plan) -> list[_Table]:
         "rules": tables.rules(plan),
         "not_selected": tables.not_selected(plan),
     }
+    frames = {k: tables.tidy_table(k, f, plan) for k, f in frames.items()}
     titles = {
         "selected": f"Selected initiatives: {len(frames['selected'])} of "
         f"{len(inst.initiatives)}. expected_value in score points (after delay "
@@ -77,7 +78,8 @@ def _tables(plan: Plan) -> list[_Table]:
         "rules": "Rules: satisfied by the plan; binding = count met with equality, "
         "requires lag met exactly, or synergy earned.",
         "not_selected": "Initiatives not selected: expected_value at the earliest "
-        f"start (score points); total_cost in {cur}.",
+        f"start (score points); total_cost in {cur}; reason: why, from this plan "
+        "(an explanation of the initiative gives the exact price).",
     }
     empty = {"budgets": "budgets", "resources": "resources", "rules": "rules"}
     for key, noun in empty.items():
@@ -160,7 +162,9 @@ def _explanation_tables(plan: Plan) -> list[_Table]:
         return []
     specs = []
     for sheet in why_tables.SHEETS:
-        frame = why_tables.TABLES[sheet.table](plan)
+        frame = tables.tidy_table(
+            sheet.table, why_tables.TABLES[sheet.table](plan), plan
+        )
         formats = sheet.formats
         if sheet.table == "bottlenecks":
             formats = {c: "percent" for c in frame.columns if c != "period"}

@@ -278,7 +278,7 @@ def _check_rules(rules: RuleTable, start: np.ndarray, report: Verification) -> N
             message = (
                 f'"{rule.initiative}" starts less than {lag} period(s) after "{other}"'
             )
-        found.append((k, j, f"rules[{k}]: {message}"))
+        found.append((k, j, f"rule {k + 1}: {message}"))
     counted = np.bincount(
         rules.count_entry_rule,
         weights=chosen[rules.count_entry_ini],
@@ -296,8 +296,8 @@ def _check_rules(rules: RuleTable, start: np.ndarray, report: Verification) -> N
             (
                 int(rules.count_rule[g]),
                 0,
-                f"rules[{rules.count_rule[g]}]: {kinds[g]} {bound[g]} of its members, "
-                f"but {counted[g]} are selected",
+                f"rule {rules.count_rule[g] + 1}: {kinds[g]} {bound[g]} of its "
+                f"members, but {counted[g]} are selected",
             )
         )
     report.problems.extend(p for *_, p in sorted(found))

@@ -96,7 +96,7 @@ def test_two_musts_in_an_at_most_one_group() -> None:
     )
     found = repairs(data)
     assert texts(found) == {
-        "allow 2 of rules[0] (at_most 1)",
+        "allow 2 of rule 1 (at_most 1)",
         'release IC1 from "must"',
         'release IC2 from "must"',
     }
@@ -120,10 +120,10 @@ def test_requires_chain_whose_lag_does_not_fit_the_horizon() -> None:
     found = repairs(data)
     assert texts(found) == {
         'release IC from "must"',
-        "shorten the lag of rules[0] (JL requires PA, lag 1) to 0",
-        "shorten the lag of rules[1] (IC requires JL, lag 2) to 1",
+        "shorten the lag of rule 1 (JL requires PA, lag 1) to 0",
+        "shorten the lag of rule 2 (IC requires JL, lag 2) to 1",
     }
-    lag = next(p for r in found for p in r.parts if p.target == "rules[1]")
+    lag = next(p for r in found for p in r.parts if p.target == "rule 2")
     assert lag.kind == "lag" and lag.amount == 1
 
 
@@ -136,7 +136,7 @@ def test_at_least_rule_and_budget_conflict_offers_both() -> None:
     )
     found = repairs(data)
     assert texts(found) == {
-        "require only 1 of rules[0] (at_least 2)",
+        "require only 1 of rule 1 (at_least 2)",
         'raise budget "central" in 2027 by 10 CNY (needed by A, B)',
     }
 

@@ -76,7 +76,7 @@ def test_two_musts_in_an_at_most_one_group() -> None:
         rules=[{"kind": "at_most", "count": 1, "members": ["IC1", "IC2"]}],
     )
     text = explanation(data)
-    assert "rules[0] (at_most 1)" in text and "IC1, IC2" in text
+    assert "rule 1 (at_most 1)" in text and "IC1, IC2" in text
 
 
 def test_requires_chain_whose_lag_does_not_fit_the_horizon() -> None:

@@ -84,8 +84,8 @@ def test_summary_carries_the_run(provincial: tuple[po.Plan, Path]) -> None:
     assert summary["instance"] == plan.instance.name
     assert summary["status"] == "optimal"
     assert summary["verified"] is True
-    assert summary["objective"] == pytest.approx(plan.objective, rel=1e-15)
-    assert summary["bound"] == pytest.approx(plan.bound, rel=1e-15)
+    assert summary["objective"] == round(plan.objective, 6)  # scores: 6 dp
+    assert summary["bound"] == round(plan.bound, 6)
     assert summary["gap"] == plan.gap
     assert summary["solver"].startswith("HiGHS ")
     assert summary["option mip_rel_gap"] == 0
@@ -105,12 +105,13 @@ def test_tables_equal_the_plan(provincial: tuple[po.Plan, Path]) -> None:
     _, selected = table_rows(book["Selected"], "Selected")
     assert {r["id"]: r["start"] for r in selected} == plan.starts
     for r in selected:
-        assert r["expected_value"] == pytest.approx(
-            plan.verification.values[r["id"]], rel=1e-15
-        )
+        assert r["expected_value"] == round(plan.verification.values[r["id"]], 6)
+    # values are written to 6 decimals: the sum is off by at most half a unit each
     assert sum(
         r["expected_value"] for r in selected
-    ) + plan.verification.synergy_total == (pytest.approx(plan.objective, rel=1e-12))
+    ) + plan.verification.synergy_total == (
+        pytest.approx(plan.objective, abs=5e-7 * (len(selected) + 1))
+    )
     _, budgets = table_rows(book["Budgets"], "Budgets")
     usage = [u for u in plan.verification.usage if u.kind == "budget"]
     assert [(r["budget"], r["period"], r["used"], r["limit"]) for r in budgets] == [

@@ -92,7 +92,7 @@ def test_at_least_over_nothing_is_infeasible() -> None:
     plan = solve_dict(_three_types(rules=[rule]))
     assert plan.status == po.Status.INFEASIBLE
     assert plan.exit_code == 3
-    assert any("rules[0]" in m for m in plan.messages), plan.messages
+    assert any("rule 1 " in m for m in plan.messages), plan.messages
 
 
 def test_warnings_reach_validate_summary_and_plan_json(tmp_path: Path) -> None:
