@@ -28,8 +28,8 @@ def inst() -> po.Instance:
 
 
 def test_same_node_limit_same_plan(inst: po.Instance) -> None:
-    first = po.solve(inst, node_limit=2)
-    second = po.solve(inst, node_limit=2)
+    first = po.solve(inst, po.SolveSettings(node_limit=2))
+    second = po.solve(inst, po.SolveSettings(node_limit=2))
     for plan in (first, second):
         assert plan.status == po.Status.FEASIBLE
         assert plan.verified
@@ -43,7 +43,9 @@ def test_same_node_limit_same_plan(inst: po.Instance) -> None:
 def test_a_session_forgets_the_last_node_limit(inst: po.Instance) -> None:
     """HiGHS keeps options between runs; a later run without a limit has none."""
     session = po.Session(inst)
-    limited = session.solve(node_limit=2, time_limit=120)  # in the kept child
+    limited = session.solve(
+        po.SolveSettings(node_limit=2, time_limit=120)
+    )  # in the kept child
     assert limited.status == po.Status.FEASIBLE
     for time_limit in (120.0, None):  # the kept child, then this process
         full = session.solve(time_limit=time_limit)
@@ -52,7 +54,7 @@ def test_a_session_forgets_the_last_node_limit(inst: po.Instance) -> None:
 
 
 def test_no_plan_within_the_node_limit(inst: po.Instance) -> None:
-    plan = po.solve(inst, node_limit=0)
+    plan = po.solve(inst, po.SolveSettings(node_limit=0))
     assert plan.status == po.Status.NO_SOLUTION
     assert plan.exit_code == 4
     assert any("node limit" in m for m in plan.messages)
