@@ -209,3 +209,52 @@ def text_width(value: Any) -> float:
     text = f"{value:,.2f}" if isinstance(value, float) else str(value)
     longest = max(text.split("\n"), key=len) if text else ""
     return sum(2 if ord(c) > 0x2E7F else 1 for c in longest)
+
+
+# --- numbers as people type them ------------------------------------------------
+
+#: Spaces people put between thousands: plain, no-break, narrow no-break, thin.
+_GROUP_SPACES = " \u00a0\u202f\u2009"
+_UNITS = {"%": 100, "\uff05": 100, "万": 10**4, "亿": 10**8}
+_PLAIN = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_COMMAS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
+_SPACED = re.compile(rf"[+-]?\d{{1,3}}([{_GROUP_SPACES}]\d{{3}})+(\.\d+)?")
+_NUMBER_LIKE = re.compile(rf"[+-]?[\d.,{_GROUP_SPACES}]*\d[\d.,{_GROUP_SPACES}]*")
+
+
+def typed_number(text: str) -> float | None:
+    """A number typed as text the way people write it, or None if it is no number.
+
+    Accepts plain numbers (`2000000`, `1.5e6`), thousands separated by commas or
+    spaces (`2,000,000`, `2 000 000`, also no-break and narrow no-break spaces),
+    a percentage (`85%` is 0.85) and the Chinese units 万 (10^4) and 亿 (10^8)
+    (`80万` is 800,000, `1.2亿` is 120,000,000).
+
+    Raises:
+        ValueError: for digits and separators whose meaning is unclear, such as
+            `1,5`, `2.000.000` or `1,00,000` (the message says what was read).
+    """
+    body = text.strip()
+    scale = 1
+    if body and body[-1] in _UNITS:
+        scale = _UNITS[body[-1]]
+        body = body[:-1].rstrip(_GROUP_SPACES)
+    if _PLAIN.fullmatch(body):
+        digits = body
+    elif _COMMAS.fullmatch(body):
+        digits = body.replace(",", "")
+    elif _SPACED.fullmatch(body):
+        digits = "".join(c for c in body if c not in _GROUP_SPACES)
+    elif _NUMBER_LIKE.fullmatch(body):
+        raise ValueError(
+            f'read "{text.strip()}", whose separators are unclear (a decimal '
+            "point or thousands?); type a plain number such as 2000000 or 1.5"
+        )
+    else:
+        return None
+    if scale == 1:
+        return float(digits)
+    from decimal import Decimal
+
+    number = Decimal(digits)
+    return float(number / scale if scale == 100 else number * scale)

@@ -12,6 +12,7 @@ surrounding spaces. The file itself is checked part by part first
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import IO, Any
@@ -84,6 +85,8 @@ class SheetCells:
     name: str
     headers: dict[int, str] = field(default_factory=dict)
     rows: list[Row] = field(default_factory=list)
+    dates: dict[int, dt.date] = field(default_factory=dict)
+    """Header cells that hold a date (Excel turned what was typed into one)."""
 
     @property
     def width(self) -> int:
@@ -244,6 +247,8 @@ def _sheet(
         if r == 1:
             if not cell.blank:
                 sheet.headers[c] = str(cell.value).strip()
+            if isinstance(cell.value, dt.date):
+                sheet.dates[c] = cell.value
             continue
         rows.setdefault(r, Row(name, r)).cells[c] = cell
     sheet.rows = [

@@ -1,7 +1,8 @@
 """The workbook reader's bookkeeping: cells to JSON values, JSON paths to cells.
 
 :class:`Reader` turns a cell into the JSON value the schema expects (numbers from
-numeric text, whole numbers, TRUE/FALSE, `;`-separated lists) and records, for
+text as people type them, `2,000,000`, `85%`, `80万`; whole numbers; TRUE/FALSE
+and their synonyms; known words in any case; `;`-separated lists) and records, for
 every JSON path it fills, the cell the value came from. :meth:`Reader.locate`
 then restates any problem the schema finds at a JSON path (``initiatives[3].cost
 .central[1]``) at its cell (``costs_uses!E5``).
@@ -9,12 +10,13 @@ then restates any problem the schema finds at a JSON path (``initiatives[3].cost
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from pathway_opt.errors import Problem
-from pathway_opt.excel import parse_list
+from pathway_opt.excel import parse_list, typed_number
 from pathway_opt.inputs.instance_xlsx.cells import Cell, SheetCells
 from pathway_opt.inputs.instance_xlsx.layout import (
     DATA_SHEETS,
@@ -72,8 +74,19 @@ class Reader:
 
     # --- cells to JSON values -------------------------------------------------
 
-    def value(self, cell: Cell, kind: CellKind, path: str, label: str) -> Any:
-        """The JSON value of a cell, None when blank (bad cells are reported)."""
+    def value(
+        self,
+        cell: Cell,
+        kind: CellKind,
+        path: str,
+        label: str,
+        choices: tuple[str, ...] = (),
+    ) -> Any:
+        """The JSON value of a cell, None when blank (bad cells are reported).
+
+        `choices`: known words an `id` cell is matched to ignoring case (`Must`
+        reads as `must`); other text is kept as typed.
+        """
         self.note(path, cell, label)
         if cell.error:
             self.problem(cell, f"{label} {cell.error}", path)
@@ -81,14 +94,31 @@ class Reader:
         raw = cell.value
         if raw is None:
             return None
+        if label in PERIOD_LABELS and is_date(raw):
+            self.problem(cell, f"{label} {date_advice(raw)}", path)
+            return _STAND_IN[kind]
         if kind == "text":  # kept exactly, even spaces or an empty string
             return raw if isinstance(raw, str) else as_text(raw)
         if cell.blank:
             return None
         if kind == "id":
-            return as_text(raw).strip()
+            text = as_text(raw).strip()
+            folded = {c.casefold(): c for c in choices}
+            return folded.get(text.casefold(), text)
         if kind in ("number", "int"):
-            number = as_number(raw)
+            try:
+                number = as_number(raw)
+            except ValueError as exc:
+                self.problem(cell, f"{label}: {exc}", path)
+                return _STAND_IN[kind]
+            if label == PROBABILITY and _looks_like_percent(number):
+                self.problem(
+                    cell,
+                    f"{label} must be at most 1, got {number:g}; did you mean "
+                    f"{number / 100:g} ({number:g}%)?",
+                    path,
+                )
+                return 1.0
             if kind == "int" and isinstance(number, float) and number.is_integer():
                 return int(number)
             return number
@@ -132,7 +162,12 @@ class Reader:
     def unknown_columns(self, sheet: SheetCells, used: set[int], hint: str) -> None:
         """Report headers that are not `used`, and values under no header."""
         for col, header in sheet.headers.items():
-            if col not in used:
+            if col in sheet.dates:
+                self.problem(
+                    sheet.header_cell(col),
+                    f"the header {date_advice(sheet.dates[col])}",
+                )
+            elif col not in used:
                 self.problem(
                     sheet.header_cell(col),
                     f'unknown column "{header}"; the columns of {sheet.name} are '
@@ -205,25 +240,65 @@ def as_text(value: Any) -> str:
     return str(value)
 
 
+#: Labels of cells that name a period.
+PERIOD_LABELS = frozenset({"period", "earliest_start", "latest_start"})
+#: The label of a probability cell.
+PROBABILITY = "success_probability"
+
+
+def is_date(value: Any) -> bool:
+    """Whether a cell holds a date (openpyxl gives a datetime or a date)."""
+    return isinstance(value, dt.date)
+
+
+def date_advice(value: dt.date) -> str:
+    """`holds a date (2027-01-01); type the year, 2027`."""
+    return (
+        f"holds a date ({value.isoformat()[:10]}); type the year, {value.year} "
+        "(format the cell as text if Excel keeps turning it into a date)"
+    )
+
+
+def _looks_like_percent(number: Any) -> bool:
+    """A probability typed as a percentage without the `%` sign, e.g. 90."""
+    return (
+        isinstance(number, int | float)
+        and not isinstance(number, bool)
+        and 1 < number <= 100
+    )
+
+
 def as_number(value: Any) -> Any:
-    """Numeric text as a number; anything else unchanged (the schema rejects it)."""
+    """Numeric text as a number; anything else unchanged (the schema rejects it).
+
+    Text is read as people type it (:func:`pathway_opt.excel.typed_number`):
+    `2,000,000`, `85%`, `80万`.
+
+    Raises:
+        ValueError: for text whose separators are unclear, e.g. `1,5`.
+    """
     if isinstance(value, str):
-        try:
-            number = float(value.strip())
-        except ValueError:
+        number = typed_number(value)
+        if number is None:
             return value
         return number if number == number and abs(number) != float("inf") else value
     return value
 
 
 def as_bool(value: Any) -> Any:
-    """TRUE/FALSE, yes/no, 1/0 as a boolean; anything else unchanged."""
+    """TRUE/FALSE, yes/no, Y/N, 1/0, 是/否 (any case) as a boolean; else unchanged."""
     if isinstance(value, bool):
         return value
     if isinstance(value, int | float) and value in (0, 1):
         return bool(value)
-    text = str(value).strip().lower()
-    return {"true": True, "yes": True, "false": False, "no": False}.get(text, value)
+    text = str(value).strip().casefold()
+    return _BOOLEANS.get(text, value)
+
+
+_BOOLEANS = {
+    **dict.fromkeys(("true", "yes", "y", "1", "是"), True),
+    **dict.fromkeys(("false", "no", "n", "0", "否"), False),
+}
 
 
 def sort_key(problem: Problem) -> tuple[int, int, int, str]:

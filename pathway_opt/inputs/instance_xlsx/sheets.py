@@ -153,7 +153,9 @@ def read_entities(r: Reader, name: str, per_period: PerPeriod | None = None) -> 
         entry: dict[str, Any] = {}
         r.note(at, row.cell(cols.get("id", 1)))
         for key, col in cols.items():
-            value = r.value(row.cell(col), fixed[key].kind, f"{at}.{key}", key)
+            value = r.value(
+                row.cell(col), fixed[key].kind, f"{at}.{key}", key, fixed[key].choices
+            )
             if value is not None:
                 entry[key] = value
         if per_period is not None:
@@ -281,7 +283,7 @@ def read_profiles(r: Reader) -> None:
     for row in sheet.rows:
         ini_cell, kind_cell, of_cell = (row.cell(cols[k]) for k in fixed)
         ini = r.value(ini_cell, "id", "", "initiative")
-        kind = r.value(kind_cell, "id", "", "kind")
+        kind = r.value(kind_cell, "id", "", "kind", PROFILE_KINDS)
         owner = r.value(of_cell, "id", "", "budget_or_resource")
         if ini_cell.error or kind_cell.error or of_cell.error:
             continue  # reported by r.value
@@ -372,7 +374,7 @@ def _rule(
 ) -> dict[str, Any]:
     """One rule from its row; cells its kind does not use must be blank."""
     kind_cell = row.cell(cols.get("kind", 1))
-    kind = r.value(kind_cell, "id", f"{at}.kind", "kind")
+    kind = r.value(kind_cell, "id", f"{at}.kind", "kind", fixed["kind"].choices)
     r.note(at, kind_cell)
     rule: dict[str, Any] = {} if kind is None else {"kind": kind}
     uses = RULE_FIELDS.get(kind or "")
