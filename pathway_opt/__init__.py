@@ -55,7 +55,11 @@ if TYPE_CHECKING:
         csv_text,
         write_plan_csv,
     )
-    from pathway_opt.outputs.plan_files import PlanTargets, write_plan_outputs
+    from pathway_opt.outputs.plan_files import (
+        PlanTargets,
+        plan_stdout_json,
+        write_plan_outputs,
+    )
     from pathway_opt.outputs.plan_json import plan_json, read_plan, write_plan_json
     from pathway_opt.outputs.plan_text import summary
     from pathway_opt.outputs.plan_xlsx import write_plan_xlsx, write_tables_xlsx
@@ -156,6 +160,7 @@ _HOMES: dict[str, str] = {
     "name_problems": "outputs.targets",
     "PlanTargets": "outputs.plan_files",
     "write_plan_outputs": "outputs.plan_files",
+    "plan_stdout_json": "outputs.plan_files",
     "Repair": "diagnose.repairs",
     "find_repairs": "diagnose.repairs",
     "solve": "pipeline",
@@ -237,6 +242,7 @@ __all__ = [
     "name_problems",
     "parse_scales",
     "plan_json",
+    "plan_stdout_json",
     "range_warnings",
     "read_instance_xlsx",
     "read_plan",

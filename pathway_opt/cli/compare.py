@@ -11,6 +11,7 @@ from pathway_opt.cli.options import (
     check_outputs,
     debug_option,
     error_boundary,
+    exit_codes,
     force_option,
     instance_argument,
     time_limit_option,
@@ -18,7 +19,11 @@ from pathway_opt.cli.options import (
 from pathway_opt.cli.signals import doing
 
 
-@click.command(name="compare")
+@click.command(
+    name="compare",
+    short_help="Solve an instance and its scenarios; compare the plans.",
+    epilog=exit_codes(0, 1, 2, 3, 4, 5, 6, done="the base plan found"),
+)
 @instance_argument
 @click.argument("scenarios", type=click.Path(dir_okay=False, path_type=Path))
 @time_limit_option("each solve (the base and every scenario)")

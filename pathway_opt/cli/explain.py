@@ -13,12 +13,14 @@ from pathway_opt.cli.options import (
     check_outputs,
     debug_option,
     error_boundary,
+    exit_codes,
     force_option,
     instance_argument,
     threads_option,
     time_limit_option,
 )
 from pathway_opt.cli.signals import doing
+from pathway_opt.cli.stdout import DASH, print_plan
 
 
 def _ids(ctx: click.Context, param: click.Parameter, value: str | None) -> list[str]:
@@ -30,7 +32,11 @@ def _ids(ctx: click.Context, param: click.Parameter, value: str | None) -> list[
     return ids
 
 
-@click.command(name="explain")
+@click.command(
+    name="explain",
+    short_help="Explain a plan: repairs, why in / why out, what binds.",
+    epilog=exit_codes(0, 1, 2, 3, 4, 5, 6, done="plan found and explained"),
+)
 @instance_argument
 @click.option(
     "--plan", "plan_file", type=click.Path(dir_okay=False, path_type=Path),
@@ -61,7 +67,8 @@ def _ids(ctx: click.Context, param: click.Parameter, value: str | None) -> list[
 )  # fmt: skip
 @click.option(
     "--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the plan JSON with its `explanations` section here.",
+    help="Write the plan JSON with its `explanations` section here; '-' prints "
+    "it to stdout and the explanations to stderr.",
 )  # fmt: skip
 @click.option(
     "--xlsx", type=click.Path(dir_okay=False, path_type=Path),
@@ -98,7 +105,10 @@ def explain_command(
     budget and resource its utilisation and marginal value (exit 0). Every figure
     comes from re-solving the integer model.
     """
-    targets = po.PlanTargets(json=output, xlsx=xlsx, csv=csv_folder)
+    to_stdout = output == DASH
+    targets = po.PlanTargets(
+        json=None if to_stdout else output, xlsx=xlsx, csv=csv_folder
+    )
     inputs = [("instance file", instance)]
     inputs += [("plan file", plan_file)] if plan_file is not None else []
     check_outputs(inputs, targets.targets(explanations=True), force)
@@ -116,7 +126,6 @@ def explain_command(
     doing("writing the outputs", "writing")
     written = po.write_plan_outputs(result.plan, targets, instance, started)
     doing("printing the explanations", "written")
-    click.echo(result.text())
-    if written:
-        click.echo("\n" + "\n".join(written))
+    text = po.plan_stdout_json(result.plan, instance, started) if to_stdout else None
+    print_plan(text, result.text(), written)
     return result.exit_code

@@ -12,22 +12,33 @@ from pathway_opt.cli.options import (
     check_outputs,
     debug_option,
     error_boundary,
+    exit_codes,
     force_option,
 )
+from pathway_opt.cli.stdout import data_stream
 
 
-@click.command(name="schema")
+@click.command(
+    name="schema",
+    short_help="Print the JSON Schema of the instance format.",
+    epilog=exit_codes(0, 2, 5, done="schema printed"),
+)
 @debug_option
 @error_boundary
 def schema_command() -> int:
     """Print the JSON Schema of the instance format."""
     click.echo(
-        json.dumps(po.Instance.model_json_schema(), indent=2, ensure_ascii=False)
+        json.dumps(po.Instance.model_json_schema(), indent=2, ensure_ascii=False),
+        file=data_stream(),  # the data asked for: printed also with --quiet
     )
     return 0
 
 
-@click.command(name="generate")
+@click.command(
+    name="generate",
+    short_help="Write a realistic generated instance.",
+    epilog=exit_codes(0, 2, 5, 6, done="instance written"),
+)
 @click.option(
     "--initiatives",
     "-n",
@@ -89,7 +100,11 @@ def _period_labels(ctx: click.Context, param: click.Parameter, value: str) -> li
     return labels
 
 
-@click.command(name="template")
+@click.command(
+    name="template",
+    short_help="Write an input workbook to fill in.",
+    epilog=exit_codes(0, 2, 5, 6, done="workbook written"),
+)
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--periods",
@@ -116,7 +131,11 @@ def template_command(path: Path, periods: list[str], force: bool) -> int:
     return 0
 
 
-@click.command(name="convert")
+@click.command(
+    name="convert",
+    short_help="Convert an instance between JSON and .xlsx.",
+    epilog=exit_codes(0, 1, 2, 5, 6, done="instance converted"),
+)
 @click.argument("source", type=click.Path(path_type=Path))  # a folder: exit 1
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
 @force_option

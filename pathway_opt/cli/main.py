@@ -21,8 +21,10 @@ from pathway_opt.cli.instance_files import (
 from pathway_opt.cli.solve import solve_command, validate_command
 from pathway_opt.cli.sweep import frontier_command, sweep_command
 
+HELP = {"help_option_names": ["-h", "--help"]}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+@click.group(context_settings=HELP)
 @click.version_option(package_name="pathway-opt")
 def main() -> None:
     """Choose which industry-education integration initiatives to fund, and when."""
@@ -40,4 +42,6 @@ for command in (
     sweep_command,
     frontier_command,
 ):
+    # -h also when a command runs on its own (click keeps its first help option)
+    command.context_settings.setdefault("help_option_names", HELP["help_option_names"])
     main.add_command(command)

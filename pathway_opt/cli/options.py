@@ -22,7 +22,13 @@ from pathway_opt.cli.signals import (
     stop_on_signals,
     stopped_message,
 )
-from pathway_opt.cli.stdout import closed_quietly, guarded_stdout, standard_fds_open
+from pathway_opt.cli.stdout import (
+    closed_quietly,
+    error_stream,
+    guarded_stdout,
+    quieted,
+    standard_fds_open,
+)
 
 _DEBUG_HELP = "Show a traceback on internal errors."
 
@@ -38,16 +44,18 @@ def error_boundary(func: Callable[..., int]) -> Callable[..., None]:
     """
 
     @wraps(func)
-    def wrapper(*args: Any, debug: bool = False, **kwargs: Any) -> None:
+    def wrapper(
+        *args: Any, debug: bool = False, quiet: bool = False, **kwargs: Any
+    ) -> None:
         standard_fds_open()
-        with guarded_stdout() as stdout:
+        with guarded_stdout() as stdout, quieted(quiet):
             code = _run(func, debug, *args, **kwargs)
         failed = stdout.failed if stdout is not None else None
-        if failed is not None and not closed_quietly(failed):
+        if failed is not None and not closed_quietly(failed) and not quiet:
             _say(f"warning: the output to stdout was cut short: {failed.strerror}")
         sys.exit(code)
 
-    return wrapper
+    return quiet_option(wrapper)
 
 
 def _run(func: Callable[..., int], debug: bool, *args: Any, **kwargs: Any) -> int:
@@ -69,7 +77,7 @@ def _run(func: Callable[..., int], debug: bool, *args: Any, **kwargs: Any) -> in
         return exc.exit_code
     except Exception as exc:  # the last line of defence: one line, exit 5
         if debug:
-            traceback.print_exc()
+            traceback.print_exc(file=error_stream())
         _say(
             f"internal error: {type(exc).__name__}: {exc} "
             "(run with --debug for details)"
@@ -78,15 +86,45 @@ def _run(func: Callable[..., int], debug: bool, *args: Any, **kwargs: Any) -> in
 
 
 def _say(line: str) -> None:
-    """One line on stderr, unless stderr is gone too."""
+    """One line on stderr (also with --quiet), unless stderr is gone too."""
     with contextlib.suppress(OSError, ValueError):
-        click.echo(line, err=True)
+        click.echo(line, file=error_stream())
 
 
 def _command() -> str:
     """The command as typed, e.g. ``pathway-opt solve``."""
     ctx = click.get_current_context(silent=True)
     return ctx.command_path if ctx is not None else "pathway-opt"
+
+
+QUIET_HELP = (
+    "Print nothing but errors: no summary, notes, warnings or progress. Data "
+    "asked for on stdout (-o -, --json, the schema) is still printed."
+)
+quiet_option = click.option(
+    "--quiet", "-q", is_flag=True, is_eager=True, help=QUIET_HELP
+)
+
+#: What each exit code means, for the epilog of every command's help.
+EXIT_CODES = {
+    1: "invalid input",
+    2: "usage error",
+    3: "infeasible",
+    4: "no plan within the limit",
+    5: "solver or internal failure",
+    6: "output not written",
+}
+_SIGNALS = "130, 143, 129  stopped by Ctrl-C, SIGTERM, SIGHUP"
+
+
+def exit_codes(*codes: int, done: str = "done") -> str:
+    """The help epilog listing `codes` (and the stop signals), unwrapped."""
+    lines = ["\b", "Exit codes:"]
+    for code in codes:
+        meaning = done if code == 0 else EXIT_CODES[code]
+        lines.append(f"  {code:<13}  {meaning}")
+    lines.append(f"  {_SIGNALS}")
+    return "\n".join(lines)
 
 
 # Folders are let through so that the loader reports them as invalid input
@@ -241,6 +279,9 @@ def _capped(option: str, value: int, what: str) -> int:
     limit = cores()
     if value <= limit:
         return value
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.params.get("quiet"):
+        return limit
     click.echo(
         f"note: {option} {value} is more than the {limit} core(s) available; "
         f"using {limit} {what} (set {CORES_ENV} to allow more)",

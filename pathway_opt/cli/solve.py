@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from pathway_opt.cli.options import (
     check_outputs,
     debug_option,
     error_boundary,
+    exit_codes,
     force_option,
     instance_argument,
     mip_gap_option,
@@ -20,15 +22,21 @@ from pathway_opt.cli.options import (
     time_limit_option,
 )
 from pathway_opt.cli.signals import doing
+from pathway_opt.cli.stdout import DASH, data_stream, print_plan
 
 
-@click.command(name="solve")
+@click.command(
+    name="solve",
+    short_help="Solve an instance and print (or write) the plan.",
+    epilog=exit_codes(0, 1, 2, 3, 4, 5, 6, done="plan found"),
+)
 @instance_argument
 @click.option(
     "--output",
     "-o",
     type=click.Path(path_type=Path),
-    help="Write the plan JSON here (written atomically).",
+    help="Write the plan JSON here (written atomically); '-' prints it to stdout "
+    "and the summary to stderr.",
 )
 @click.option(
     "--xlsx",
@@ -62,7 +70,10 @@ def solve_command(
     threads: int | None,
 ) -> int:
     """Solve INSTANCE (.json or .xlsx) and print the plan; exit 0 with a plan."""
-    targets = po.PlanTargets(json=output, xlsx=xlsx, csv=csv_folder)
+    to_stdout = output == DASH
+    targets = po.PlanTargets(
+        json=None if to_stdout else output, xlsx=xlsx, csv=csv_folder
+    )
     check_outputs([("instance file", instance)], targets.targets(), force)
     started = datetime.now(UTC)
     doing(f"reading {instance}")
@@ -77,18 +88,29 @@ def solve_command(
     doing("writing the outputs", "writing")
     written = po.write_plan_outputs(plan, targets, instance, started)
     doing("printing the plan", "written")
-    click.echo(po.summary(plan))
-    if written:
-        click.echo("\n" + "\n".join(written))
+    text = po.plan_stdout_json(plan, instance, started) if to_stdout else None
+    print_plan(text, po.summary(plan), written)
     return plan.exit_code
 
 
-@click.command(name="validate")
+@click.command(
+    name="validate",
+    short_help="Check an instance without solving it.",
+    epilog=exit_codes(0, 1, 2, 5, done="valid"),
+)
 @instance_argument
+@click.option(
+    "--json", "as_json", is_flag=True,
+    help='Print the problems and warnings as JSON records [{"level", "path", '
+    '"message", "fix"}] on stdout ([] when valid without warnings); "fix" is '
+    "null when the message does not state one apart.",
+)  # fmt: skip
 @debug_option
 @error_boundary
-def validate_command(instance: Path) -> int:
+def validate_command(instance: Path, as_json: bool) -> int:
     """Check INSTANCE without solving; exit 0 if valid, 1 with every problem."""
+    if as_json:
+        return _validate_json(instance)
     inst = po.load_instance(instance)
     n_rules = len(inst.rules)
     click.echo(
@@ -99,3 +121,38 @@ def validate_command(instance: Path) -> int:
     for warning in po.instance_warnings(inst):
         click.echo(f"warning: {warning}")
     return 0
+
+
+def _validate_json(instance: Path) -> int:
+    """`validate --json`: every problem and warning as a record on stdout."""
+    try:
+        inst = po.load_instance(instance)
+    except po.InputError as exc:
+        records = [_record("error", p.path, p.message) for p in exc.problems]
+        code = 1
+    else:
+        records = [_record("warning", "", w) for w in po.instance_warnings(inst)]
+        code = 0
+    text = json.dumps(records, indent=2, ensure_ascii=False)
+    click.echo(text, file=data_stream())
+    return code
+
+
+#: Words a fix starts with after "; " in a message (``...; add it to ...``).
+_FIX_VERBS = (
+    "add", "use", "set", "give", "choose", "remove", "raise", "lower", "rename",
+    "list", "drop", "pass", "write", "make", "put", "fill", "check", "delete",
+    "move", "split", "keep", "leave", "fix", "change", "correct", "define",
+    "save", "enter", "open", "clear",
+)  # fmt: skip
+
+
+def _record(level: str, path: str, message: str) -> dict[str, str | None]:
+    """One JSON record; the fix split off where the message states it after "; "."""
+    head, sep, tail = message.rpartition("; ")
+    first = tail.split(" ", 1)[0].lower()
+    if sep and head and first in _FIX_VERBS:
+        message, fix = head, tail
+    else:
+        fix = None
+    return {"level": level, "path": path or None, "message": message, "fix": fix}

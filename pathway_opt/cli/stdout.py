@@ -15,7 +15,10 @@ import errno
 import os
 import sys
 from collections.abc import Iterator
-from typing import Any, TextIO
+from pathlib import Path
+from typing import Any, TextIO, cast
+
+import click
 
 
 def standard_fds_open() -> None:
@@ -88,3 +91,67 @@ def guarded_stdout() -> Iterator[_Guarded | None]:
 def closed_quietly(exc: OSError) -> bool:
     """Whether a failure means the reader went away (a pipe): end without a word."""
     return exc.errno in (errno.EPIPE, errno.EBADF)
+
+
+class _Silent:
+    """A text stream that drops everything (--quiet)."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+
+#: The real streams while --quiet silences sys.stdout and sys.stderr.
+_real: dict[str, Any] = {}
+
+
+@contextlib.contextmanager
+def quieted(quiet: bool) -> Iterator[None]:
+    """With `quiet`, everything but errors and asked-for data goes nowhere.
+
+    ``sys.stdout`` and ``sys.stderr`` are silenced; :func:`data_stream` and
+    :func:`error_stream` still reach the real ones.
+    """
+    if not quiet:
+        yield
+        return
+    _real.update(out=sys.stdout, err=sys.stderr)
+    sys.stdout = sys.stderr = _Silent()
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = _real.pop("out"), _real.pop("err")
+
+
+def data_stream() -> TextIO:
+    """Where data asked for on stdout goes (``-o -``, ``--json``), also quiet."""
+    return cast(TextIO, _real.get("out", sys.stdout))
+
+
+def error_stream() -> TextIO:
+    """Where errors go: stderr, also with --quiet."""
+    return cast(TextIO, _real.get("err", sys.stderr))
+
+
+def message_stream(to_stderr: bool) -> TextIO:
+    """Where the human messages go: stderr when stdout holds data."""
+    return sys.stderr if to_stderr else sys.stdout
+
+
+#: ``--output -``: the plan JSON on stdout, every message on stderr.
+DASH = Path("-")
+
+
+def print_plan(json_text: str | None, summary: str, written: list[str]) -> None:
+    """The summary and written files; with `json_text`, it on stdout, they on stderr."""
+    to = message_stream(json_text is not None)
+    click.echo(summary, file=to)
+    if written:
+        click.echo("\n" + "\n".join(written), file=to)
+    if json_text is not None:
+        click.echo(json_text, file=data_stream(), nl=False)

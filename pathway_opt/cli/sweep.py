@@ -22,6 +22,7 @@ from pathway_opt.cli.options import (
     check_outputs,
     debug_option,
     error_boundary,
+    exit_codes,
     force_option,
     instance_argument,
     local_workers,
@@ -111,7 +112,11 @@ def _progress(show: bool, total: int) -> Iterator[Callable[[int, int], None] | N
         yield None
 
 
-@click.command(name="sweep")
+@click.command(
+    name="sweep",
+    short_help="Solve with budgets and/or capacities scaled.",
+    epilog=exit_codes(0, 1, 2, 5, 6, done="every point solved (5: a point failed)"),
+)
 @instance_argument
 @click.option(
     "--budget-scale", callback=_scales, metavar="A:B:N|LIST",
@@ -215,7 +220,11 @@ def sweep_command(
     return 5 if (table["status"] == "error").any() else 0
 
 
-@click.command(name="frontier")
+@click.command(
+    name="frontier",
+    short_help="The efficient frontier: best score against budget.",
+    epilog=exit_codes(0, 1, 2, 3, 4, 5, 6, done="frontier found"),
+)
 @instance_argument
 @click.option(
     "--output", "-o", type=click.Path(dir_okay=False, path_type=Path),

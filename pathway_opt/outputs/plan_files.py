@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from pathway_opt.outputs.plan_csv import csv_files, write_plan_csv
-from pathway_opt.outputs.plan_json import write_plan_json
+from pathway_opt.outputs.plan_json import plan_json, write_plan_json
 from pathway_opt.outputs.plan_xlsx import write_plan_xlsx
 from pathway_opt.outputs.provenance import make_provenance
 from pathway_opt.outputs.targets import Target
@@ -69,3 +69,13 @@ def write_plan_outputs(
         write_plan_csv(plan, targets.csv, provenance=provenance)
         written.append(f"plan tables written to {targets.csv}")
     return written
+
+
+def plan_stdout_json(plan: Plan, source: Path, run_at: datetime) -> str:
+    """The plan JSON ``--output`` would write, for printing (``-o -``).
+
+    The same text and provenance as the file, so ``-o -`` and ``-o plan.json``
+    differ in nothing but where the plan goes.
+    """
+    provenance = make_provenance(source, run_at)
+    return plan_json(plan, dataclasses.asdict(provenance))
