@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -296,7 +297,7 @@ def open_book(
     return Book(reader.wb, sheets)
 
 
-def _step(name: str, part: Any, action: Any) -> Any:
+def _step(name: str, part: Callable[[], str], action: Callable[[], Any]) -> Any:
     """Run one of openpyxl's reading steps; a failure names `part()`.
 
     openpyxl raises whatever its parsing meets in a malformed part (ValueError,
