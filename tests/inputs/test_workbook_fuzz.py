@@ -1,8 +1,8 @@
 """Mutated and damaged workbooks through the command line: exit 0, 1, 3 or 4
 with a message, never an internal error or a traceback.
 
-A bounded, derandomised number of cases runs here. (A long run of the same
-mutations is not yet part of ``benchmarks/fuzz_long.py``.)
+A bounded, derandomised number of cases runs here; ``benchmarks/fuzz_long.py
+--kind xlsx`` runs the same mutations 10,000+ times.
 """
 
 from __future__ import annotations
