@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         UsageError,
     )
     from pathway_opt.explanations.explanation import Explanation, explain
+    from pathway_opt.explanations.weights import criteria_judgements, criteria_weights
     from pathway_opt.files import (
         check_input_file,
         env_limit,
@@ -181,6 +182,8 @@ _HOMES: dict[str, str] = {
     "sweep_points": "whatif.sweep",
     "Explanation": "explanations.explanation",
     "explain": "explanations.explanation",
+    "criteria_weights": "explanations.weights",
+    "criteria_judgements": "explanations.weights",
 }
 
 __all__ = [
@@ -222,6 +225,8 @@ __all__ = [
     "compare",
     "compile_form",
     "convert",
+    "criteria_judgements",
+    "criteria_weights",
     "csv_files",
     "csv_text",
     "env_limit",

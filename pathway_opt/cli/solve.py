@@ -118,6 +118,8 @@ def validate_command(instance: Path, as_json: bool) -> int:
         f"{len(inst.periods)} periods, {len(inst.budgets)} budgets, "
         f"{len(inst.resources)} resources, {n_rules} rules)"
     )
+    if inst.weights_source.derived:
+        click.echo(inst.weights_source.summary())
     for warning in po.instance_warnings(inst):
         click.echo(f"warning: {warning}")
     return 0

@@ -41,6 +41,9 @@ def tidy_plan_data(data: dict[str, Any], inst: Instance) -> dict[str, Any]:
     out["bound"] = tidy(data.get("bound"))
     out["gap"] = tidy_gap(data.get("gap"))
     out["selected"] = [_tidy_all(s) for s in data.get("selected", [])]
+    if "weights" in data:
+        out["weights"] = _tidy_all(data["weights"])
+        out["weights_source"] = _tidy_all(data.get("weights_source"))
     out["budgets"] = [_tidy_all(r, cents) for r in data.get("budgets", [])]
     out["resources"] = [_tidy_all(r) for r in data.get("resources", [])]
     budgets = set(inst.budget_ids())

@@ -35,6 +35,8 @@ def summary(plan: Plan) -> str:
         "gap        " + ("-" if plan.gap is None else f"{plan.gap:.4%}"),
         f"solver     {plan.solver}, {plan.seconds:.2f} s",
     ]
+    if inst.weights_source.derived:
+        lines.append(f"weights    {inst.weights_source.summary().split(' ', 1)[1]}")
     for message in plan.messages:
         lines.append(f"  - {message}")
     lines += [f"warning: {w}" for w in instance_warnings(inst)]
