@@ -276,7 +276,7 @@ def inconsistency_text(found: CriteriaWeights) -> str:
             consistent += f", i.e. {fit.less} over {fit.more} {1 / fit.implied:.2g}"
         parts.append(
             f"criteria_comparisons[{fit.position}] ({fit.more} over {fit.less} "
-            f"{fit.ratio:g}; a consistent ratio would be {consistent})"
+            f"{_ratio(fit.ratio)}; a consistent ratio would be {consistent})"
         )
     return "Most at odds with the others: " + "; ".join(parts)
 
