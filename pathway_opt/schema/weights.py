@@ -167,7 +167,8 @@ def weight_problems(inst: Instance) -> Iterator[Problem]:
                 yield Problem(
                     f"criteria[{k}].weight",
                     "is required but missing; add it (or derive every weight from "
-                    "pairwise judgements in `criteria_comparisons`)",
+                    "pairwise judgements: `criteria_comparisons`, in a workbook the "
+                    "comparisons sheet)",
                 )
         return
     own = list(_judgement_problems(inst))

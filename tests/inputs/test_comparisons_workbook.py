@@ -170,5 +170,6 @@ def test_blank_ratio_and_missing_weights(tmp_path: Path) -> None:
     path = workbook(tmp_path, {"criteria!C3": None}, plain)
     assert refused(path) == [
         "criteria!C3: weight is required but missing; add it (or derive every "
-        "weight from pairwise judgements in `criteria_comparisons`)"
+        "weight from pairwise judgements: `criteria_comparisons`, in a workbook the "
+        "comparisons sheet)"
     ]

@@ -281,7 +281,8 @@ def test_given_weights_are_ignored_with_a_warning() -> None:
 def test_without_judgements_every_weight_is_required() -> None:
     assert problems(instance(["a", "b"], [], weights={"a": 1.0})) == [
         "criteria[1].weight: is required but missing; add it (or derive every "
-        "weight from pairwise judgements in `criteria_comparisons`)"
+        "weight from pairwise judgements: `criteria_comparisons`, in a workbook the "
+        "comparisons sheet)"
     ]
 
 

@@ -183,7 +183,14 @@ FIXED_COLUMNS: dict[str, tuple[Column, ...]] = {
     CRITERIA: (
         Column("id", "id", help=_doc(Criterion, "id") + " " + _ID_HELP),
         Column("name", "text", help=_doc(Criterion, "name")),
-        Column("weight", "number", "≥ 0", _doc(Criterion, "weight")),
+        Column(
+            "weight",
+            "number",
+            "≥ 0",
+            _doc(Criterion, "weight")
+            + " In a workbook the judgements are the rows of the comparisons sheet;"
+            " leave the weights blank when it has any.",
+        ),
         NOTES_COLUMN,
     ),
     COMPARISONS: (
