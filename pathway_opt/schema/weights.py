@@ -261,7 +261,7 @@ def _unconnected(inst: Instance) -> Problem | None:
 
 def _ratio(value: float) -> str:
     """`3`, `2.5`, `1/3`: a ratio as people write it on Saaty's scale."""
-    return f"{value:.2g}" if value >= 1 else f"1/{1 / value:.2g}"
+    return f"{value:.3g}" if value >= 1 else f"1/{1 / value:.3g}"
 
 
 def inconsistency_text(found: CriteriaWeights) -> str:
@@ -274,7 +274,7 @@ def inconsistency_text(found: CriteriaWeights) -> str:
     for fit in found.most_inconsistent():
         consistent = _ratio(fit.implied)
         if fit.implied < 1:
-            consistent += f", i.e. {fit.less} over {fit.more} {1 / fit.implied:.2g}"
+            consistent += f", i.e. {fit.less} over {fit.more} {1 / fit.implied:.3g}"
         parts.append(
             f"criteria_comparisons[{fit.position}] ({fit.more} over {fit.less} "
             f"{_ratio(fit.ratio)}; a consistent ratio would be {consistent})"
