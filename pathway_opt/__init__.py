@@ -48,6 +48,14 @@ if TYPE_CHECKING:
     from pathway_opt.inputs.load import load_instance
     from pathway_opt.model.form import StandardForm, StructureChanged, compile_form
     from pathway_opt.model.pyomo_model import build_model
+    from pathway_opt.outputs.comparison import (
+        COMPARISON_CSV_FILES,
+        comparison_json,
+        scenario_sheets,
+        write_comparison_csv,
+        write_comparison_json,
+        write_comparison_xlsx,
+    )
     from pathway_opt.outputs.plan_csv import (
         CSV_TABLES,
         RUN_FILE,
@@ -151,6 +159,12 @@ _HOMES: dict[str, str] = {
     "write_plan_xlsx": "outputs.plan_xlsx",
     "write_tables_xlsx": "outputs.plan_xlsx",
     "summary": "outputs.plan_text",
+    "COMPARISON_CSV_FILES": "outputs.comparison",
+    "comparison_json": "outputs.comparison",
+    "scenario_sheets": "outputs.comparison",
+    "write_comparison_csv": "outputs.comparison",
+    "write_comparison_json": "outputs.comparison",
+    "write_comparison_xlsx": "outputs.comparison",
     "Provenance": "outputs.provenance",
     "make_provenance": "outputs.provenance",
     "Clash": "outputs.targets",
@@ -184,6 +198,7 @@ _HOMES: dict[str, str] = {
 }
 
 __all__ = [
+    "COMPARISON_CSV_FILES",
     "CSV_TABLES",
     "DEFAULT_PERIODS",
     "RUN_FILE",
@@ -220,6 +235,7 @@ __all__ = [
     "check_values",
     "clashes",
     "compare",
+    "comparison_json",
     "compile_form",
     "convert",
     "csv_files",
@@ -248,6 +264,7 @@ __all__ = [
     "read_plan",
     "read_text",
     "run_scenarios",
+    "scenario_sheets",
     "scheduler_problem",
     "solve",
     "solve_pyomo",
@@ -258,6 +275,9 @@ __all__ = [
     "value_problems",
     "verify",
     "write_atomic",
+    "write_comparison_csv",
+    "write_comparison_json",
+    "write_comparison_xlsx",
     "write_folder",
     "write_frontier_png",
     "write_instance_json",
