@@ -86,10 +86,10 @@ OPTIONS: dict[str, dict[str, st.SearchStrategy[str]]] = {
               "--capacity-scale": SCALES, "--scheduler": SCHEDULERS},
     "frontier": {"--time-limit": NUMBERS, "--mip-gap": NUMBERS, "--threads": NUMBERS,
                  "--workers": NUMBERS, "--scheduler": SCHEDULERS},
-    "compare": {"--time-limit": NUMBERS},
+    "compare": {"--time-limit": NUMBERS, "--mip-gap": NUMBERS, "--threads": NUMBERS},
     "generate": {"--initiatives": SMALL_NUMBERS, "--periods": SMALL_NUMBERS,
-                 "--seed": NUMBERS},
-    "template": {"--periods": LABELS},
+                 "--first-year": NUMBERS, "--seed": NUMBERS},
+    "template": {"--periods": LABELS, "--first-year": NUMBERS},
 }  # fmt: skip
 #: The environment of most cases (one core: no worker processes; short sweeps).
 CALM = {"PATHWAY_OPT_CORES": "1", "PATHWAY_OPT_MAX_POINTS": "12",

@@ -29,6 +29,7 @@ from pathway_opt.cli.stdout import (
     quieted,
     standard_fds_open,
 )
+from pathway_opt.cli.words import counted
 
 _DEBUG_HELP = "Show a traceback on internal errors."
 
@@ -275,7 +276,10 @@ def max_points() -> int:
 
 
 def _capped(option: str, value: int, what: str) -> int:
-    """`value`, or the cores when it is more, with a note on stderr."""
+    """`value`, or the cores when it is more, with a note on stderr.
+
+    `what` is the singular noun of what is capped ("thread").
+    """
     limit = cores()
     if value <= limit:
         return value
@@ -283,15 +287,15 @@ def _capped(option: str, value: int, what: str) -> int:
     if ctx is not None and ctx.params.get("quiet"):
         return limit
     click.echo(
-        f"note: {option} {value} is more than the {limit} core(s) available; "
-        f"using {limit} {what} (set {CORES_ENV} to allow more)",
+        f"note: {option} {value} is more than the {counted(limit, 'core')} "
+        f"available; using {counted(limit, what)} (set {CORES_ENV} to allow more)",
         err=True,
     )
     return limit
 
 
 def _threads(ctx: click.Context, param: click.Parameter, value: int | None) -> Any:
-    return None if value is None else _capped("--threads", value, "threads")
+    return None if value is None else _capped("--threads", value, "thread")
 
 
 def threads_option(
@@ -318,7 +322,7 @@ def local_workers(workers: int, scheduler: str | None) -> int:
     """The local processes to start: capped at the cores unless on a cluster."""
     if scheduler is not None:
         return workers  # ignored: the cluster decides
-    return _capped("--workers", workers, "worker processes")
+    return _capped("--workers", workers, "worker process")
 
 
 def _scheduler(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:

@@ -7,7 +7,8 @@ its path and, for a folder, every file written into it) and its inputs;
 - an output with the wrong extension (a workbook not ending in ``.xlsx``);
 - an output on an input's path (the instance, a scenarios or a plan file);
 - two outputs of one run on one path (``solve -o out/run.json --csv out``, whose
-  CSV folder also writes ``run.json``);
+  CSV folder also writes ``run.json``), or a folder output on a file (an input,
+  another output, or a file already there);
 - an output that would replace a file the planner wrote (see below) without
   ``--force``.
 
@@ -94,6 +95,7 @@ def clashes(
         if target.suffixes and target.path.suffix.lower() not in target.suffixes:
             found.append(Clash(target.option, f"must end in {_either(target)}"))
     sources = {_resolved(path): (what, path) for what, path in inputs}
+    found += _folder_clashes(targets, sources)
     seen: dict[Path, str] = {}
     for target in targets:
         for path in target.files():
@@ -116,6 +118,40 @@ def clashes(
                 )
             seen.setdefault(resolved, target.option)
     return found
+
+
+def _folder_clashes(
+    targets: Sequence[Target], sources: dict[Path, tuple[str, Path]]
+) -> list[Clash]:
+    """Folder targets that are a file: an input, another output, or any file."""
+    files = {_resolved(t.path): t.option for t in targets if t.names is None}
+    found = []
+    for target in targets:
+        if target.names is None:
+            continue
+        folder = _resolved(target.path)
+        if folder in sources:
+            what, given = sources[folder]
+            message = f"is the {what} {given}; {target.option} takes a folder"
+        elif folder in files:
+            message = f"{target.path} is also the {files[folder]} file"
+        elif _is_file(target.path):
+            message = (
+                f"{target.path} is a file; {target.option} takes a folder: give "
+                "another name"
+            )
+        else:
+            continue
+        found.append(Clash(target.option, message))
+    return found
+
+
+def _is_file(path: Path) -> bool:
+    """Whether something other than a folder is at `path` (False if unknown)."""
+    try:
+        return path.exists() and not path.is_dir()
+    except OSError:  # a name too long: name_problems reports it
+        return False
 
 
 def _either(target: Target) -> str:
