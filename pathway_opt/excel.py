@@ -216,7 +216,8 @@ def text_width(value: Any) -> float:
 
 #: The longest sheet name Excel accepts, in UTF-16 code units (as Excel counts).
 MAX_SHEET_NAME = 31
-_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f]")
+#: Characters Excel refuses in a sheet name, and those XML cannot hold.
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
 def _utf16_units(text: str) -> int:
@@ -239,10 +240,11 @@ def sheet_names(names: Sequence[str], taken: Sequence[str] = ()) -> list[str]:
 
     Excel refuses a sheet name that is empty, longer than 31 characters, holds
     one of ``[ ] : * ? / \`` or starts or ends with an apostrophe, and two
-    names that differ only in case. Such characters (and control characters)
-    become ``_``, long names are cut, and a name already used (or in `taken`,
-    compared without case) gets a suffix `` (2)``, `` (3)``, ...; a name that
-    is already valid and free is kept as it is (CJK text included).
+    names that differ only in case. Such characters (and control characters
+    and others XML cannot hold) become ``_``, long names are cut, and a name
+    already used (or in `taken`, compared without case) gets a suffix `` (2)``,
+    `` (3)``, ...; a name that is already valid and free is kept as it is (CJK
+    text included).
     """
     used = {key for t in taken for key in _keys(t)}
     found = []
