@@ -27,7 +27,7 @@ from typing import Any
 
 import pandas as pd
 
-from pathway_opt.errors import OutputError
+from pathway_opt.errors import InputError, Problem
 from pathway_opt.excel import sheet_names
 from pathway_opt.files import write_atomic, write_folder
 from pathway_opt.inputs.instance_xlsx.layout import INITIATIVES
@@ -57,19 +57,30 @@ _RESERVED_SHEETS = (COMPARISON_SHEET, INITIATIVES, "History")
 _SPEND = "spend "
 
 
-def _checked(table: pd.DataFrame, plans: Mapping[Any, Plan]) -> list[Plan]:
-    """The plans in the table's order.
+#: Plans by name, or a list of plans (named 0, 1, ... as ``compare`` names them).
+Plans = Mapping[Any, Plan] | Sequence[Plan]
+
+
+def _named(table: pd.DataFrame, plans: Plans) -> dict[Any, Plan]:
+    """The plans by name, in the table's order.
 
     Raises:
-        OutputError: when the table's rows are not the plans (a programming
-            error: the table must come from ``compare(plans)``).
+        InputError: naming ``plans`` when the table's rows are not the plans
+            (the table must come from ``compare(plans)``).
     """
-    if not plans or list(table.index) != list(plans):
-        raise OutputError(
-            "the comparison table's rows are not the plans given; make the table "
-            "with compare(plans)"
+    named = dict(plans) if isinstance(plans, Mapping) else dict(enumerate(plans))
+    if not named or list(table.index) != list(named):
+        rows, given = list(table.index), list(named)
+        raise InputError(
+            [
+                Problem(
+                    "plans",
+                    f"are {given!r} but the table's rows are {rows!r}; give the "
+                    "plans the table was made of: compare(plans)",
+                )
+            ]
         )
-    return list(plans.values())
+    return named
 
 
 def _tidy_table(table: pd.DataFrame, plans: Sequence[Plan]) -> pd.DataFrame:
@@ -82,13 +93,14 @@ def _tidy_table(table: pd.DataFrame, plans: Sequence[Plan]) -> pd.DataFrame:
 
 def comparison_data(
     table: pd.DataFrame,
-    plans: Mapping[Any, Plan],
+    plans: Plans,
     *,
     provenance: Mapping[str, Any] | None = None,
     edits: Mapping[Any, Sequence[Mapping[str, Any]]] | None = None,
 ) -> dict[str, Any]:
     """The comparison as JSON data (see :func:`comparison_json`)."""
-    found = _checked(table, plans)
+    named = _named(table, plans)
+    found = list(named.values())
     rows = _tidy_table(table, found).to_dict("records")
     first = found[0]
     entries = []
@@ -144,7 +156,7 @@ def _finite(value: Any) -> Any:
 
 def comparison_json(
     table: pd.DataFrame,
-    plans: Mapping[Any, Plan],
+    plans: Plans,
     *,
     provenance: Mapping[str, Any] | None = None,
     edits: Mapping[Any, Sequence[Mapping[str, Any]]] | None = None,
@@ -153,12 +165,12 @@ def comparison_json(
 
     Args:
         table: what :func:`pathway_opt.compare` made of `plans`.
-        plans: the plans by name, in the table's order.
+        plans: the plans by name in the table's order, or a list of them.
         provenance: where the run came from (input files, tool, time), as is.
         edits: each scenario's edits as data, by name (the base has none).
 
     Raises:
-        OutputError: if the table's rows are not the plans.
+        InputError: if the table's rows are not the plans.
     """
     data = comparison_data(table, plans, provenance=provenance, edits=edits)
     return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
@@ -166,7 +178,7 @@ def comparison_json(
 
 def write_comparison_json(
     table: pd.DataFrame,
-    plans: Mapping[Any, Plan],
+    plans: Plans,
     path: str | Path,
     *,
     provenance: Mapping[str, Any] | None = None,
@@ -176,25 +188,24 @@ def write_comparison_json(
 
     Raises:
         OutputError: if the file cannot be written.
+        InputError: if the table's rows are not the plans.
     """
     text = comparison_json(table, plans, provenance=provenance, edits=edits)
     write_atomic(path, text)
 
 
-def comparison_tables(
-    table: pd.DataFrame, plans: Mapping[Any, Plan]
-) -> dict[str, pd.DataFrame]:
+def comparison_tables(table: pd.DataFrame, plans: Plans) -> dict[str, pd.DataFrame]:
     """File name -> table of a comparison's CSV folder (``run.json`` aside).
 
     Raises:
-        OutputError: if the table's rows are not the plans.
+        InputError: if the table's rows are not the plans.
     """
-    found = _checked(table, plans)
-    out = {COMPARISON_FILE: _tidy_table(table, found)}
+    named = _named(table, plans)
+    out = {COMPARISON_FILE: _tidy_table(table, list(named.values()))}
     for name, (key, build) in _PLAN_TABLES.items():
         blocks = [
             tables.tidy_table(key, build(plan), plan).assign(scenario=scenario)
-            for scenario, plan in plans.items()
+            for scenario, plan in named.items()
         ]
         full = [b for b in blocks if not b.empty] or blocks[:1]  # no empty concat
         joined = pd.concat(full, ignore_index=True)
@@ -204,7 +215,7 @@ def comparison_tables(
 
 def write_comparison_csv(
     table: pd.DataFrame,
-    plans: Mapping[Any, Plan],
+    plans: Plans,
     folder: str | Path,
     *,
     provenance: Mapping[str, Any] | None = None,
@@ -221,7 +232,8 @@ def write_comparison_csv(
 
     Raises:
         OutputError: if the folder or a file cannot be written (the folder is
-            then left as it was), or the table's rows are not the plans.
+            then left as it was).
+        InputError: if the table's rows are not the plans.
     """
     files: dict[str, str] = {
         name: "\ufeff" + csv_text(frame)
@@ -239,9 +251,7 @@ def scenario_sheets(names: Sequence[Any]) -> list[str]:
     return sheet_names([str(n) for n in names], taken=_RESERVED_SHEETS)
 
 
-def write_comparison_xlsx(
-    table: pd.DataFrame, plans: Mapping[Any, Plan], path: str | Path
-) -> None:
+def write_comparison_xlsx(table: pd.DataFrame, plans: Plans, path: str | Path) -> None:
     """Write the comparison workbook atomically.
 
     The Comparison sheet holds the table with a ``sheet`` column naming each
@@ -250,15 +260,15 @@ def write_comparison_xlsx(
     selected initiatives.
 
     Raises:
-        OutputError: if the file cannot be written, or the table's rows are not
-            the plans.
+        OutputError: if the file cannot be written.
+        InputError: if the table's rows are not the plans.
     """
-    found = _checked(table, plans)
-    sheets = scenario_sheets(list(plans))
-    frame = _tidy_table(table, found)
+    named = _named(table, plans)
+    sheets = scenario_sheets(list(named))
+    frame = _tidy_table(table, list(named.values()))
     frame.insert(1, "sheet", sheets)
     out = [(COMPARISON_SHEET, "Scenario comparison", frame)]
-    for sheet, (name, plan) in zip(sheets, plans.items(), strict=True):
+    for sheet, (name, plan) in zip(sheets, named.items(), strict=True):
         title = f"Selected in {name} ({plan.status.value})"
         out.append(
             (sheet, title, tables.tidy_table("selected", tables.selected(plan), plan))
