@@ -228,19 +228,25 @@ def test_mip_gap_reaches_every_solve(files: tuple[Path, Path]) -> None:
         assert best * 0.75 - 1e-6 <= entry["objective"] <= best + 1e-6
 
 
-@pytest.mark.parametrize("where", ["instance", "file", "xlsx"])
+@pytest.mark.parametrize(
+    ("where", "code", "words"),
+    [("instance", 2, "'--csv'"), ("xlsx", 2, "'--csv'"),
+     ("file", 6, "cannot write --csv files into")],
+)  # fmt: skip
 def test_a_csv_folder_on_a_file_is_refused_before_solving(
-    files: tuple[Path, Path], tmp_path: Path, where: str
+    files: tuple[Path, Path], tmp_path: Path, where: str, code: int, words: str
 ) -> None:
+    """On an input or another output: a usage error; on any other file (the
+    compare.csv --csv wrote before it was a folder): never writable, exit 6."""
     instance, scenarios = files
-    old = tmp_path / "compare.csv"  # what --csv wrote before it was a folder
+    old = tmp_path / "compare.csv"
     old.write_text("scenario,status\n", encoding="utf-8")
     folder = {"instance": instance, "file": old, "xlsx": tmp_path / "c.xlsx"}[where]
     result = run(
         "compare", instance, scenarios, "--csv", folder, "--xlsx", tmp_path / "c.xlsx"
     )
-    assert result.exit_code == 2, result.output
-    assert "'--csv'" in result.output and "objective" not in result.output
+    assert result.exit_code == code, result.output
+    assert words in result.output and "objective" not in result.output
     assert not (tmp_path / "c.xlsx").exists()
     assert old.read_text(encoding="utf-8") == "scenario,status\n"
 
