@@ -97,3 +97,19 @@ def test_sweep_and_the_cores_note(tmp_path: Path) -> None:
 )  # fmt: skip
 def test_counted(n: int, noun: str, text: str) -> None:
     assert counted(n, noun) == text
+
+
+def test_why_there_is_no_plan(tmp_path: Path) -> None:
+    data = make(
+        initiatives=[{"id": "A", "scores": {"TC": 1}, "decision": "must"}],
+        rules=[
+            {"kind": "at_most", "count": 0, "members": ["A"]},
+            {"kind": "at_least", "count": 2, "members": ["A"]},
+        ],
+    )
+    path = tmp_path / "i.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    result = run("solve", path)
+    assert result.exit_code == 3, result.output
+    assert "is broken by must-fund initiative A:" in result.output
+    assert "only 1 of its 1 member can be selected" in result.output
