@@ -4,7 +4,8 @@
 
 - a count ``N`` (1 to 999): N yearly periods from ``--first-year`` (default:
   next calendar year), so ``5`` in 2026 is 2027 ... 2031;
-- a year ``YYYY`` (four digits): that one period, as ``2027``;
+- a year ``YYYY`` (four digits): that one period, as ``2027`` (another number
+  above 999 is neither, an error);
 - a range of years ``FIRST-LAST``: ``2027-2031`` is 2027, 2028, ..., 2031;
 - labels separated by commas, any text: ``2027,2028,2029``, ``2027-28,2028-29``
   or ``Q1,Q2,Q3,Q4``; one label without a comma that is none of the above
@@ -62,6 +63,11 @@ def parse_periods(text: str, first_year: int | None = None) -> list[str]:
             raise ValueError("give at least 1 period")
         start = next_year() if first_year is None else first_year
         return [str(start + k) for k in range(count)]
+    if re.fullmatch("[0-9]+", value) and len(value) != 4:
+        raise ValueError(
+            f"{value} is neither a count (at most {_MAX_COUNT}) nor a year (four "
+            "digits)"
+        )
     if first_year is not None:
         raise ValueError(_FIRST_YEAR_ALONE)
     if (found := _RANGE.fullmatch(value)) is not None:

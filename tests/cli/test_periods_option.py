@@ -100,6 +100,7 @@ def test_the_generated_file_says_how_to_make_it_again(tmp_path: Path) -> None:
     ("options", "option", "words"),
     [
         (["--periods", "0"], "--periods", "at least 1 period"),
+        (["--periods", "12345"], "--periods", "neither a count"),
         (["--periods", "2031-2027"], "--periods", "write 2027-2031"),
         (["--periods", "2027,2027"], "--periods", "distinct"),
         (["--periods", "2027,,2029"], "--periods", "non-empty"),
