@@ -99,8 +99,8 @@ def side_by_side(
         rows.append(
             {"id": ini.id, "name": ini.name, **dict(zip(labels, starts, strict=True))}
         )
-    scores = [p.objective for p in every]
-    losses = [loss_of(optimum, p)[0] for p in every]
+    scores: list[float | None] = [p.objective for p in every]
+    losses: list[float | None] = [loss_of(optimum, p)[0] for p in every]
     for name, figures in zip(SCORE_ROWS, (scores, losses), strict=True):
         rows.append({"id": name, "name": "", **dict(zip(labels, figures, strict=True))})
     return pd.DataFrame(rows, columns=["id", "name", *labels]).astype(object)

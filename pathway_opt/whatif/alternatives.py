@@ -435,32 +435,40 @@ class _Search:
 
     def _stopped(self, result: Alternatives, plan: Plan, rank: int) -> str:
         """Why there is no ``rank``-th alternative, in one message."""
-        have = rank - 1
-        head = (
-            f"only {have} plan(s) within {percent(result.within)} that differ by "
-            f"{self.distance}"
-            if have
-            else "no alternative plan"
-        )
-        earlier = (
-            "the optimum" if have == 0 else f"the optimum and alternatives 1-{have}"
-        )
+        have, d = rank - 1, self.distance
+        within = f"within {percent(result.within)} of the optimum"
+        asked = f"(asked for {result.count})"
         if plan.status == Status.NO_SOLUTION:
             return (
-                f"{head}: the time limit stopped the search for {plan_label(rank)} "
-                "before it found a plan; allow more time"
+                f"found {have} of {result.count} alternatives: the time limit "
+                f"stopped the search for {plan_label(rank)} before it found a "
+                "plan; allow more time"
             )
         if plan.status == Status.ERROR:
-            return f"{head}: the solve for {plan_label(rank)} failed: " + "; ".join(
-                plan.messages
+            return (
+                f"found {have} of {result.count} alternatives: the solve for "
+                f"{plan_label(rank)} failed: " + "; ".join(plan.messages)
             )
         assert result.threshold is not None
-        why = (
-            f"{head}: no plan scoring at least {result.threshold:,.4f} differs from "
-            f"{earlier} in at least {self.distance} funded initiative(s) (HiGHS "
-            "proved it, confirmed with presolve off)"
-        )
-        return f"{why}; {self._best_without_cut(result, earlier)}"
+        if have:
+            earlier = "the optimum and " + (
+                "alternative 1" if have == 1 else f"alternatives 1-{have}"
+            )
+            head = (
+                f"only {have} plan(s) {within} that differ by at least {d} funded "
+                f"initiative(s) from it and from each other {asked}: no further "
+                f"plan scoring at least {result.threshold:,.4f} differs from "
+                f"{earlier} in at least {d}"
+            )
+        else:
+            earlier = "the optimum"
+            head = (
+                f"no plan {within} differs from it by at least {d} funded "
+                f"initiative(s) {asked}: none scoring at least "
+                f"{result.threshold:,.4f} does"
+            )
+        proof = "proven by HiGHS, confirmed with presolve off"
+        return f"{head} ({proof}); {self._best_without_cut(result, earlier)}"
 
     def _best_without_cut(self, result: Alternatives, earlier: str) -> str:
         """The best plan the distance rows allow at any score, as a sentence."""
@@ -475,7 +483,9 @@ class _Search:
             return "the best plan at any score was not found within the time limit"
         loss, share = loss_of(result.optimum, plan)
         proven = "" if plan.status == Status.OPTIMAL else " (best found, not proven)"
-        need = "" if math.isnan(share) else f" (within {share:.6g} would allow it)"
+        need = (
+            "" if math.isnan(share) else f" (within {share:.6g} or more would admit it)"
+        )
         return (
             f"the best plan that does scores {plan.objective:,.4f}{proven}, "
             f"{loss:,.4f} below the optimum{need}"
