@@ -426,7 +426,7 @@ class _Search:
             if plan.status != Status.OPTIMAL:
                 result.messages.append(
                     f"{plan_label(rank)} is the best plan found before the time "
-                    f"limit, not proven best (gap "
+                    f"or node limit stopped its solve, not proven best (gap "
                     f"{'-' if plan.gap is None else percent(plan.gap)}); a later "
                     "alternative may score higher"
                 )
@@ -440,8 +440,8 @@ class _Search:
         asked = f"(asked for {result.count})"
         if plan.status == Status.NO_SOLUTION:
             return (
-                f"found {have} of {result.count} alternatives: the time limit "
-                f"stopped the search for {plan_label(rank)} before it found a "
+                f"found {have} of {result.count} alternatives: the time or node "
+                f"limit stopped the search for {plan_label(rank)} before it found a "
                 "plan; allow more time"
             )
         if plan.status == Status.ERROR:

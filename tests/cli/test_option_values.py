@@ -46,13 +46,18 @@ COMMANDS = {
     "sweep": ["sweep", SMALL, "--budget-scale", "1"],
     "frontier": ["frontier", SMALL],
     "compare": ["compare", SMALL, "{scenarios}"],
+    "alternatives": ["alternatives", SMALL],
 }
 NUMERIC = [
     (command, option)
     for command in COMMANDS
-    for option in ("--time-limit", "--mip-gap", "--step")
+    for option in ("--time-limit", "--mip-gap", "--step", "--within")
     if (option != "--step" or command == "explain")
-    and (option != "--mip-gap" or command in ("solve", "sweep", "frontier"))
+    and (option != "--within" or command == "alternatives")
+    and (
+        option != "--mip-gap"
+        or command in ("solve", "sweep", "frontier", "alternatives")
+    )
 ]
 
 
@@ -228,7 +233,7 @@ def test_a_client_that_failed_to_connect_is_discarded_quietly(address: str) -> N
 
 
 @pytest.mark.parametrize(
-    "command", ["solve", "explain", "compare", "sweep", "frontier"]
+    "command", ["solve", "explain", "compare", "sweep", "frontier", "alternatives"]
 )
 def test_time_limit_help_says_what_it_bounds(command: str) -> None:
     text = " ".join(run(command, "--help").output.split())
