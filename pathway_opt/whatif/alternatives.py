@@ -84,10 +84,6 @@ class Alternatives:
     failed: bool = False
     """Whether a solve failed (HiGHS failed, or its plan failed verification)."""
 
-    def __len__(self) -> int:
-        """How many alternatives were found."""
-        return len(self.plans)
-
     @property
     def instance(self) -> Instance:
         """The instance solved."""
@@ -111,15 +107,6 @@ class Alternatives:
     def side_by_side(self, differing_only: bool = False) -> pd.DataFrame:
         """Initiatives by plans: start periods, then the score and loss rows."""
         return side_by_side(self.optimum, self.plans, differing_only)
-
-    def request(self) -> dict[str, Any]:
-        """What was asked: count, within, min_difference (and the threshold)."""
-        return {
-            "count": self.count,
-            "within": self.within,
-            "min_difference": self.min_difference,
-            "threshold": self.threshold,
-        }
 
     def headline(self) -> str:
         """One sentence: how many alternatives of how many, on what terms."""

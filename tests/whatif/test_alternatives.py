@@ -141,7 +141,7 @@ def test_hand_solved_knapsack_one_apart() -> None:
     table = result.table
     assert table["loss"].tolist() == pytest.approx([1, 1])
     assert table["loss_share"].tolist() == pytest.approx([0.25, 0.25])
-    assert result.exit_code == 0 and len(result) == 2
+    assert result.exit_code == 0 and len(result.plans) == 2
 
 
 def test_hand_solved_knapsack_two_apart_is_the_only_plan_two_away() -> None:
@@ -220,6 +220,19 @@ def test_an_infeasible_instance_has_no_alternatives() -> None:
     result = po.alternatives(broken)
     assert result.optimum.status == po.Status.INFEASIBLE
     assert result.exit_code == 3 and result.plans == []
+
+
+def test_keyword_options_reach_every_plan() -> None:
+    result = po.alternatives(
+        KNAPSACK, count=2, within=0.4, time_limit=60.0, threads=1, mip_gap=0.25
+    )
+    for plan in [result.optimum, *result.plans]:
+        wanted = (60.0, 1, 0.25)
+        got = tuple(plan.settings[k] for k in ("time_limit", "threads", "mip_rel_gap"))
+        assert got == wanted
+    with pytest.raises(po.InputError) as caught:
+        po.alternatives(KNAPSACK, po.SolveSettings(), time_limit=5)
+    assert "settings" in str(caught.value)
 
 
 def test_progress_counts_every_solve() -> None:
