@@ -94,6 +94,14 @@ if TYPE_CHECKING:
     from pathway_opt.solver.settings import SolveSettings
     from pathway_opt.solver.solver import Solver
     from pathway_opt.verification.verifier import Verification, verify
+    from pathway_opt.whatif.alternatives import Alternatives, alternatives
+    from pathway_opt.whatif.alternatives_files import (
+        ALTERNATIVES_CSV_FILES,
+        alternatives_json,
+        write_alternatives_csv,
+        write_alternatives_json,
+        write_alternatives_xlsx,
+    )
     from pathway_opt.whatif.compare import compare, load_scenarios, run_scenarios
     from pathway_opt.whatif.edits import Edit, Scenario
     from pathway_opt.whatif.frontier import Frontier, frontier
@@ -193,17 +201,26 @@ _HOMES: dict[str, str] = {
     "parse_scales": "whatif.sweep",
     "sweep": "whatif.sweep",
     "sweep_points": "whatif.sweep",
+    "Alternatives": "whatif.alternatives",
+    "alternatives": "whatif.alternatives",
+    "ALTERNATIVES_CSV_FILES": "whatif.alternatives_files",
+    "alternatives_json": "whatif.alternatives_files",
+    "write_alternatives_csv": "whatif.alternatives_files",
+    "write_alternatives_json": "whatif.alternatives_files",
+    "write_alternatives_xlsx": "whatif.alternatives_files",
     "Explanation": "explanations.explanation",
     "explain": "explanations.explanation",
 }
 
 __all__ = [
+    "ALTERNATIVES_CSV_FILES",
     "COMPARISON_CSV_FILES",
     "CSV_TABLES",
     "DEFAULT_PERIODS",
     "RUN_FILE",
     "STOP_SIGNALS",
     "TARGET_SUFFIXES",
+    "Alternatives",
     "Clash",
     "Edit",
     "Explanation",
@@ -230,6 +247,8 @@ __all__ = [
     "Termination",
     "UsageError",
     "Verification",
+    "alternatives",
+    "alternatives_json",
     "build_model",
     "check_input_file",
     "check_values",
@@ -274,6 +293,9 @@ __all__ = [
     "sweep_points",
     "value_problems",
     "verify",
+    "write_alternatives_csv",
+    "write_alternatives_json",
+    "write_alternatives_xlsx",
     "write_atomic",
     "write_comparison_csv",
     "write_comparison_json",

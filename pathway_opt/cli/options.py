@@ -157,10 +157,12 @@ class Number(click.ParamType):
         high: float,
         *,
         low_open: bool = False,
+        high_open: bool = False,
         unit: str = "",
         high_hint: str = "",
     ) -> None:
         self.low, self.high, self.low_open = float(low), float(high), low_open
+        self.high_open = high_open
         self.unit, self.high_hint = unit, high_hint
 
     def convert(
@@ -178,15 +180,17 @@ class Number(click.ParamType):
         if not math.isfinite(number):
             self.fail(f"must be a finite number, got {value!r}", param, ctx)
         too_low = number < self.low or (self.low_open and number == self.low)
-        if too_low or number > self.high:
-            hint = self.high_hint if number > self.high else ""
+        too_high = number > self.high or (self.high_open and number == self.high)
+        if too_low or too_high:
+            hint = self.high_hint if too_high else ""
             self.fail(f"must be {self.range()}, got {value!r}{hint}", param, ctx)
         return number
 
     def range(self) -> str:
         """The range in words, e.g. ``at least 0 and at most 1``."""
         low = f"{'more than' if self.low_open else 'at least'} {_plain(self.low)}"
-        return f"{low} and at most {_plain(self.high)}{self.unit}"
+        high = f"{'less than' if self.high_open else 'at most'} {_plain(self.high)}"
+        return f"{low} and {high}{self.unit}"
 
     def get_metavar(self, *args: Any, **kwargs: Any) -> str:
         """Shown in --help."""

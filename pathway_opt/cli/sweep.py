@@ -81,12 +81,14 @@ def _fmt(frame: pd.DataFrame, max_rows: int | None = None) -> str:
     money = {
         c: (lambda v: f"{v:,.0f}") for c in frame.columns if str(c).startswith(_MONEY)
     }
-    return frame.to_string(
-        index=False,
-        max_rows=max_rows,
-        formatters=money,
-        float_format=lambda v: f"{v:,.4f}",
-    )
+    # Budget and resource ids may be Chinese: align by display width.
+    with pd.option_context("display.unicode.east_asian_width", True):
+        return frame.to_string(
+            index=False,
+            max_rows=max_rows,
+            formatters=money,
+            float_format=lambda v: f"{v:,.4f}",
+        )
 
 
 _threads_option = threads_option(

@@ -46,12 +46,14 @@ COMMANDS = {
     "sweep": ["sweep", SMALL, "--budget-scale", "1"],
     "frontier": ["frontier", SMALL],
     "compare": ["compare", SMALL, "{scenarios}"],
+    "alternatives": ["alternatives", SMALL],
 }
 NUMERIC = [
     (command, option)
     for command in COMMANDS
-    for option in ("--time-limit", "--mip-gap", "--step")
+    for option in ("--time-limit", "--mip-gap", "--step", "--within")
     if (option != "--step" or command == "explain")
+    and (option != "--within" or command == "alternatives")
     and (option != "--mip-gap" or command != "explain")
 ]
 
@@ -228,7 +230,7 @@ def test_a_client_that_failed_to_connect_is_discarded_quietly(address: str) -> N
 
 
 @pytest.mark.parametrize(
-    "command", ["solve", "explain", "compare", "sweep", "frontier"]
+    "command", ["solve", "explain", "compare", "sweep", "frontier", "alternatives"]
 )
 def test_time_limit_help_says_what_it_bounds(command: str) -> None:
     text = " ".join(run(command, "--help").output.split())
