@@ -49,6 +49,14 @@ if TYPE_CHECKING:
     from pathway_opt.inputs.load import load_instance
     from pathway_opt.model.form import StandardForm, StructureChanged, compile_form
     from pathway_opt.model.pyomo_model import build_model
+    from pathway_opt.outputs.comparison import (
+        COMPARISON_CSV_FILES,
+        comparison_json,
+        scenario_sheets,
+        write_comparison_csv,
+        write_comparison_json,
+        write_comparison_xlsx,
+    )
     from pathway_opt.outputs.plan_csv import (
         CSV_TABLES,
         RUN_FILE,
@@ -87,6 +95,14 @@ if TYPE_CHECKING:
     from pathway_opt.solver.settings import SolveSettings
     from pathway_opt.solver.solver import Solver
     from pathway_opt.verification.verifier import Verification, verify
+    from pathway_opt.whatif.alternatives import Alternatives, alternatives
+    from pathway_opt.whatif.alternatives_files import (
+        ALTERNATIVES_CSV_FILES,
+        alternatives_json,
+        write_alternatives_csv,
+        write_alternatives_json,
+        write_alternatives_xlsx,
+    )
     from pathway_opt.whatif.compare import compare, load_scenarios, run_scenarios
     from pathway_opt.whatif.edits import Edit, Scenario
     from pathway_opt.whatif.frontier import Frontier, frontier
@@ -152,6 +168,12 @@ _HOMES: dict[str, str] = {
     "write_plan_xlsx": "outputs.plan_xlsx",
     "write_tables_xlsx": "outputs.plan_xlsx",
     "summary": "outputs.plan_text",
+    "COMPARISON_CSV_FILES": "outputs.comparison",
+    "comparison_json": "outputs.comparison",
+    "scenario_sheets": "outputs.comparison",
+    "write_comparison_csv": "outputs.comparison",
+    "write_comparison_json": "outputs.comparison",
+    "write_comparison_xlsx": "outputs.comparison",
     "Provenance": "outputs.provenance",
     "make_provenance": "outputs.provenance",
     "Clash": "outputs.targets",
@@ -180,6 +202,13 @@ _HOMES: dict[str, str] = {
     "parse_scales": "whatif.sweep",
     "sweep": "whatif.sweep",
     "sweep_points": "whatif.sweep",
+    "Alternatives": "whatif.alternatives",
+    "alternatives": "whatif.alternatives",
+    "ALTERNATIVES_CSV_FILES": "whatif.alternatives_files",
+    "alternatives_json": "whatif.alternatives_files",
+    "write_alternatives_csv": "whatif.alternatives_files",
+    "write_alternatives_json": "whatif.alternatives_files",
+    "write_alternatives_xlsx": "whatif.alternatives_files",
     "Explanation": "explanations.explanation",
     "explain": "explanations.explanation",
     "criteria_weights": "explanations.weights",
@@ -187,11 +216,14 @@ _HOMES: dict[str, str] = {
 }
 
 __all__ = [
+    "ALTERNATIVES_CSV_FILES",
+    "COMPARISON_CSV_FILES",
     "CSV_TABLES",
     "DEFAULT_PERIODS",
     "RUN_FILE",
     "STOP_SIGNALS",
     "TARGET_SUFFIXES",
+    "Alternatives",
     "Clash",
     "Edit",
     "Explanation",
@@ -218,11 +250,14 @@ __all__ = [
     "Termination",
     "UsageError",
     "Verification",
+    "alternatives",
+    "alternatives_json",
     "build_model",
     "check_input_file",
     "check_values",
     "clashes",
     "compare",
+    "comparison_json",
     "compile_form",
     "convert",
     "criteria_judgements",
@@ -253,6 +288,7 @@ __all__ = [
     "read_plan",
     "read_text",
     "run_scenarios",
+    "scenario_sheets",
     "scheduler_problem",
     "solve",
     "solve_pyomo",
@@ -262,7 +298,13 @@ __all__ = [
     "sweep_points",
     "value_problems",
     "verify",
+    "write_alternatives_csv",
+    "write_alternatives_json",
+    "write_alternatives_xlsx",
     "write_atomic",
+    "write_comparison_csv",
+    "write_comparison_json",
+    "write_comparison_xlsx",
     "write_folder",
     "write_frontier_png",
     "write_instance_json",

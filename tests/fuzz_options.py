@@ -86,10 +86,13 @@ OPTIONS: dict[str, dict[str, st.SearchStrategy[str]]] = {
               "--capacity-scale": SCALES, "--scheduler": SCHEDULERS},
     "frontier": {"--time-limit": NUMBERS, "--mip-gap": NUMBERS, "--threads": NUMBERS,
                  "--workers": NUMBERS, "--scheduler": SCHEDULERS},
-    "compare": {"--time-limit": NUMBERS},
+    "compare": {"--time-limit": NUMBERS, "--mip-gap": NUMBERS, "--threads": NUMBERS},
+    "alternatives": {"--time-limit": NUMBERS, "--mip-gap": NUMBERS,
+                     "--threads": NUMBERS, "--count": SMALL_NUMBERS,
+                     "--within": NUMBERS, "--min-difference": SMALL_NUMBERS},
     "generate": {"--initiatives": SMALL_NUMBERS, "--periods": SMALL_NUMBERS,
-                 "--seed": NUMBERS},
-    "template": {"--periods": LABELS},
+                 "--first-year": NUMBERS, "--seed": NUMBERS},
+    "template": {"--periods": LABELS, "--first-year": NUMBERS},
 }  # fmt: skip
 #: The environment of most cases (one core: no worker processes; short sweeps).
 CALM = {"PATHWAY_OPT_CORES": "1", "PATHWAY_OPT_MAX_POINTS": "12",
@@ -125,6 +128,7 @@ def argv(command: str, options: list[tuple[str, str]], folder: Path) -> list[str
         "sweep": [str(instance)],
         "frontier": [str(instance)],
         "compare": [str(instance), str(folder / "scenarios.json")],
+        "alternatives": [str(instance)],
         "generate": [str(folder / "generated.json"), "--force"],
         "template": [str(folder / "template.xlsx"), "--force"],
     }[command]

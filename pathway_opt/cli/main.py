@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import click
 
+from pathway_opt.cli.alternatives import alternatives_command
 from pathway_opt.cli.compare import compare_command
 from pathway_opt.cli.explain import explain_command
 from pathway_opt.cli.instance_files import (
@@ -41,6 +42,7 @@ for command in (
     explain_command,
     sweep_command,
     frontier_command,
+    alternatives_command,
 ):
     # -h also when a command runs on its own (click keeps its first help option)
     command.context_settings.setdefault("help_option_names", HELP["help_option_names"])

@@ -23,6 +23,7 @@ from pathway_opt.cli.options import (
 )
 from pathway_opt.cli.signals import doing
 from pathway_opt.cli.stdout import DASH, data_stream, print_plan
+from pathway_opt.cli.words import counts
 
 
 @click.command(
@@ -112,12 +113,12 @@ def validate_command(instance: Path, as_json: bool) -> int:
     if as_json:
         return _validate_json(instance)
     inst = po.load_instance(instance)
-    n_rules = len(inst.rules)
-    click.echo(
-        f"{instance}: valid ({len(inst.initiatives)} initiatives, "
-        f"{len(inst.periods)} periods, {len(inst.budgets)} budgets, "
-        f"{len(inst.resources)} resources, {n_rules} rules)"
-    )
+    sizes = counts(
+        (len(inst.initiatives), "initiative"), (len(inst.periods), "period"),
+        (len(inst.budgets), "budget"), (len(inst.resources), "resource"),
+        (len(inst.rules), "rule"),
+    )  # fmt: skip
+    click.echo(f"{instance}: valid ({sizes})")
     if inst.weights_source.derived:
         click.echo(inst.weights_source.summary())
     for warning in po.instance_warnings(inst):

@@ -34,6 +34,7 @@ from pathway_opt.cli.options import (
     workers_option,
 )
 from pathway_opt.cli.signals import doing
+from pathway_opt.cli.words import counted
 
 #: Ladder steps printed per ladder (all are in --ladders-csv).
 SHOWN_STEPS = 10
@@ -80,12 +81,14 @@ def _fmt(frame: pd.DataFrame, max_rows: int | None = None) -> str:
     money = {
         c: (lambda v: f"{v:,.0f}") for c in frame.columns if str(c).startswith(_MONEY)
     }
-    return frame.to_string(
-        index=False,
-        max_rows=max_rows,
-        formatters=money,
-        float_format=lambda v: f"{v:,.4f}",
-    )
+    # Budget and resource ids may be Chinese: align by display width.
+    with pd.option_context("display.unicode.east_asian_width", True):
+        return frame.to_string(
+            index=False,
+            max_rows=max_rows,
+            formatters=money,
+            float_format=lambda v: f"{v:,.4f}",
+        )
 
 
 _threads_option = threads_option(
@@ -209,9 +212,9 @@ def sweep_command(
     shown = [c for c in table.columns if c not in ("selected", "bound", "verified")]
     shown = [c for c in shown if not c.startswith("used_")]
     click.echo(_fmt(table[shown], max_rows=60))
-    where = f"on {scheduler}" if scheduler else f"with {workers} worker(s)"
+    where = f"on {scheduler}" if scheduler else f"with {counted(workers, 'worker')}"
     click.echo(
-        f"\n{len(table)} points in {seconds:.2f} s "
+        f"\n{counted(len(table), 'point')} in {seconds:.2f} s "
         f"({len(table) / max(seconds, 1e-9):.2f} points/s) {where}"
     )
     if output is not None:
@@ -288,7 +291,7 @@ def frontier_command(
     fund_next, cut_first = po.ladders(inst, computed=front)
     for name, ladder in (("Fund next if the budgets rise", fund_next),
                          ("Cut first if the budgets fall", cut_first)):  # fmt: skip
-        click.echo(f"\n{name} ({len(ladder)} steps):")
+        click.echo(f"\n{name} ({counted(len(ladder), 'step')}):")
         shown = ladder.drop(columns=["lambda", "spent"]).head(SHOWN_STEPS)
         click.echo(_fmt(shown) if not ladder.empty else "  (none)")
         if len(ladder) > SHOWN_STEPS:
@@ -316,13 +319,15 @@ def _describe(front: po.Frontier) -> str:
     if not points.empty:
         low, high = points.iloc[0], points.iloc[-1]
         lines.append(
-            f"{front.n_breakpoints} breakpoints from λ = {low['lambda']:.6g} "
+            f"{counted(front.n_breakpoints, 'breakpoint')} "
+            f"from λ = {low['lambda']:.6g} "
             f"({low['total_budget']:,.0f}) to λ = {high['lambda']:.6g} "
             f"({high['total_budget']:,.0f}); budgets as given: "
             f"{front.total_at_one:,.0f} {front.currency}".rstrip()
         )
     lines.append(
-        f"{front.solves} solves in {front.seconds:.2f} s; stopped: {front.floor}"
+        f"{counted(front.solves, 'solve')} in {front.seconds:.2f} s; "
+        f"stopped: {front.floor}"
     )
     lines += [f"  - {m}" for m in front.messages]
     if not points.empty:

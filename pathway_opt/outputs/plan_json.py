@@ -25,7 +25,7 @@ def plan_json(plan: Plan, provenance: dict[str, Any] | None = None) -> str:
     data["warnings"] = instance_warnings(plan.instance)
     if provenance is not None:
         data["provenance"] = dict(provenance)
-    return json.dumps(_finite(data), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(json_safe(data), indent=2, ensure_ascii=False) + "\n"
 
 
 def tidy_plan_data(data: dict[str, Any], inst: Instance) -> dict[str, Any]:
@@ -97,16 +97,16 @@ def _tidy_row(row: Any, cents: int) -> Any:
     }
 
 
-def _finite(value: Any) -> Any:
+def json_safe(value: Any) -> Any:
     """Replace NaN and infinities (never valid JSON) by null."""
     if isinstance(value, float) and (
         value != value or value in (float("inf"), float("-inf"))
     ):
         return None
     if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
+        return {k: json_safe(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_finite(v) for v in value]
+        return [json_safe(v) for v in value]
     return value
 
 
