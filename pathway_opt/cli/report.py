@@ -31,12 +31,6 @@ from pathway_opt.cli.signals import doing
 HTML_SUFFIXES = (".html", ".htm")
 
 
-def _folder(ctx: click.Context, param: click.Parameter, value: Path | None) -> Any:
-    if value is not None and value.exists() and not value.is_dir():
-        raise click.BadParameter(f"{value} is a file; give a folder for the PNG files")
-    return value
-
-
 def report_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """``--report``, ``--png-dir``, ``--explain`` and ``--frontier`` of `solve`."""
     options = [
@@ -47,7 +41,7 @@ def report_options(func: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option(
             "--png-dir", type=click.Path(file_okay=False, path_type=Path),
-            callback=_folder, metavar="FOLDER",
+            metavar="FOLDER",
             help="Write the report's charts into this folder as PNG files (slides).",
         ),
         click.option(
@@ -161,7 +155,7 @@ class ReportRequest:
 )  # fmt: skip
 @click.option(
     "--png-dir", type=click.Path(file_okay=False, path_type=Path),
-    callback=_folder, metavar="FOLDER",
+    metavar="FOLDER",
     help="Write the report's charts into this folder as PNG files (slides).",
 )  # fmt: skip
 @click.option(

@@ -22,11 +22,11 @@ def _finite(value: Any) -> float | None:
 
 
 def money(value: Any, currency: str = "") -> str:
-    """``1,250,000 CNY``; cents only when the amount has them; ``-`` for none."""
+    """``1,250,000 CNY``; cents only below 1,000 when it has them; ``-`` for none."""
     number = _finite(value)
     if number is None:
         return "-"
-    whole = abs(number - round(number)) < 0.005 or abs(number) >= 100_000
+    whole = abs(number - round(number)) < 0.005 or abs(number) >= 1000
     text = f"{number:,.0f}" if whole else f"{number:,.2f}"
     return f"{text} {currency}".strip()
 
@@ -47,9 +47,11 @@ def score(value: Any) -> str:
 
 
 def signed(value: Any) -> str:
-    """A change of score with its sign (``+1.25``, ``-0.40``)."""
+    """A change of score with its sign (``+1.25``, ``-0.40``; ``0.00`` for none)."""
     number = _finite(value)
-    return "-" if number is None else f"{number:+,.2f}"
+    if number is None:
+        return "-"
+    return "0.00" if abs(number) < 0.005 else f"{number:+,.2f}"
 
 
 def percent(value: Any) -> str:
