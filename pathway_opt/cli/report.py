@@ -141,7 +141,7 @@ class ReportRequest:
 @click.command(
     name="report",
     short_help="Rebuild the committee report from a saved plan.",
-    epilog=exit_codes(0, 1, 2, 3, 4, 5, 6, done="report written"),
+    epilog=exit_codes(0, 1, 2, 5, 6, done="report written"),
 )
 @click.argument("plan_file", type=click.Path(path_type=Path), metavar="PLAN")
 @click.option(
