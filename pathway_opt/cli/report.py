@@ -79,7 +79,8 @@ class ReportRequest:
         """The report file and the PNG folder, for the one check of outputs.
 
         Raises:
-            click.BadParameter: when --explain or --frontier has no report to go in.
+            click.BadParameter: when --frontier has no report to go in (the
+                explanations also go into the plan's other outputs).
         """
         if self.frontier and not self.drawn:
             raise click.BadParameter(

@@ -98,4 +98,5 @@ def explanation_section(plan: Plan, records: Mapping[str, Any]) -> Section:
         "repairs": repairs,
         "why_count": len(records.get("why") or []),
     }
-    return Section("explanations", "What binds", "explanation.html.j2", data)
+    title = "What binds" if plan.has_plan or not repairs else "Smallest repairs"
+    return Section("explanations", title, "explanation.html.j2", data)

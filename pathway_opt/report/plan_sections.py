@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathway_opt.plan import Plan
 from pathway_opt.report import words
-from pathway_opt.report.schedule_chart import bars, schedule_charts
+from pathway_opt.report.schedule_chart import bars, grouped_by, schedule_charts
 from pathway_opt.report.section import Section
 from pathway_opt.report.usage_chart import usage_charts
 
@@ -13,15 +13,10 @@ def schedule_section(plan: Plan) -> Section:
     """The Gantt chart(s) of the funded initiatives."""
     inst = plan.instance
     found = bars(plan) if plan.has_plan else []
-    grouped = (
-        "department"
-        if any(i.department for i in inst.initiatives if i.id in plan.starts)
-        else "type"
-    )
     data = {
         "has_plan": plan.has_plan,
         "funded": len(found),
-        "grouped_by": grouped,
+        "grouped_by": grouped_by(plan),
         "beyond": sum(1 for b in found if b.end >= len(inst.periods)),
         "last_period": inst.periods[-1],
     }

@@ -61,10 +61,17 @@ def clip(text: str, chars: int = LABEL_CHARS) -> str:
     return (cut[:space] if space > chars // 2 else cut).rstrip() + "…"
 
 
+def grouped_by(plan: Plan) -> str:
+    """``department`` when a funded initiative names one, else ``type``."""
+    inst = plan.instance
+    named = any(i.department for i in inst.initiatives if i.id in plan.starts)
+    return "department" if named else "type"
+
+
 def bars(plan: Plan) -> list[Bar]:
     """The funded initiatives, grouped and in the order the chart shows them."""
     inst = plan.instance
-    by_department = any(i.department for i in inst.initiatives if i.id in plan.starts)
+    by_department = grouped_by(plan) == "department"
     found = []
     for ini in inst.initiatives:
         if ini.id not in plan.starts:

@@ -44,6 +44,14 @@ def test_solve_writes_the_report_and_its_pngs(tmp_path: Path) -> None:
     ]  # fmt: skip
 
 
+def test_png_dir_alone_writes_the_charts_only(tmp_path: Path) -> None:
+    inst = _instance(tmp_path)
+    result = run("solve", inst, "--png-dir", tmp_path / "png")
+    assert result.exit_code == 0, result.output
+    assert len(list((tmp_path / "png").glob("*.png"))) == 2
+    assert not list(tmp_path.glob("*.html"))
+
+
 def test_solve_explain_and_frontier_go_into_the_report_and_the_plan(
     tmp_path: Path,
 ) -> None:
