@@ -82,6 +82,14 @@ if TYPE_CHECKING:
     )
     from pathway_opt.pipeline import solve
     from pathway_opt.plan import Plan, Status, make_plan
+    from pathway_opt.report.build import (
+        Report,
+        make_report,
+        report_html,
+        write_report,
+    )
+    from pathway_opt.report.parts import ReportParts
+    from pathway_opt.report.saved import SavedPlan, load_saved_plan
     from pathway_opt.schema.advice import instance_warnings
     from pathway_opt.schema.instance import Instance
     from pathway_opt.schema.numerics import (
@@ -213,6 +221,13 @@ _HOMES: dict[str, str] = {
     "explain": "explanations.explanation",
     "criteria_weights": "explanations.weights",
     "criteria_judgements": "explanations.weights",
+    "Report": "report.build",
+    "make_report": "report.build",
+    "report_html": "report.build",
+    "write_report": "report.build",
+    "ReportParts": "report.parts",
+    "SavedPlan": "report.saved",
+    "load_saved_plan": "report.saved",
 }
 
 __all__ = [
@@ -237,6 +252,9 @@ __all__ = [
     "Problem",
     "Provenance",
     "Repair",
+    "Report",
+    "ReportParts",
+    "SavedPlan",
     "Scenario",
     "Session",
     "SolveOutcome",
@@ -275,9 +293,11 @@ __all__ = [
     "instance_warnings",
     "ladders",
     "load_instance",
+    "load_saved_plan",
     "load_scenarios",
     "make_plan",
     "make_provenance",
+    "make_report",
     "max_input_bytes",
     "name_problems",
     "parse_scales",
@@ -287,6 +307,7 @@ __all__ = [
     "read_instance_xlsx",
     "read_plan",
     "read_text",
+    "report_html",
     "run_scenarios",
     "scenario_sheets",
     "scheduler_problem",
@@ -313,6 +334,7 @@ __all__ = [
     "write_plan_json",
     "write_plan_outputs",
     "write_plan_xlsx",
+    "write_report",
     "write_tables_xlsx",
     "write_template",
 ]

@@ -19,6 +19,7 @@ from pathway_opt.cli.instance_files import (
     schema_command,
     template_command,
 )
+from pathway_opt.cli.report import report_command
 from pathway_opt.cli.solve import solve_command, validate_command
 from pathway_opt.cli.sweep import frontier_command, sweep_command
 
@@ -43,6 +44,7 @@ for command in (
     sweep_command,
     frontier_command,
     alternatives_command,
+    report_command,
 ):
     # -h also when a command runs on its own (click keeps its first help option)
     command.context_settings.setdefault("help_option_names", HELP["help_option_names"])

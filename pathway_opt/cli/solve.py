@@ -21,6 +21,7 @@ from pathway_opt.cli.options import (
     threads_option,
     time_limit_option,
 )
+from pathway_opt.cli.report import ReportRequest, report_options
 from pathway_opt.cli.signals import doing
 from pathway_opt.cli.stdout import DASH, data_stream, print_plan
 from pathway_opt.cli.words import counts
@@ -52,6 +53,7 @@ from pathway_opt.cli.words import counts
     help="Write the plan tables as CSV files (UTF-8 with BOM) and run.json into "
     "this folder.",
 )
+@report_options
 @force_option
 @time_limit_option("the solve")
 @node_limit_option
@@ -64,6 +66,10 @@ def solve_command(
     output: Path | None,
     xlsx: Path | None,
     csv_folder: Path | None,
+    report: Path | None,
+    png_dir: Path | None,
+    explain_plan: bool,
+    with_frontier: bool,
     force: bool,
     time_limit: float | None,
     node_limit: int | None,
@@ -75,7 +81,9 @@ def solve_command(
     targets = po.PlanTargets(
         json=None if to_stdout else output, xlsx=xlsx, csv=csv_folder
     )
-    check_outputs([("instance file", instance)], targets.targets(), force)
+    extra = ReportRequest(report, png_dir, explain_plan, with_frontier)
+    outputs = targets.targets(explanations=explain_plan) + extra.targets()
+    check_outputs([("instance file", instance)], outputs, force)
     started = datetime.now(UTC)
     doing(f"reading {instance}")
     inst = po.load_instance(instance)
@@ -84,10 +92,12 @@ def solve_command(
         node_limit=node_limit,
     )  # fmt: skip
     doing(f"solving {instance}")
-    plan = po.solve(inst, settings)
+    plan = extra.plan(inst, settings)
+    front = extra.frontier_of(plan, settings)
     # files first: a closed or full stdout must not cost them
     doing("writing the outputs", "writing")
     written = po.write_plan_outputs(plan, targets, instance, started)
+    written += extra.write(plan, front, po.make_provenance(instance, started))
     doing("printing the plan", "written")
     text = po.plan_stdout_json(plan, instance, started) if to_stdout else None
     print_plan(text, po.summary(plan), written)

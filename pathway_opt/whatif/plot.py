@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pathway_opt.files import write_atomic
 from pathway_opt.whatif.frontier import Frontier
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 
 def frontier_png(front: Frontier, title: str = "") -> bytes:
@@ -18,6 +22,21 @@ def frontier_png(front: Frontier, title: str = "") -> bytes:
     """
     # A bare Figure renders with Agg and leaves pyplot's backend alone.
     from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(8, 5), dpi=110)
+    axes = figure.add_subplot()
+    draw_frontier(axes, front, title)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def draw_frontier(axes: Axes, front: Frontier, title: str = "") -> float:
+    """Draw the frontier's steps on `axes`; the divisor of its x axis's money.
+
+    The x axis is total budget money over the divisor (1e6 for millions, 1e3
+    for thousands, 1), or the budget scale λ without budgets (divisor 1).
+    """
     from matplotlib.ticker import FuncFormatter
 
     points = front.points
@@ -29,8 +48,6 @@ def frontier_png(front: Frontier, title: str = "") -> bytes:
     divisor, unit = _money_unit(right if money else 0.0)
     xs = [x / divisor for x in xs]
     right, current = right / divisor, per_unit / divisor
-    figure = Figure(figsize=(8, 5), dpi=110)
-    axes = figure.add_subplot()
     if xs:
         axes.step([*xs, right], [*ys, ys[-1]], where="post", color="tab:blue")
         axes.plot(xs, ys, "o", markersize=3, color="tab:blue", label="breakpoint")
@@ -44,9 +61,7 @@ def frontier_png(front: Frontier, title: str = "") -> bytes:
     axes.set_title(title or "Efficient frontier: expected score against budget")
     axes.grid(True, alpha=0.3)
     axes.legend(loc="lower right")
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
+    return divisor
 
 
 def _money_unit(largest: float) -> tuple[float, str]:
