@@ -20,6 +20,7 @@ from pathway_opt.cli.options import (
     threads_option,
     time_limit_option,
 )
+from pathway_opt.cli.progress import progress, progress_option
 from pathway_opt.cli.signals import doing
 from pathway_opt.cli.stdout import DASH, data_stream, message_stream
 
@@ -50,6 +51,7 @@ from pathway_opt.cli.stdout import DASH, data_stream, message_stream
 @time_limit_option("each solve (the base and every scenario)")
 @mip_gap_option
 @threads_option()
+@progress_option
 @debug_option
 @error_boundary
 def compare_command(
@@ -62,6 +64,7 @@ def compare_command(
     time_limit: float | None,
     mip_gap: float,
     threads: int | None,
+    progress_flag: bool,
 ) -> int:
     """Solve INSTANCE and every scenario of SCENARIOS (JSON) on one built model.
 
@@ -87,7 +90,9 @@ def compare_command(
     )
     doing(f"solving {instance} and the scenarios of {scenarios}")
     try:
-        plans = po.run_scenarios(inst, edits, settings)
+        size = f"{len(edits)} scenarios"
+        with progress("compare", progress_flag, lambda n: f"{size}, {n} solves") as bar:
+            plans = po.run_scenarios(inst, edits, settings, progress=bar)
     except po.InputError as exc:  # an edit that does not fit this instance
         raise po.InputError(exc.problems, source=str(scenarios)) from None
     table = po.compare(plans)

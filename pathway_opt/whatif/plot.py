@@ -18,7 +18,8 @@ def frontier_png(front: Frontier, title: str = "") -> bytes:
 
     The score is a step function: each breakpoint's score holds from its budget
     up to the next breakpoint. A dashed line marks the budgets as given (λ = 1).
-    Without budgets, the x axis is λ itself.
+    Without budgets, the x axis is λ itself. A frontier walked only in part
+    (a budget range, or truncated) shows that range and says so underneath.
     """
     # A bare Figure renders with Agg and leaves pyplot's backend alone.
     from matplotlib.figure import Figure
@@ -26,6 +27,9 @@ def frontier_png(front: Frontier, title: str = "") -> bytes:
     figure = Figure(figsize=(8, 5), dpi=110)
     axes = figure.add_subplot()
     draw_frontier(axes, front, title)
+    if front.note:
+        figure.subplots_adjust(bottom=0.16)
+        figure.text(0.01, 0.01, f"Note: {front.note}", fontsize=8, color="dimgray")
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()
@@ -45,13 +49,16 @@ def draw_frontier(axes: Axes, front: Frontier, title: str = "") -> float:
     xs = [float(v) * per_unit for v in points["lambda"]]
     ys = [float(v) for v in points["objective"]]
     right = max([*xs, per_unit]) * 1.1
+    if front.budget_range is not None:  # the last level holds up to the range's top
+        right = front.budget_range[1]
     divisor, unit = _money_unit(right if money else 0.0)
     xs = [x / divisor for x in xs]
     right, current = right / divisor, per_unit / divisor
     if xs:
         axes.step([*xs, right], [*ys, ys[-1]], where="post", color="tab:blue")
         axes.plot(xs, ys, "o", markersize=3, color="tab:blue", label="breakpoint")
-        axes.set_xlim(left=min(0.0, xs[0]), right=right)
+        left = 0.0 if front.budget_range is None else front.budget_range[0] / divisor
+        axes.set_xlim(left=min(left, xs[0]), right=right)
     axes.axvline(current, linestyle="--", color="tab:red", label="budgets as given")
     currency = f"{unit} {front.currency}".strip()
     unit_text = f" ({currency})" if currency else ""
