@@ -58,6 +58,7 @@ class Progress:
         self._bar: Any = None
         self._done = 0
         self._last_line = -float("inf")
+        self._last_shown = (-1, -1)
 
     def __call__(self, done: int, total: int) -> None:
         """Show ``done`` of ``total`` (the size line first, once)."""
@@ -70,8 +71,10 @@ class Progress:
             self._update_bar(done, total)
             return
         now = time.monotonic()
+        if (done, total) == self._last_shown:
+            return
         if done in (0, total) or now - self._last_line >= LINE_EVERY:
-            self._last_line = now
+            self._last_line, self._last_shown = now, (done, total)
             line = f"{self.label}: {self._describe(done, total)}"
             click.echo(line, err=True)
 

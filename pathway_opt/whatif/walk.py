@@ -154,7 +154,7 @@ def walk(
         # strictly below: a point exactly at the bottom may still move below it
         if current.scale <= 0 or current.scale < bottom:
             result.found.append(current)
-            result.floor = "zero" if current.scale <= 0 else "bottom"
+            result.floor = "bottom" if current.scale < bottom else "zero"
             return result
         nxt, used, below = _step_below(session, current, settings)
         result.solves += used
