@@ -417,7 +417,9 @@ def _walk_in_parallel(
     """
     if math.isinf(top.scale) or top.scale <= 0:
         return Walk(found=[top], floor="zero" if top.scale <= 0 else "error")
-    count, bottom = stretches.count, min(stretches.bottom, top.scale)
+    if top.scale < stretches.bottom:  # its level holds across the whole range
+        return Walk(found=[top], floor="bottom")
+    count, bottom = stretches.count, stretches.bottom
     edges = [bottom + (top.scale - bottom) * k / count for k in range(count + 1)]
     parts = [
         Segment(
