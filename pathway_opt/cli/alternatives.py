@@ -5,9 +5,6 @@ Register with ``main.add_command(alternatives_command)``.
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,32 +23,14 @@ from pathway_opt.cli.options import (
     threads_option,
     time_limit_option,
 )
+from pathway_opt.cli.progress import progress, progress_option
 from pathway_opt.cli.signals import doing
 from pathway_opt.cli.stdout import DASH, print_plan
+from pathway_opt.cli.words import counted
 
 
-# A small local copy of the sweep's progress helper (cli/sweep.py `_progress`);
-# a shared cli/progress.py was not in main when this command was written.
-@contextmanager
-def _progress(show: bool, total: int) -> Iterator[Callable[[int, int], None] | None]:
-    """A progress bar on a terminal; with --progress elsewhere, a line per solve."""
-    if sys.stderr.isatty():
-        with click.progressbar(
-            length=total, label="alternatives", file=sys.stderr
-        ) as bar:
-            shown = [0]
-
-            def update(done: int, _total: int) -> None:
-                bar.update(done - shown[0])
-                shown[0] = done
-
-            yield update
-    elif show:
-        yield lambda done, total: click.echo(
-            f"alternatives: {done}/{total} solves", err=True
-        )
-    else:
-        yield None
+def _solves(done: int, total: int) -> str:
+    return f"{done}/{total} solves"
 
 
 @click.command(
@@ -98,10 +77,7 @@ def _progress(show: bool, total: int) -> Iterator[Callable[[int, int], None] | N
 @time_limit_option("each solve (the optimum and each alternative)")
 @mip_gap_option
 @threads_option()
-@click.option(
-    "--progress", is_flag=True,
-    help="Report progress on stderr even when it is not a terminal.",
-)  # fmt: skip
+@progress_option
 @debug_option
 @error_boundary
 def alternatives_command(
@@ -116,7 +92,7 @@ def alternatives_command(
     time_limit: float | None,
     mip_gap: float,
     threads: int | None,
-    progress: bool,
+    progress_flag: bool,
 ) -> int:
     """Up to K plans within F of the optimum of INSTANCE, each D apart.
 
@@ -141,12 +117,12 @@ def alternatives_command(
     settings = po.SolveSettings(
         time_limit=time_limit, mip_rel_gap=mip_gap, threads=threads
     )
-    with _progress(progress, count + 1) as update:
+    size = f"up to {counted(count, 'alternative')}, {count + 1} solves or fewer"
+    with progress("alternatives", progress_flag, lambda n: size, _solves) as bar:
 
         def step(done: int, total: int) -> None:
             doing(f"looking for alternatives to {instance} ({done} of {total} solves)")
-            if update is not None:
-                update(done, total)
+            bar(done, total)
 
         step(0, count + 1)
         result = po.alternatives(

@@ -23,6 +23,7 @@ from pathway_opt.cli.options import (
 from pathway_opt.cli.progress import progress, progress_option
 from pathway_opt.cli.signals import doing
 from pathway_opt.cli.stdout import DASH, data_stream, message_stream
+from pathway_opt.cli.words import counts
 
 
 @click.command(
@@ -90,8 +91,8 @@ def compare_command(
     )
     doing(f"solving {instance} and the scenarios of {scenarios}")
     try:
-        size = f"{len(edits)} scenarios"
-        with progress("compare", progress_flag, lambda n: f"{size}, {n} solves") as bar:
+        size = counts((len(edits), "scenario"), (len(edits) + 1, "solve"))
+        with progress("compare", progress_flag, lambda n: size) as bar:
             plans = po.run_scenarios(inst, edits, settings, progress=bar)
     except po.InputError as exc:  # an edit that does not fit this instance
         raise po.InputError(exc.problems, source=str(scenarios)) from None

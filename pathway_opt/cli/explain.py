@@ -22,6 +22,7 @@ from pathway_opt.cli.options import (
 from pathway_opt.cli.progress import progress, progress_option
 from pathway_opt.cli.signals import doing
 from pathway_opt.cli.stdout import DASH, print_plan
+from pathway_opt.cli.words import counted
 
 
 def _ids(ctx: click.Context, param: click.Parameter, value: str | None) -> list[str]:
@@ -124,9 +125,13 @@ def explain_command(
     inst = po.load_instance(instance)
     given = po.read_plan(plan_file) if plan_file is not None else None
     doing(f"explaining {instance}")
-    asked = "" if no_why else f"{len(only or inst.initiatives)} initiatives, "
+    asked = "" if no_why else counted(len(only or inst.initiatives), "initiative")
+    asked += ", " if asked else ""
     with progress(
-        "explain", progress_flag, lambda n: f"{asked}about {n} solves", _solves
+        "explain",
+        progress_flag,
+        lambda n: f"{asked}about {counted(n, 'solve')}",
+        _solves,
     ) as bar:
         result = po.explain(
             inst, given, settings=po.SolveSettings(time_limit=time_limit,

@@ -201,9 +201,12 @@ def sweep_command(
         hint = "'--budget'" if exc.problems[0].path == "budgets" else "'--resource'"
         raise click.BadParameter(exc.problems[0].message, param_hint=hint) from None
     began = time.perf_counter()
-    on = f"on {scheduler}" if scheduler else f"on {workers} worker(s)"
+    on = f"on {scheduler}" if scheduler else f"on {counted(workers, 'worker')}"
     with progress(
-        "sweep", progress_flag, lambda n: f"{n} points {on}, one solve each", _points
+        "sweep",
+        progress_flag,
+        lambda n: f"{counted(n, 'point')} {on}, one solve each",
+        _points,
     ) as bar:
 
         def count(done: int, total: int) -> None:
@@ -375,20 +378,17 @@ def _walk_size(
             "walking (--max-points caps them)"
         )
     elif parallel:
-        count = f"at most {max_points} points, in stretches that each stop there"
+        count = (
+            f"at most {counted(max_points, 'point')}, in stretches that each stop there"
+        )
     else:
         solves = max_points + 2 + (budget_range is not None)
         count = (
-            f"at most {max_points} points, {solves} solves or more (more where a "
-            "cheaper plan scores the same)"
+            f"at most {counted(max_points, 'point')}, {solves} solves or more (more "
+            "where a cheaper plan scores the same)"
         )
-    on = (
-        f" on {scheduler}"
-        if scheduler
-        else f" on {workers} workers"
-        if parallel
-        else ""
-    )
+    on = f" on {scheduler}" if scheduler else ""
+    on = on or (f" on {counted(workers, 'worker')}" if parallel else "")
     return lambda total: f"exact walk {where}{unit}{on}, {count}"
 
 

@@ -64,7 +64,7 @@ def _commands(f: dict[str, str]) -> dict[str, list[str]]:
 
 
 SIZES = {
-    "sweep": "sweep: 3 points on 1 worker(s), one solve each",
+    "sweep": "sweep: 3 points on 1 worker, one solve each",
     "frontier": "frontier: exact walk down to total budget 0",
     "explain": "explain: 3 initiatives, about 6 solves",
     "compare": "compare: 2 scenarios, 3 solves",
@@ -103,6 +103,14 @@ def test_explain_to_stdout_keeps_the_json_pure(files: dict[str, str]) -> None:
     assert "explain: 3 initiatives, about 6 solves" in result.stderr
     quiet = run("explain", files["inst"], "-o", "-", "--progress", "-q")
     assert json.loads(quiet.stdout)["status"] == "optimal" and quiet.stderr == ""
+
+
+def test_compare_to_stdout_keeps_the_json_pure(files: dict[str, str]) -> None:
+    args = ["compare", files["inst"], files["scenarios"], "-o", "-", "--progress"]
+    result = run(*args)
+    assert result.exit_code == 0, result.output
+    json.loads(result.stdout)
+    assert "compare: 2 scenarios, 3 solves" in result.stderr
 
 
 def _csv(path: Path) -> list[tuple[float, float]]:
