@@ -1,10 +1,11 @@
 """Progress of a long command on stderr: its size up front, then a bar.
 
 One helper for every command that re-solves many times (sweep, frontier,
-explain, compare). On a terminal it prints one size line ("frontier: exact
-walk, about 40 solves") and a click progress bar; elsewhere (a log, a pipe,
-CliRunner) it prints nothing unless the command's ``--progress`` is given, and
-then the size line and a line per update, at most one a second. ``--quiet``
+explain, compare, alternatives). On a terminal it prints one size line
+("explain: 18 initiatives, about 31 solves") and a click progress bar;
+elsewhere (a log, a pipe, CliRunner) it prints nothing unless the command's
+``--progress`` is given, and then the size line and a line per update, at
+most one a second. ``--quiet``
 silences both. The library reports through ``progress(done, total)`` callbacks
 and never prints.
 """
