@@ -118,6 +118,7 @@ if TYPE_CHECKING:
     from pathway_opt.whatif.parallel import scheduler_problem
     from pathway_opt.whatif.plot import frontier_png, write_frontier_png
     from pathway_opt.whatif.session import Session
+    from pathway_opt.whatif.stability import Stability, stability
     from pathway_opt.whatif.sweep import parse_scales, sweep, sweep_points
 
 #: Public name -> the module (under ``pathway_opt.``) that defines it.
@@ -199,6 +200,8 @@ _HOMES: dict[str, str] = {
     "Scenario": "whatif.edits",
     "scheduler_problem": "whatif.parallel",
     "Session": "whatif.session",
+    "Stability": "whatif.stability",
+    "stability": "whatif.stability",
     "compare": "whatif.compare",
     "load_scenarios": "whatif.compare",
     "run_scenarios": "whatif.compare",
@@ -261,6 +264,7 @@ __all__ = [
     "SolveSettings",
     "Solver",
     "SolverError",
+    "Stability",
     "StandardForm",
     "Status",
     "StructureChanged",
@@ -313,6 +317,7 @@ __all__ = [
     "scheduler_problem",
     "solve",
     "solve_pyomo",
+    "stability",
     "stoppable_solves",
     "summary",
     "sweep",
