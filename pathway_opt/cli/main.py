@@ -21,6 +21,7 @@ from pathway_opt.cli.instance_files import (
 )
 from pathway_opt.cli.report import report_command
 from pathway_opt.cli.solve import solve_command, validate_command
+from pathway_opt.cli.stability import stability_command
 from pathway_opt.cli.sweep import frontier_command, sweep_command
 
 HELP = {"help_option_names": ["-h", "--help"]}
@@ -45,6 +46,7 @@ for command in (
     frontier_command,
     alternatives_command,
     report_command,
+    stability_command,
 ):
     # -h also when a command runs on its own (click keeps its first help option)
     command.context_settings.setdefault("help_option_names", HELP["help_option_names"])

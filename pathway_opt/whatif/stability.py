@@ -355,8 +355,13 @@ class _Context:
         return row
 
     def _record(self, row: dict[str, Any], side: str, end: End) -> None:
-        row[side] = end.weight
-        row[f"schedule_{side}"] = end.schedule
+        row[side] = _rounded(end.weight)
+        row[f"schedule_{side}"] = _rounded(end.schedule)
         if end.rival is not None:
             row[f"{side}_enters"] = ";".join(sorted(end.rival.funded - self.funded))
             row[f"{side}_leaves"] = ";".join(sorted(self.funded - end.rival.funded))
+
+
+def _rounded(weight: float) -> float:
+    """An end to 12 significant digits: 0.87 rather than 0.8699999999999903."""
+    return weight if not math.isfinite(weight) else float(f"{weight:.12g}")

@@ -10,6 +10,7 @@ decides where a funded set (or the exact plan) stops being optimal.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 from typing import Any
@@ -396,3 +397,30 @@ def test_misuse_names_the_argument_and_the_valid_values() -> None:
             "tolerance"
         )
     assert _problem(lambda: po.stability(inst, threads=0)).path == "threads"
+
+
+def test_an_unproven_re_solve_leaves_that_criterions_ends_blank(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pathway_opt.whatif import weight_lines
+
+    real = weight_lines.Probe.at
+    calls = [0]
+
+    def limited(self: weight_lines.Probe, weight: float) -> weight_lines.Line:
+        calls[0] += 1
+        if calls[0] == 2:  # as if the time limit stopped this re-solve
+            plan = dataclasses.replace(
+                self.session.solve(), status=po.Status.FEASIBLE, messages=["limit"]
+            )
+            raise weight_lines.Unproven(plan, weight)
+        return real(self, weight)
+
+    monkeypatch.setattr(weight_lines.Probe, "at", limited)
+    result = po.stability(po.instance_from_data(_one_slot()))
+    tc, cu = _row(result, "TC"), _row(result, "CU")
+    assert tc["status"] == "feasible" and math.isnan(tc["low"])
+    assert cu["status"] == "optimal" and cu["high"] == pytest.approx(1.5)
+    assert result.exit_code == 4 and 'criterion "TC"' in result.messages[0]
+    # the next criterion started from the weights as given
+    assert cu["weight"] == 1.0 and result.plan.starts == {"A": "2027"}
