@@ -116,10 +116,12 @@ class Stability:
         return 4 if statuses - {"optimal"} else 0
 
     def __repr__(self) -> str:
-        """One line: criteria, solves, seconds and the plan."""
+        """One line: criteria, the plan's status and score, solves, seconds."""
+        plan = self.plan
+        score = "-" if plan.objective is None else f"{plan.objective:,.4f}"
         return (
-            f"<Stability of {len(self.intervals)} weight(s), {self.solves} solves in "
-            f"{self.seconds:.1f} s, around {self.plan!r}>"
+            f"<Stability of {len(self.intervals)} weight(s) around a plan "
+            f"{plan.status} at {score}, {self.solves} solves in {self.seconds:.1f} s>"
         )
 
     def _repr_html_(self) -> str:
