@@ -282,6 +282,8 @@ class _Context:
         self.tolerance = tolerance
         self.funded = frozenset(plan.starts)
         self.messages: list[str] = []
+        self.known: list[dict[str, str]] = []
+        """Every plan found so far: later walks start from where one overtakes."""
         self._slopes: Session | None = None
         self._fixed: Session | None = None
 
@@ -308,12 +310,12 @@ class _Context:
         """Search both ends of one criterion's interval."""
         began = time.perf_counter()
         lines = Lines(self.inst, criterion)
-        free = Probe(self.session, lines, self.settings)
+        free = Probe(self.session, lines, self.settings, self.known)
         fixed_session = self.fixed()
         fixed = (
             None
             if fixed_session is None
-            else Probe(fixed_session, lines, self.settings)
+            else Probe(fixed_session, lines, self.settings, self.known)
         )
         base = lines.line(self.plan.starts)
         row: dict[str, Any] = {c: math.nan for c in COLUMNS}
@@ -329,7 +331,9 @@ class _Context:
         try:
             top = steepest(self.slopes(), lines, self.settings)
             searched = 1
-            search = Search(free, fixed, base, top, self.tolerance)
+            if top.starts not in self.known:
+                self.known.append(top.starts)
+            search = Search(free, fixed, base, top, self.tolerance, self.known)
             try:
                 for side, d in (("high", 1), ("low", -1)):
                     self._record(row, side, search.side(d))

@@ -121,15 +121,22 @@ def value_tolerance(settings: SolveSettings, value: float) -> float:
 class Probe:
     """Re-solve one session with the criterion's weight set, as a :class:`Line`."""
 
-    def __init__(self, session: Session, lines: Lines, settings: SolveSettings) -> None:
+    def __init__(
+        self,
+        session: Session,
+        lines: Lines,
+        settings: SolveSettings,
+        seen: list[dict[str, str]] | None = None,
+    ) -> None:
         """Re-solve ``session`` with ``settings``.
 
         ``session`` holds the instance the lines were read from, or a copy with
-        other decisions.
+        other decisions; each optimal plan found is added to ``seen``.
         """
         self.session = session
         self.lines = lines
         self.settings = settings
+        self.seen = seen if seen is not None else []
         self.solves = 0
 
     def at(self, weight: float) -> Line:
@@ -146,6 +153,8 @@ class Probe:
             raise Unproven(plan, weight)
         line = self.lines.line(plan.starts)
         _agree(line.at(weight), plan.objective, f"at weight {weight:.9g}")
+        if plan.starts not in self.seen:
+            self.seen.append(dict(plan.starts))
         return line
 
     def restore(self) -> None:

@@ -81,6 +81,18 @@ def test_probabilities_and_other_weights_move_the_breakpoint() -> None:
     assert math.isinf(tc["high"]) and tc["low_enters"] == "B"
 
 
+def test_an_end_beyond_the_weights_solved_is_left_blank_with_a_message() -> None:
+    # B's slope exceeds A's by 1e-6 and A leads by 1e7: B would overtake at
+    # w = 1e13, where values pass the 1e12 HiGHS is asked about.
+    data = _one_slot()
+    data["initiatives"][0]["scores"] = {"TC": 1, "CU": 1e7}
+    data["initiatives"][1]["scores"] = {"TC": 1.000001}
+    result = po.stability(po.instance_from_data(data), criteria="TC")
+    tc = _row(result, "TC")
+    assert tc["status"] == "optimal" and math.isinf(tc["high"]) and tc["low"] == 0
+    assert any("HiGHS is not asked beyond it" in m for m in result.messages)
+
+
 # Two periods, delay_discount 0.5, one slot per period: I (TC 1) and J (CU 1)
 # start in different periods; K (TC 0.75, CU x) excludes both. With TC = w and
 # CU = 1: {I, J} scores w + 0.5 (I first) or 0.5 w + 1 (J first), K 0.75 w + x.
