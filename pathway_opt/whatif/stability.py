@@ -76,8 +76,8 @@ class Stability:
     intervals: pd.DataFrame
     """One row per criterion: ``criterion``, ``weight`` (as given), ``low`` and
     ``high`` (the interval of that weight, others held, over which the plan's
-    funded set stays optimal; ``low`` is 0 at the smallest weight there is,
-    ``high`` is ``inf`` when no weight ends it), ``low_enters`` /
+    funded set stays optimal; ``low`` 0: still optimal at weight 0, ``high``
+    ``inf``: no weight ends it), ``low_enters`` /
     ``low_leaves`` and ``high_enters`` / ``high_leaves`` (initiatives, ``;``
     separated, funded / no longer funded by the plan that is optimal just
     beyond that end), ``schedule_low`` / ``schedule_high`` (the interval of the
