@@ -98,6 +98,9 @@ OPTIONS: dict[str, dict[str, st.SearchStrategy[str]]] = {
     "alternatives": {"--time-limit": NUMBERS, "--mip-gap": NUMBERS,
                      "--threads": NUMBERS, "--count": SMALL_NUMBERS,
                      "--within": NUMBERS, "--min-difference": SMALL_NUMBERS},
+    "stability": {"--time-limit": NUMBERS, "--mip-gap": NUMBERS,
+                  "--threads": NUMBERS, "--tolerance": NUMBERS,
+                  "--criterion": st.sampled_from(["TC", "XX", "", ",", "TC,TC"])},
     "generate": {"--initiatives": SMALL_NUMBERS, "--periods": SMALL_NUMBERS,
                  "--first-year": NUMBERS, "--seed": NUMBERS},
     "template": {"--periods": LABELS, "--first-year": NUMBERS},
@@ -137,6 +140,7 @@ def argv(command: str, options: list[tuple[str, str]], folder: Path) -> list[str
         "frontier": [str(instance)],
         "compare": [str(instance), str(folder / "scenarios.json")],
         "alternatives": [str(instance)],
+        "stability": [str(instance)],
         "generate": [str(folder / "generated.json"), "--force"],
         "template": [str(folder / "template.xlsx"), "--force"],
     }[command]

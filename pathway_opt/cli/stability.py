@@ -6,9 +6,6 @@ Register with ``main.add_command(stability_command)``.
 from __future__ import annotations
 
 import math
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -28,29 +25,13 @@ from pathway_opt.cli.options import (
     threads_option,
     time_limit_option,
 )
+from pathway_opt.cli.progress import progress, progress_option
 from pathway_opt.cli.signals import doing
+from pathway_opt.cli.words import counted
 
 
-# A small local copy of the sweep's progress helper (cli/sweep.py `_progress`);
-# a shared cli/progress.py was not in main when this command was written.
-@contextmanager
-def _progress(show: bool, total: int) -> Iterator[Callable[[int, int], None] | None]:
-    """A progress bar on a terminal; with --progress elsewhere, a line per weight."""
-    if sys.stderr.isatty():
-        with click.progressbar(length=total, label="stability", file=sys.stderr) as bar:
-            shown = [0]
-
-            def update(done: int, _total: int) -> None:
-                bar.update(done - shown[0])
-                shown[0] = done
-
-            yield update
-    elif show:
-        yield lambda done, total: click.echo(
-            f"stability: {done}/{total} criteria", err=True
-        )
-    else:
-        yield None
+def _criteria_done(done: int, total: int) -> str:
+    return f"{done}/{counted(total, 'criterion')}"
 
 
 def _ids(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> Any:
@@ -98,6 +79,11 @@ def _describe(result: po.Stability) -> str:
             "status": table["status"],
         }
     )
+    if result.plan.instance.criteria_comparisons:
+        lines.append(
+            "weights derived from the judgements (criteria_comparisons); moving "
+            "one holds the others at these values"
+        )
     lines += [
         "",
         "Each weight alone, the others held: the funded set stays optimal from low "
@@ -145,10 +131,7 @@ def _describe(result: po.Stability) -> str:
 @mip_gap_option
 @threads_option()
 @force_option
-@click.option(
-    "--progress", is_flag=True,
-    help="Report progress on stderr even when it is not a terminal.",
-)  # fmt: skip
+@progress_option
 @debug_option
 @error_boundary
 def stability_command(
@@ -161,7 +144,7 @@ def stability_command(
     mip_gap: float,
     threads: int | None,
     force: bool,
-    progress: bool,
+    progress_flag: bool,
 ) -> int:
     """Per criterion of INSTANCE, the weights over which the funded set stays optimal.
 
@@ -180,12 +163,13 @@ def stability_command(
         time_limit=time_limit, mip_rel_gap=mip_gap, threads=threads
     )
     total = len(criteria) if criteria else len(inst.criteria)
-    with _progress(progress, total) as update:
+    # about two solves per end, and one for the largest slope
+    size = f"{counted(total, 'criterion')}, about {5 * total} solves"
+    with progress("stability", progress_flag, lambda n: size, _criteria_done) as bar:
 
         def step(done: int, total: int) -> None:
             doing(f"finding the weights' intervals of {instance} ({done} of {total})")
-            if update is not None:
-                update(done, total)
+            bar(done, total)
 
         step(0, total)
         try:

@@ -10,8 +10,10 @@ method), and each is where two plans' score lines meet. Three models are built:
 the instance's, one with every weight and bonus 0 (for the largest slope) and,
 when start periods change a plan's value, one with the funded set fixed. With
 several optimal plans at the weights as given, the intervals are those of the
-plan HiGHS returned (the solves are deterministic). The weight varied is
-`criteria[*].weight`, as the objective uses it.
+plan HiGHS returned (the solves are deterministic). The weight varied is the
+one the objective uses: the criterion's ``weight``, or the weight derived from
+``criteria_comparisons``; moving it turns the others into given weights at
+their derived values (as ``Session.set_weight`` does), so they stay put.
 """
 
 from __future__ import annotations
@@ -74,7 +76,8 @@ class Stability:
     """
 
     intervals: pd.DataFrame
-    """One row per criterion: ``criterion``, ``weight`` (as given), ``low`` and
+    """One row per criterion: ``criterion``, ``weight`` (as the objective uses
+    it: given, or derived from the judgements), ``low`` and
     ``high`` (the interval of that weight, others held, over which the plan's
     funded set stays optimal; ``low`` 0: still optimal at weight 0, ``high``
     ``inf``: no weight ends it), ``low_enters`` /
@@ -246,13 +249,18 @@ def _checked_tolerance(value: Any) -> float:
 
 
 def _slope_instance(inst: Instance) -> Instance:
-    """The instance with every weight and synergy bonus 0 (a plan's score: 0)."""
+    """The instance with every weight and synergy bonus 0 (a plan's score: 0).
+
+    Judgements are dropped, so the weights are the given zeros.
+    """
     criteria = [c.model_copy(update={"weight": 0.0}) for c in inst.criteria]
     rules = [
         r.model_copy(update={"bonus": 0.0}) if isinstance(r, SynergyRule) else r
         for r in inst.rules
     ]
-    return inst.model_copy(update={"criteria": criteria, "rules": rules})
+    return inst.model_copy(
+        update={"criteria": criteria, "rules": rules, "criteria_comparisons": []}
+    )
 
 
 def _fixed_instance(inst: Instance, funded: frozenset[str]) -> Instance:

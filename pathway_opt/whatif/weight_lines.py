@@ -62,7 +62,7 @@ class Lines:
 
     def __init__(self, inst: Instance, criterion: str) -> None:
         """Read, per initiative, the parts of its value with and without ``w_c``."""
-        weights = {c.id: c.weight for c in inst.criteria}
+        weights = inst.weights  # given, or derived from criteria_comparisons
         self.criterion = criterion
         self.base_weight = weights[criterion]
         self._discount = inst.settings.delay_discount

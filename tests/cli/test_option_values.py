@@ -47,13 +47,15 @@ COMMANDS = {
     "frontier": ["frontier", SMALL],
     "compare": ["compare", SMALL, "{scenarios}"],
     "alternatives": ["alternatives", SMALL],
+    "stability": ["stability", SMALL],
 }
 NUMERIC = [
     (command, option)
     for command in COMMANDS
-    for option in ("--time-limit", "--mip-gap", "--step", "--within")
+    for option in ("--time-limit", "--mip-gap", "--step", "--within", "--tolerance")
     if (option != "--step" or command == "explain")
     and (option != "--within" or command == "alternatives")
+    and (option != "--tolerance" or command == "stability")
     and (option != "--mip-gap" or command != "explain")
 ]
 

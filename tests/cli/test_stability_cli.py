@@ -45,6 +45,7 @@ def test_prints_the_table_and_writes_csv_and_workbook(
     csv, xlsx = tmp_path / "stability.csv", tmp_path / "stability.xlsx"
     result = run(str(one_slot), "-o", str(csv), "--xlsx", str(xlsx), "--progress")
     assert result.exit_code == 0, result.output
+    assert "stability: 2 criteria, about 10 solves" in result.stderr
     assert "stability: 2/2 criteria" in result.stderr
     out = result.stdout
     assert "relative tolerance 1e-06" in out and "solves in" in out

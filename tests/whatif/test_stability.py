@@ -93,6 +93,21 @@ def test_an_end_beyond_the_weights_solved_is_left_blank_with_a_message() -> None
     assert any("HiGHS is not asked beyond it" in m for m in result.messages)
 
 
+def test_judged_weights_move_one_at_a_time() -> None:
+    # TC judged 3 times as important as CU: weights 3/4 and 1/4. A = 4 TC + CU,
+    # B = TC + 3 CU. TC moves (CU = 1/4): 4w + 1/4 = w + 3/4 at w = 1/6. CU moves
+    # (TC = 3/4): 3 + w = 3/4 + 3w at w = 9/8.
+    data = _one_slot(
+        criteria=[{"id": "TC"}, {"id": "CU"}],
+        criteria_comparisons=[{"more": "TC", "less": "CU", "ratio": 3}],
+    )
+    result = po.stability(po.instance_from_data(data))
+    tc, cu = _row(result, "TC"), _row(result, "CU")
+    assert tc["weight"] == pytest.approx(0.75) and cu["weight"] == pytest.approx(0.25)
+    assert tc["low"] == pytest.approx(1 / 6, abs=1e-9) and math.isinf(tc["high"])
+    assert cu["low"] == 0.0 and cu["high"] == pytest.approx(9 / 8, abs=1e-9)
+
+
 # Two periods, delay_discount 0.5, one slot per period: I (TC 1) and J (CU 1)
 # start in different periods; K (TC 0.75, CU x) excludes both. With TC = w and
 # CU = 1: {I, J} scores w + 0.5 (I first) or 0.5 w + 1 (J first), K 0.75 w + x.
