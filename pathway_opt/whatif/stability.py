@@ -168,7 +168,8 @@ def stability(
         tolerance: relative tolerance in weight (default 1e-6).
         settings: settings of every solve (a time limit is per solve); or give
             ``time_limit``, ``threads``, ``mip_gap`` as keywords.
-        progress: called as ``progress(done, total)`` after each criterion.
+        progress: called as ``progress(done, total)``: with 0 once the plan is
+            solved, then after each criterion.
         time_limit: seconds each solve may take.
         threads: threads HiGHS may use.
         mip_gap: relative gap at which a plan counts as optimal (default 0;
@@ -205,6 +206,8 @@ def stability(
         return result
     context = _Context(inst, session, plan, settings, tolerance)
     rows = []
+    if progress is not None:
+        progress(0, len(chosen))
     for k, criterion in enumerate(chosen):
         rows.append(context.criterion_row(criterion))
         if progress is not None:

@@ -393,7 +393,7 @@ def test_progress_is_reported_per_criterion() -> None:
     po.stability(
         po.instance_from_data(_one_slot()), progress=lambda d, t: seen.append((d, t))
     )
-    assert seen == [(1, 2), (2, 2)]
+    assert seen == [(0, 2), (1, 2), (2, 2)]
 
 
 def test_no_proven_plan_gives_no_intervals() -> None:
