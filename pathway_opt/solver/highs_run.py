@@ -273,8 +273,10 @@ class HighsRun:
 
         threading.Thread(target=watchdog, daemon=True).start()
         try:
-            h.startSolve()
             try:
+                # startSolve itself waits (interruptibly) for HiGHS's thread to
+                # begin: a Ctrl-C in that wait must cancel the solve too.
+                h.startSolve()
                 h.wait()
             except BaseException:
                 h.cancelSolve()
