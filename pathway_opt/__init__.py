@@ -87,11 +87,13 @@ if TYPE_CHECKING:
     from pathway_opt.solver.solver import Solver
     from pathway_opt.verification.verifier import Verification, verify
     from pathway_opt.whatif.compare import compare, load_scenarios, run_scenarios
+    from pathway_opt.whatif.cvar import parse_measure, solve_robust
     from pathway_opt.whatif.edits import Edit, Scenario
     from pathway_opt.whatif.frontier import Frontier, frontier
     from pathway_opt.whatif.ladders import ladders
     from pathway_opt.whatif.parallel import scheduler_problem
     from pathway_opt.whatif.plot import frontier_png, write_frontier_png
+    from pathway_opt.whatif.robust import Robustness, robust
     from pathway_opt.whatif.session import Session
     from pathway_opt.whatif.sweep import parse_scales, sweep, sweep_points
 
@@ -176,6 +178,10 @@ _HOMES: dict[str, str] = {
     "ladders": "whatif.ladders",
     "frontier_png": "whatif.plot",
     "write_frontier_png": "whatif.plot",
+    "Robustness": "whatif.robust",
+    "robust": "whatif.robust",
+    "solve_robust": "whatif.cvar",
+    "parse_measure": "whatif.cvar",
     "parse_scales": "whatif.sweep",
     "sweep": "whatif.sweep",
     "sweep_points": "whatif.sweep",
@@ -202,6 +208,7 @@ __all__ = [
     "Problem",
     "Provenance",
     "Repair",
+    "Robustness",
     "Scenario",
     "Session",
     "SolveOutcome",
@@ -240,6 +247,7 @@ __all__ = [
     "make_provenance",
     "max_input_bytes",
     "name_problems",
+    "parse_measure",
     "parse_scales",
     "plan_json",
     "plan_stdout_json",
@@ -247,10 +255,12 @@ __all__ = [
     "read_instance_xlsx",
     "read_plan",
     "read_text",
+    "robust",
     "run_scenarios",
     "scheduler_problem",
     "solve",
     "solve_pyomo",
+    "solve_robust",
     "stoppable_solves",
     "summary",
     "sweep",

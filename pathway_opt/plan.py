@@ -92,9 +92,10 @@ class Plan:
     """Whether the previous plan was offered to HiGHS as a first plan."""
     robust: dict[str, Any] | None = None
     """Set by ``solve_robust``: the robust measure (``cvar``, ``alpha``), the
-    samples and seed, the plan's CVaR (``cvar``, ``cvar_bound``, ``cvar_gap``)
-    and mean sampled score, and the same figures of the plan for the given
-    values, as plain values (the plan JSON's ``robust`` section)."""
+    samples and seed, the plan's CVaR (``cvar``, ``cvar_bound``, ``cvar_gap``),
+    mean sampled score (``mean``) and score with the given values
+    (``objective``), and the same figures of the plan for the given values
+    (``given_plan_*``), as plain values (the plan JSON's ``robust`` section)."""
     explanations: dict[str, Any] | None = None
     """Set by ``pathway_opt.explanations``: repairs, why in / why out, what binds
     and the bottleneck grid, as plain records (written as the JSON's

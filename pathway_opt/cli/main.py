@@ -18,6 +18,7 @@ from pathway_opt.cli.instance_files import (
     schema_command,
     template_command,
 )
+from pathway_opt.cli.robust import robust_command
 from pathway_opt.cli.solve import solve_command, validate_command
 from pathway_opt.cli.sweep import frontier_command, sweep_command
 
@@ -41,6 +42,7 @@ for command in (
     explain_command,
     sweep_command,
     frontier_command,
+    robust_command,
 ):
     # -h also when a command runs on its own (click keeps its first help option)
     command.context_settings.setdefault("help_option_names", HELP["help_option_names"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -21,8 +22,19 @@ from pathway_opt.cli.options import (
     threads_option,
     time_limit_option,
 )
+from pathway_opt.cli.robust import samples_option, seed_option
 from pathway_opt.cli.signals import doing
 from pathway_opt.cli.stdout import DASH, data_stream, print_plan
+
+
+def _measure(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    if value is None:
+        return None
+    try:
+        po.parse_measure(value)
+    except po.InputError as exc:
+        raise click.BadParameter(exc.problems[0].message) from None
+    return value
 
 
 @click.command(
@@ -51,8 +63,17 @@ from pathway_opt.cli.stdout import DASH, data_stream, print_plan
     help="Write the plan tables as CSV files (UTF-8 with BOM) and run.json into "
     "this folder.",
 )
+@click.option(
+    "--robust", metavar="cvar:ALPHA", callback=_measure,
+    help="Find the plan with the best mean of its worst ALPHA share of sampled "
+    "scores (CVaR, e.g. cvar:0.2) over the instance's weight_range and "
+    "uncertainty ranges; costs stay as given. Printed next to the plan for the "
+    "given values.",
+)  # fmt: skip
+@samples_option(None)
+@seed_option(None)
 @force_option
-@time_limit_option("the solve")
+@time_limit_option("the solve (with --robust: each of its two solves)")
 @node_limit_option
 @mip_gap_option
 @threads_option()
@@ -63,6 +84,9 @@ def solve_command(
     output: Path | None,
     xlsx: Path | None,
     csv_folder: Path | None,
+    robust: str | None,
+    samples: int | None,
+    seed: int | None,
     force: bool,
     time_limit: float | None,
     node_limit: int | None,
@@ -70,6 +94,8 @@ def solve_command(
     threads: int | None,
 ) -> int:
     """Solve INSTANCE (.json or .xlsx) and print the plan; exit 0 with a plan."""
+    if robust is None and (samples is not None or seed is not None):
+        raise click.UsageError("--samples and --seed go with --robust")
     to_stdout = output == DASH
     targets = po.PlanTargets(
         json=None if to_stdout else output, xlsx=xlsx, csv=csv_folder
@@ -83,7 +109,12 @@ def solve_command(
         node_limit=node_limit,
     )  # fmt: skip
     doing(f"solving {instance}")
-    plan = po.solve(inst, settings)
+    if robust is None:
+        plan = po.solve(inst, settings)
+    else:
+        plan = po.solve_robust(
+            inst, robust, samples or 100, seed or 0, settings=settings
+        )
     # files first: a closed or full stdout must not cost them
     doing("writing the outputs", "writing")
     written = po.write_plan_outputs(plan, targets, instance, started)

@@ -108,6 +108,7 @@ def summary(plan: Plan, prov: Provenance) -> dict[str, Any]:
         "input_sha256": prov.sha256,
         "tool": f"pathway-opt {prov.tool_version}",
         "run_at": prov.run_at,
+        **({"robust": dict(plan.robust)} if plan.robust is not None else {}),
     }
 
 

@@ -220,6 +220,7 @@ def solve_robust(
         if bound is None or scores is None
         else max(0.0, bound - value) / max(abs(value), 1e-10),
         "mean": math.nan if scores is None else float(scores.mean()),
+        "objective": plan.objective if plan.has_plan else math.nan,
         "given_plan_objective": given.objective,
         "given_plan_cvar": cvar(given_scores, alpha),
         "given_plan_mean": float(given_scores.mean()),

@@ -136,8 +136,15 @@ class Robustness:
 
     @property
     def failed(self) -> int:
-        """Samples without a verified plan (infeasible, no plan in time, error)."""
+        """Samples without a verified plan (infeasible, no plan in time, error).
+
+        An infeasible sample is a result (its sampled costs fit no plan that
+        the rules allow), not a failure of the solver.
+        """
         return len(self.samples) - self.proven - self.limited
+
+    def _count(self, status: Status) -> int:
+        return int((self.samples["status"] == status.value).sum())
 
     def _proven_mask(self) -> pd.Series:
         frame = self.samples
@@ -160,7 +167,11 @@ class Robustness:
             "uncertain_values": len(self.parameters),
             "proven": self.proven,
             "time_limited": self.limited,
-            "failed": self.failed,
+            "infeasible": self._count(Status.INFEASIBLE),
+            "no_plan_in_time": self._count(Status.NO_SOLUTION),
+            "errors": self.failed
+            - self._count(Status.INFEASIBLE)
+            - self._count(Status.NO_SOLUTION),
             "given_objective": self.plan.objective,
             "given_score_mean": float(scores.mean()) if len(scores) else math.nan,
             "given_score_p10": float(p10),
@@ -184,7 +195,8 @@ class Robustness:
         s = self.summary()
         return (
             f"<Robustness {s['samples']} samples (seed {s['seed']}), {s['proven']} "
-            f"proven, {s['time_limited']} time-limited, {s['failed']} failed; "
+            f"proven, {s['time_limited']} time-limited, {self.failed} without a "
+            "verified plan; "
             f"{s['core']} core, {s['borderline']} borderline, {s['exterior']} "
             f"exterior; mean regret {_figure(s['regret_mean'])}>"
         )
@@ -196,8 +208,9 @@ class Robustness:
             ("instance", self.instance.name),
             ("samples (seed)", f"{s['samples']} ({s['seed']})"),
             ("uncertain values", s["uncertain_values"]),
-            ("proven / time-limited / failed",
-             f"{s['proven']} / {s['time_limited']} / {s['failed']}"),
+            ("proven / time-limited / infeasible / no plan in time / errors",
+             f"{s['proven']} / {s['time_limited']} / {s['infeasible']} / "
+             f"{s['no_plan_in_time']} / {s['errors']}"),
             ("plan for the given values", repr(self.plan)),
             ("its score: mean (P10-P90)",
              f"{_figure(s['given_score_mean'])} ({_figure(s['given_score_p10'])}"
