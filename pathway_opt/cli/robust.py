@@ -123,8 +123,8 @@ def describe(result: po.Robustness) -> str:
         f"  its score over the samples: mean {_number(s['given_score_mean'])}, "
         f"P10 {_number(s['given_score_p10'])}, P90 {_number(s['given_score_p90'])}"
         f"; within the sampled costs in {s['given_fits']} of {s['samples']}",
-        f"  its regret against each proven sample's optimum: mean "
-        f"{_number(s['regret_mean'])}, worst {_number(s['regret_worst'])}",
+        f"  its regret against each proven sample's optimum (where it fits): "
+        f"mean {_number(s['regret_mean'])}, worst {_number(s['regret_worst'])}",
         f"Core index (core >= {s['core_threshold']:g}, exterior <= "
         f"{s['exterior_threshold']:g}): {s['core']} core, {s['borderline']} "
         f"borderline, {s['exterior']} exterior",

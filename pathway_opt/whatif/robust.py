@@ -11,8 +11,10 @@ which it is funded; samples whose solve hit the time limit (a plan without
 proof) or failed are counted apart and enter no figure built on optima.
 
 The plan for the given values is scored under every sample by the verifier
-(its score distribution needs no solve), and its regret in a proven sample is
-that sample's optimum minus its score there.
+(its score distribution needs no solve). Its regret in a proven sample is that
+sample's optimum minus its score there, taken only where it fits the sampled
+costs: where it overspends it is not a plan one could carry out, and the
+samples where it does not fit are counted instead.
 """
 
 from __future__ import annotations
@@ -112,8 +114,8 @@ class Robustness:
     ``gap``, ``n_selected``, ``selected`` (``id@start`` items), ``given_score``
     (the plan for the given values scored with the sample's values),
     ``given_fits`` (that plan within the sampled costs), ``regret`` (optimum
-    minus given_score; proven samples only), ``seconds``, then one column per
-    uncertain value."""
+    minus given_score, in proven samples where the plan fits; else NaN),
+    ``seconds``, then one column per uncertain value."""
     parameters: pd.DataFrame
     """One row per uncertain value: ``value``, ``kind``, ``low``, ``mode``,
     ``high``."""
@@ -157,7 +159,7 @@ class Robustness:
         frame = self.samples
         scores = frame["given_score"].to_numpy(dtype=float)
         proven = frame[self._proven_mask()]
-        regret = proven["regret"].to_numpy(dtype=float)
+        regret = proven["regret"].dropna().to_numpy(dtype=float)
         p10, p90 = (
             np.percentile(scores, [10, 90]) if len(scores) else (math.nan, math.nan)
         )
@@ -391,7 +393,8 @@ def _samples_frame(
         record = {k: row[k] for k in columns if k in row}
         record["n_selected"] = len(starts)
         record["selected"] = selected_string(starts)
-        record["regret"] = row["optimum"] - row["given_score"] if proven else math.nan
+        fits = proven and row["given_fits"]
+        record["regret"] = row["optimum"] - row["given_score"] if fits else math.nan
         for p, value in zip(params, values[row["sample"]], strict=True):
             record[p.label] = float(value)
         records.append(record)
