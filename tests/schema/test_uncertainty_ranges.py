@@ -97,3 +97,18 @@ def test_every_bad_range_is_reported_at_once() -> None:
         "initiatives[0].uncertainty.scores.XX",
         "initiatives[0].uncertainty.cost_factor",
     ]
+
+
+def test_a_range_reaching_values_highs_cannot_solve_is_refused() -> None:
+    data = instance(
+        {"id": "TC", "weight": 0.5, "weight_range": [0.1, 1e8]},
+        scores={"TC": [1, 1e9]},
+    )
+    inst = po.instance_from_data(data)  # each value is within the ceiling
+    with pytest.raises(po.InputError) as caught:
+        po.check_values(inst)
+    (problem,) = caught.value.problems
+    assert problem.path == "initiatives[0].uncertainty"
+    assert "worth 8e+16 at the high ends" in problem.message
+    with pytest.raises(po.InputError):
+        po.robust(inst, 2, 0)
