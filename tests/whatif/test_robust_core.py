@@ -255,3 +255,19 @@ def test_the_same_seed_gives_the_same_table_with_two_workers() -> None:
     assert local.samples.drop(columns=drop).equals(parallel.samples.drop(columns=drop))
     assert not np.isnan(local.samples["optimum"]).any()
     assert math.isfinite(local.summary()["regret_mean"])
+
+
+def test_a_cost_entry_turning_zero_is_structure_and_rebuilds() -> None:
+    inst = budget_choice()
+    session = po.Session(inst)
+    items = list(inst.initiatives)
+    items[0] = items[0].model_copy(update={"cost": [9.0]})  # amount: data
+    session.use_data(inst.model_copy(update={"initiatives": items}))
+    assert session.rebuilds == 0
+    assert session.solve().objective == pytest.approx(10.0)
+    items[1] = items[1].model_copy(update={"cost": [0.0]})  # zero: structure
+    edited = inst.model_copy(update={"initiatives": items})
+    session.use_data(edited)
+    assert session.rebuilds == 1
+    plan = session.solve()
+    assert plan.objective == pytest.approx(po.solve(edited).objective) == 13.0
