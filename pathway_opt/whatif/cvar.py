@@ -199,7 +199,7 @@ def solve_robust(
         again = _solve_cvar(
             inst, solver, scenarios, alpha, replace(settings, presolve=False), deadline
         )
-        if again[0].verified:
+        if again[0].has_plan:
             plan, scores, bound = again
             plan.messages.append(
                 "HiGHS's robust plan with presolve failed verification; solved "

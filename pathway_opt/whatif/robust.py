@@ -20,6 +20,7 @@ samples where it does not fit are counted instead.
 from __future__ import annotations
 
 import math
+import sys
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -247,8 +248,6 @@ def _threshold(value: object, name: str) -> float:
 
 def print_progress(done: int, total: int) -> None:
     """Progress as one line per sample on stderr (``progress=True``)."""
-    import sys
-
     print(f"robust: {done}/{total} samples", file=sys.stderr, flush=True)
 
 
@@ -296,6 +295,8 @@ def robust(
     )
     count, seed = check_samples(samples, seed)
     core, exterior = _threshold(core, "core"), _threshold(exterior, "exterior")
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise InputError([Problem("workers", f"must be at least 1, got {workers!r}")])
     if exterior >= core:
         raise InputError(
             [

@@ -46,13 +46,14 @@ COMMANDS = {
     "sweep": ["sweep", SMALL, "--budget-scale", "1"],
     "frontier": ["frontier", SMALL],
     "compare": ["compare", SMALL, "{scenarios}"],
+    "robust": ["robust", SMALL, "--samples", "2"],
 }
 NUMERIC = [
     (command, option)
     for command in COMMANDS
     for option in ("--time-limit", "--mip-gap", "--step")
     if (option != "--step" or command == "explain")
-    and (option != "--mip-gap" or command in ("solve", "sweep", "frontier"))
+    and (option != "--mip-gap" or command in ("solve", "sweep", "frontier", "robust"))
 ]
 
 
@@ -228,7 +229,7 @@ def test_a_client_that_failed_to_connect_is_discarded_quietly(address: str) -> N
 
 
 @pytest.mark.parametrize(
-    "command", ["solve", "explain", "compare", "sweep", "frontier"]
+    "command", ["solve", "explain", "compare", "sweep", "frontier", "robust"]
 )
 def test_time_limit_help_says_what_it_bounds(command: str) -> None:
     text = " ".join(run(command, "--help").output.split())
