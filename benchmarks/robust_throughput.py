@@ -11,10 +11,10 @@ equal (every column but ``seconds``), and prints wall-clock time and samples per
 second. Each run includes the solve for the given values and starting the
 worker processes (the cluster's own start is reported apart).
 
-For comparison it solves the first ``--fresh`` sampled instances from scratch
-(``po.solve``: build, hand to HiGHS, solve, verify), each as a new instance,
-checks their optima against the robust run's, and extrapolates to all samples:
-that is what a script looping over sampled instance files would pay. With
+For comparison it first solves the first ``--fresh`` sampled instances from
+scratch (``po.solve``: build, hand to HiGHS, solve, verify), each as a new
+instance, checks their optima against the robust run's, and extrapolates to all
+samples: what a script looping over sampled instance files would pay. With
 ``--cvar`` it also times ``po.solve_robust`` with the same samples. Needs
 ``pip install -e ".[test]"`` for the cluster.
 """
@@ -40,6 +40,35 @@ def timed_robust(inst: po.Instance, samples: int, **kw: Any) -> tuple[Any, float
     return result, time.perf_counter() - began
 
 
+def differences(a: Any, b: Any) -> list[str]:
+    """Where two results differ: per-sample columns (NaN = NaN) and the table."""
+    found = []
+    for column in a.samples.columns:
+        if column == "seconds":
+            continue
+        x, y = a.samples[column], b.samples[column]
+        differ = ~((x == y) | (x.isna() & y.isna()))
+        if differ.any():
+            samples = a.samples["sample"][differ].tolist()
+            pairs = list(zip(x[differ], y[differ], strict=True))[:2]
+            found.append(f"{column} in samples {samples[:8]}: {pairs}")
+    if not a.table.equals(b.table):
+        found.append("the core index table")
+    return found
+
+
+def fresh_solves(inst: po.Instance, n: int, k: int) -> tuple[list[float], float]:
+    """Optima of the first k sampled instances, each built and solved anew."""
+    params = uncertain_parameters(inst)
+    values = draw(params, n, 0)
+    began = time.perf_counter()
+    optima = [
+        po.solve(sampled_instance(inst, params, values[s])).objective or 0.0
+        for s in range(k)
+    ]
+    return optima, time.perf_counter() - began
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("instance", nargs="?", default=str(DEFAULT))
@@ -54,6 +83,10 @@ def main() -> None:
         f"{inst.name}: {n} samples, {len(uncertain_parameters(inst))} uncertain "
         f"values, {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}"
     )
+    k = min(args.fresh, n)
+    optima, fresh = fresh_solves(inst, n, k) if k else ([], 0.0)
+    if k:
+        print(f"fresh solves done, load {os.getloadavg()[0]:.2f}", flush=True)
     results: dict[str, tuple[Any, float]] = {}
     results["1 worker"] = timed_robust(inst, n)
     print(f"1 worker done, load {os.getloadavg()[0]:.2f}", flush=True)
@@ -74,33 +107,24 @@ def main() -> None:
             results["LocalCluster 2x1"] = timed_robust(
                 inst, n, scheduler=client, threads=1
             )
+        print(f"LocalCluster done, load {os.getloadavg()[0]:.2f}", flush=True)
     reference, _ = results["1 worker"]
-    columns = [c for c in reference.samples.columns if c != "seconds"]
     for name, (result, seconds) in results.items():
-        same = result.table.equals(reference.table) and result.samples[columns].equals(
-            reference.samples[columns]
-        )
+        differ = differences(reference, result)
         solving = result.samples["seconds"].sum()
         print(
             f"{name:22s} {seconds:8.2f} s  {n / seconds:6.2f} samples/s  "
-            f"per-sample solve time {solving / n:6.3f} s  same result: {same}"
+            f"per-sample solve time {solving / n:6.3f} s  same result: {not differ}"
         )
+        for line in differ:
+            print(f"    differs: {line}")
     summary = reference.summary()
     print(
         f"proven {summary['proven']}, time-limited {summary['time_limited']}; "
         f"{summary['core']} core, {summary['borderline']} borderline, "
         f"{summary['exterior']} exterior; regret mean {summary['regret_mean']:.4f}"
     )
-    if args.fresh:
-        params = uncertain_parameters(inst)
-        values = draw(params, n, 0)
-        k = min(args.fresh, n)
-        began = time.perf_counter()
-        optima = [
-            po.solve(sampled_instance(inst, params, values[s])).objective
-            for s in range(k)
-        ]
-        fresh = time.perf_counter() - began
+    if k:
         agree = all(
             abs(o - r) <= 1e-6 * max(1.0, abs(r))
             for o, r in zip(optima, reference.samples["optimum"][:k], strict=True)

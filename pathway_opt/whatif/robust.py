@@ -273,7 +273,9 @@ def robust(
             path of its file.
         samples: how many samples to draw (Latin hypercube).
         seed: the sampling seed (the same seed gives the same samples).
-        workers: local processes (1: solve in this process).
+        workers: local processes (1: solve in this process). With the same
+            ``threads``, every executor gives the same result; with another
+            thread count HiGHS may pick another of several optimal plans.
         scheduler: a Dask scheduler address or ``dask.distributed.Client``.
         settings: solve settings of every sample (a time limit is per sample);
             or give ``time_limit``, ``threads``, ``mip_gap`` as keywords.

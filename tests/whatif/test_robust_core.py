@@ -248,7 +248,7 @@ def test_bad_arguments_name_the_argument() -> None:
 
 def test_the_same_seed_gives_the_same_table_with_two_workers() -> None:
     inst = one_slot({"scores": {"TC": [3, 8]}, "success_probability": [0.7, 1]})
-    local = po.robust(inst, 12, 5)
+    local = po.robust(inst, 12, 5, threads=1)
     parallel = po.robust(inst, 12, 5, workers=2, threads=1)
     drop = ["seconds"]
     assert local.table.equals(parallel.table)
