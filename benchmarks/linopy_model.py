@@ -163,7 +163,7 @@ def build(inst: Instance) -> linopy.Model:
         size = xr.DataArray(np.array([len(r.members) - 1.0 for r in syn]), dims="g")
         m.add_constraints(total - z <= size, name="synergy_penalty")
         bonus = xr.DataArray(np.array([r.bonus for r in syn]), coords=[g_ix])
-    w = {c.id: c.weight for c in inst.criteria}
+    w = inst.weights  # given, or derived from criteria_comparisons
     base = np.array(
         [
             i.success_probability * sum(w[c] * v for c, v in i.scores.items())

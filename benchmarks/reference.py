@@ -165,7 +165,7 @@ def build(inst: Instance) -> dict[str, Any]:
         shape=(nrow, ncol),
     )
     A.sum_duplicates()
-    w = {c.id: c.weight for c in inst.criteria}
+    w = inst.weights  # given, or derived from criteria_comparisons
     base = np.array(
         [
             i.success_probability * sum(w[c] * v for c, v in i.scores.items())

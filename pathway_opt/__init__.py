@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         UsageError,
     )
     from pathway_opt.explanations.explanation import Explanation, explain
+    from pathway_opt.explanations.weights import criteria_judgements, criteria_weights
     from pathway_opt.files import (
         check_input_file,
         env_limit,
@@ -48,6 +49,14 @@ if TYPE_CHECKING:
     from pathway_opt.inputs.load import load_instance
     from pathway_opt.model.form import StandardForm, StructureChanged, compile_form
     from pathway_opt.model.pyomo_model import build_model
+    from pathway_opt.outputs.comparison import (
+        COMPARISON_CSV_FILES,
+        comparison_json,
+        scenario_sheets,
+        write_comparison_csv,
+        write_comparison_json,
+        write_comparison_xlsx,
+    )
     from pathway_opt.outputs.plan_csv import (
         CSV_TABLES,
         RUN_FILE,
@@ -73,6 +82,14 @@ if TYPE_CHECKING:
     )
     from pathway_opt.pipeline import solve
     from pathway_opt.plan import Plan, Status, make_plan
+    from pathway_opt.report.build import (
+        Report,
+        make_report,
+        report_html,
+        write_report,
+    )
+    from pathway_opt.report.parts import ReportParts
+    from pathway_opt.report.saved import SavedPlan, load_saved_plan
     from pathway_opt.schema.advice import instance_warnings
     from pathway_opt.schema.instance import Instance
     from pathway_opt.schema.numerics import (
@@ -86,6 +103,14 @@ if TYPE_CHECKING:
     from pathway_opt.solver.settings import SolveSettings
     from pathway_opt.solver.solver import Solver
     from pathway_opt.verification.verifier import Verification, verify
+    from pathway_opt.whatif.alternatives import Alternatives, alternatives
+    from pathway_opt.whatif.alternatives_files import (
+        ALTERNATIVES_CSV_FILES,
+        alternatives_json,
+        write_alternatives_csv,
+        write_alternatives_json,
+        write_alternatives_xlsx,
+    )
     from pathway_opt.whatif.compare import compare, load_scenarios, run_scenarios
     from pathway_opt.whatif.cvar import parse_measure, solve_robust
     from pathway_opt.whatif.edits import Edit, Scenario
@@ -153,6 +178,12 @@ _HOMES: dict[str, str] = {
     "write_plan_xlsx": "outputs.plan_xlsx",
     "write_tables_xlsx": "outputs.plan_xlsx",
     "summary": "outputs.plan_text",
+    "COMPARISON_CSV_FILES": "outputs.comparison",
+    "comparison_json": "outputs.comparison",
+    "scenario_sheets": "outputs.comparison",
+    "write_comparison_csv": "outputs.comparison",
+    "write_comparison_json": "outputs.comparison",
+    "write_comparison_xlsx": "outputs.comparison",
     "Provenance": "outputs.provenance",
     "make_provenance": "outputs.provenance",
     "Clash": "outputs.targets",
@@ -185,16 +216,35 @@ _HOMES: dict[str, str] = {
     "parse_scales": "whatif.sweep",
     "sweep": "whatif.sweep",
     "sweep_points": "whatif.sweep",
+    "Alternatives": "whatif.alternatives",
+    "alternatives": "whatif.alternatives",
+    "ALTERNATIVES_CSV_FILES": "whatif.alternatives_files",
+    "alternatives_json": "whatif.alternatives_files",
+    "write_alternatives_csv": "whatif.alternatives_files",
+    "write_alternatives_json": "whatif.alternatives_files",
+    "write_alternatives_xlsx": "whatif.alternatives_files",
     "Explanation": "explanations.explanation",
     "explain": "explanations.explanation",
+    "criteria_weights": "explanations.weights",
+    "criteria_judgements": "explanations.weights",
+    "Report": "report.build",
+    "make_report": "report.build",
+    "report_html": "report.build",
+    "write_report": "report.build",
+    "ReportParts": "report.parts",
+    "SavedPlan": "report.saved",
+    "load_saved_plan": "report.saved",
 }
 
 __all__ = [
+    "ALTERNATIVES_CSV_FILES",
+    "COMPARISON_CSV_FILES",
     "CSV_TABLES",
     "DEFAULT_PERIODS",
     "RUN_FILE",
     "STOP_SIGNALS",
     "TARGET_SUFFIXES",
+    "Alternatives",
     "Clash",
     "Edit",
     "Explanation",
@@ -208,7 +258,10 @@ __all__ = [
     "Problem",
     "Provenance",
     "Repair",
+    "Report",
+    "ReportParts",
     "Robustness",
+    "SavedPlan",
     "Scenario",
     "Session",
     "SolveOutcome",
@@ -222,13 +275,18 @@ __all__ = [
     "Termination",
     "UsageError",
     "Verification",
+    "alternatives",
+    "alternatives_json",
     "build_model",
     "check_input_file",
     "check_values",
     "clashes",
     "compare",
+    "comparison_json",
     "compile_form",
     "convert",
+    "criteria_judgements",
+    "criteria_weights",
     "csv_files",
     "csv_text",
     "env_limit",
@@ -242,9 +300,11 @@ __all__ = [
     "instance_warnings",
     "ladders",
     "load_instance",
+    "load_saved_plan",
     "load_scenarios",
     "make_plan",
     "make_provenance",
+    "make_report",
     "max_input_bytes",
     "name_problems",
     "parse_measure",
@@ -255,8 +315,10 @@ __all__ = [
     "read_instance_xlsx",
     "read_plan",
     "read_text",
+    "report_html",
     "robust",
     "run_scenarios",
+    "scenario_sheets",
     "scheduler_problem",
     "solve",
     "solve_pyomo",
@@ -267,7 +329,13 @@ __all__ = [
     "sweep_points",
     "value_problems",
     "verify",
+    "write_alternatives_csv",
+    "write_alternatives_json",
+    "write_alternatives_xlsx",
     "write_atomic",
+    "write_comparison_csv",
+    "write_comparison_json",
+    "write_comparison_xlsx",
     "write_folder",
     "write_frontier_png",
     "write_instance_json",
@@ -276,6 +344,7 @@ __all__ = [
     "write_plan_json",
     "write_plan_outputs",
     "write_plan_xlsx",
+    "write_report",
     "write_tables_xlsx",
     "write_template",
 ]

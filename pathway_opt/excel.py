@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import math
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from pathway_opt.errors import OutputError
@@ -209,6 +210,64 @@ def text_width(value: Any) -> float:
     text = f"{value:,.2f}" if isinstance(value, float) else str(value)
     longest = max(text.split("\n"), key=len) if text else ""
     return sum(2 if ord(c) > 0x2E7F else 1 for c in longest)
+
+
+# --- sheet names ----------------------------------------------------------------
+
+#: The longest sheet name Excel accepts, in UTF-16 code units (as Excel counts).
+MAX_SHEET_NAME = 31
+#: Characters Excel refuses in a sheet name, and those XML cannot hold.
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def _utf16_units(text: str) -> int:
+    return sum(2 if ord(c) > 0xFFFF else 1 for c in text)
+
+
+def _cut(text: str, units: int) -> str:
+    """The longest start of `text` within `units` UTF-16 units (no half pairs)."""
+    out, used = [], 0
+    for c in text:
+        used += _utf16_units(c)
+        if used > units:
+            break
+        out.append(c)
+    return "".join(out)
+
+
+def sheet_names(names: Sequence[str], taken: Sequence[str] = ()) -> list[str]:
+    r"""A valid, distinct sheet name for each of `names`, in order.
+
+    Excel refuses a sheet name that is empty, longer than 31 characters, holds
+    one of ``[ ] : * ? / \`` or starts or ends with an apostrophe, and two
+    names that differ only in case. Such characters (and control characters
+    and others XML cannot hold) become ``_``, long names are cut, and a name
+    already used (or in `taken`, compared without case) gets a suffix `` (2)``,
+    `` (3)``, ...; a name that is already valid and free is kept as it is (CJK
+    text included).
+    """
+    used = {key for t in taken for key in _keys(t)}
+    found = []
+    for name in names:
+        clean = _SHEET_FORBIDDEN.sub("_", str(name)).strip().strip("'").strip()
+        clean = _cut(clean, MAX_SHEET_NAME).rstrip("'").rstrip() or "Sheet"
+        candidate, k = clean, 1
+        while _keys(candidate) & used:
+            k += 1
+            suffix = f" ({k})"
+            head = _cut(clean, MAX_SHEET_NAME - len(suffix)).rstrip("'").rstrip()
+            candidate = head + suffix
+        used |= _keys(candidate)
+        found.append(candidate)
+    return found
+
+
+def _keys(name: str) -> set[str]:
+    """A sheet name as compared for clashes, case ignored as Excel does.
+
+    XlsxWriter compares lower case; casefold also catches ß and SS.
+    """
+    return {name.lower(), name.casefold()}
 
 
 # --- numbers as people type them ------------------------------------------------

@@ -169,19 +169,23 @@ def finish_plan(
     began: float,
     solver: Solver | None = None,
     ahead: CheckAhead | None = None,
+    explain: bool = True,
 ) -> Plan:
     """Verify the outcome into a plan; confirm and explain an infeasible verdict.
 
     ``began`` is when the solve call started (for the timings); ``solver``, when
     given, confirms an infeasible verdict on its own model (see
     :func:`confirmed`); ``ahead`` holds the plans verified while HiGHS ran.
+    Without ``explain`` an infeasible verdict is confirmed but not explained
+    (for a model with rows the instance does not have, whose repairs would
+    answer another question).
 
     Raises:
         SolverError: when the infeasible verdict is not confirmed.
     """
     solved = time.perf_counter()
     plan = confirmed(make_plan(inst, outcome, ahead), form, settings, solver)
-    if plan.status == Status.INFEASIBLE:
+    if plan.status == Status.INFEASIBLE and explain:
         plan.messages.extend(explain_infeasible(inst, form))
     done = time.perf_counter()
     # "highs" includes starting and stopping HiGHS's process; "highs_run" is

@@ -219,6 +219,8 @@ class Plan:
                 "timings": {k: round(v, 3) for k, v in self.timings.items()},
             },
             "settings": dict(self.settings),
+            "weights": self.instance.weights,
+            "weights_source": self.instance.weights_source.to_dict(),
         }
         if self.changes is not None:
             result["changes"] = {k: list(v) for k, v in self.changes.items()}

@@ -3,11 +3,12 @@ script ``benchmarks/fuzz_long.py --options N``).
 
 Every numeric option of every command gets random numeric strings and the
 awkward ones (nan, inf, huge, negative, empty, other scripts' digits), sweeps
-get random ``a:b:n`` grids, and the ceilings' environment variables random
-values. Every case must end with exit 0-4 and a message, never 5 or a
-traceback. A tiny instance keeps valid cases fast; ``PATHWAY_OPT_CORES`` is 1
-unless fuzzed (so no worker processes start) and ``PATHWAY_OPT_MAX_POINTS`` is
-small (so a valid sweep stays short).
+get random ``a:b:n`` grids, the frontier random ``low:high`` budget ranges,
+and the ceilings' environment variables random values. Every case must end
+with exit 0-4 and a message, never 5 or a traceback. A tiny instance keeps
+valid cases fast; ``PATHWAY_OPT_CORES`` is 1 unless fuzzed (so no worker
+processes start) and ``PATHWAY_OPT_MAX_POINTS`` is small (so a valid sweep
+stays short).
 """
 
 from __future__ import annotations
@@ -66,6 +67,12 @@ SCALES = st.one_of(
     st.lists(NUMBERS, min_size=1, max_size=4).map(",".join),
     st.sampled_from(["0:1:10000", "1:0:5", "0.5:1.5", "1::3", ":", "1,,2"]),
 )  # fmt: skip
+MONEY_RANGES = st.one_of(
+    NUMBERS,
+    st.builds(lambda a, b: f"{a}:{b}", NUMBERS, NUMBERS),
+    st.builds(lambda a, b: f"{a}:{b}", st.floats(0, 30), st.floats(0, 30)),
+    st.sampled_from(["5:", ":5", "1:2:3", "1,000:2,000", "1_0:2_0", "0:0"]),
+)  # fmt: skip
 SCHEDULERS = st.one_of(
     st.sampled_from(["tcp://::::bad", "foo", "tcp://h", "tcp://h:99999", "http://x:1",
                      "inproc://x", "ucx://h:1", "tcp://[::1", "", " "]),
@@ -85,14 +92,18 @@ OPTIONS: dict[str, dict[str, st.SearchStrategy[str]]] = {
               "--workers": NUMBERS, "--budget-scale": SCALES,
               "--capacity-scale": SCALES, "--scheduler": SCHEDULERS},
     "frontier": {"--time-limit": NUMBERS, "--mip-gap": NUMBERS, "--threads": NUMBERS,
-                 "--workers": NUMBERS, "--scheduler": SCHEDULERS},
-    "compare": {"--time-limit": NUMBERS},
+                 "--workers": NUMBERS, "--scheduler": SCHEDULERS,
+                 "--max-points": SMALL_NUMBERS, "--budget-range": MONEY_RANGES},
+    "compare": {"--time-limit": NUMBERS, "--mip-gap": NUMBERS, "--threads": NUMBERS},
+    "alternatives": {"--time-limit": NUMBERS, "--mip-gap": NUMBERS,
+                     "--threads": NUMBERS, "--count": SMALL_NUMBERS,
+                     "--within": NUMBERS, "--min-difference": SMALL_NUMBERS},
     "robust": {"--time-limit": NUMBERS, "--mip-gap": NUMBERS, "--threads": NUMBERS,
                "--workers": NUMBERS, "--samples": SMALL_NUMBERS, "--seed": NUMBERS,
                "--core": NUMBERS, "--exterior": NUMBERS, "--scheduler": SCHEDULERS},
     "generate": {"--initiatives": SMALL_NUMBERS, "--periods": SMALL_NUMBERS,
-                 "--seed": NUMBERS},
-    "template": {"--periods": LABELS},
+                 "--first-year": NUMBERS, "--seed": NUMBERS},
+    "template": {"--periods": LABELS, "--first-year": NUMBERS},
 }  # fmt: skip
 #: The environment of most cases (one core: no worker processes; short sweeps).
 CALM = {"PATHWAY_OPT_CORES": "1", "PATHWAY_OPT_MAX_POINTS": "12",
@@ -128,6 +139,7 @@ def argv(command: str, options: list[tuple[str, str]], folder: Path) -> list[str
         "sweep": [str(instance)],
         "frontier": [str(instance)],
         "compare": [str(instance), str(folder / "scenarios.json")],
+        "alternatives": [str(instance)],
         "robust": [str(instance)],
         "generate": [str(folder / "generated.json"), "--force"],
         "template": [str(folder / "template.xlsx"), "--force"],

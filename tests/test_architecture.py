@@ -30,6 +30,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("pipeline",),
     ("whatif",),
     ("explanations",),
+    ("report",),
     ("",),  # the facade, pathway_opt/__init__.py
     ("cli",),
 ]

@@ -217,7 +217,7 @@ def _check_rules(inst: Instance, starts: dict[str, int], report: Verification) -
 def _recompute_objective(
     inst: Instance, starts: dict[str, int], report: Verification
 ) -> None:
-    weights = {c.id: c.weight for c in inst.criteria}
+    weights = inst.weights  # given, or derived from criteria_comparisons
     for ini in inst.initiatives:
         if ini.id not in starts:
             continue

@@ -19,8 +19,10 @@ from pathway_opt.cli.options import (
     threads_option,
     time_limit_option,
 )
+from pathway_opt.cli.progress import progress, progress_option
 from pathway_opt.cli.signals import doing
 from pathway_opt.cli.stdout import DASH, print_plan
+from pathway_opt.cli.words import counted
 
 
 def _ids(ctx: click.Context, param: click.Parameter, value: str | None) -> list[str]:
@@ -30,6 +32,10 @@ def _ids(ctx: click.Context, param: click.Parameter, value: str | None) -> list[
     if not ids:
         raise click.BadParameter("give initiative ids separated by commas")
     return ids
+
+
+def _solves(done: int, total: int) -> str:
+    return f"{done}/{total} solves"
 
 
 @click.command(
@@ -81,6 +87,7 @@ def _ids(ctx: click.Context, param: click.Parameter, value: str | None) -> list[
     "(why.csv, bottlenecks.csv, binding.csv, repairs.csv) into this folder.",
 )  # fmt: skip
 @force_option
+@progress_option
 @debug_option
 @error_boundary
 def explain_command(
@@ -97,6 +104,7 @@ def explain_command(
     xlsx: Path | None,
     csv_folder: Path | None,
     force: bool,
+    progress_flag: bool,
 ) -> int:
     """Explain INSTANCE: smallest repairs, why in / why out, what binds.
 
@@ -117,11 +125,20 @@ def explain_command(
     inst = po.load_instance(instance)
     given = po.read_plan(plan_file) if plan_file is not None else None
     doing(f"explaining {instance}")
-    result = po.explain(
-        inst, given, settings=po.SolveSettings(time_limit=time_limit, threads=threads),
-        only=only or None, why=not no_why, marginal=not no_marginal, step=step,
-        alternatives=alternatives,
-    )  # fmt: skip
+    asked = "" if no_why else counted(len(only or inst.initiatives), "initiative")
+    asked += ", " if asked else ""
+    with progress(
+        "explain",
+        progress_flag,
+        lambda n: f"{asked}about {counted(n, 'solve')}",
+        _solves,
+    ) as bar:
+        result = po.explain(
+            inst, given, settings=po.SolveSettings(time_limit=time_limit,
+            threads=threads), only=only or None, why=not no_why,
+            marginal=not no_marginal, step=step, alternatives=alternatives,
+            progress=bar,
+        )  # fmt: skip
     # files first: a closed or full stdout must not cost them
     doing("writing the outputs", "writing")
     written = po.write_plan_outputs(result.plan, targets, instance, started)

@@ -15,7 +15,9 @@ from pathway_opt.cli.options import (
     exit_codes,
     force_option,
 )
+from pathway_opt.cli.periods import periods_options
 from pathway_opt.cli.stdout import data_stream
+from pathway_opt.cli.words import counts
 
 
 @click.command(
@@ -34,6 +36,18 @@ def schema_command() -> int:
     return 0
 
 
+#: Most periods of a generated instance.
+MAX_GENERATED_PERIODS = 50
+GENERATED_PERIODS_WHY = f"a generated instance has at most {MAX_GENERATED_PERIODS}"
+
+
+def _span(periods: list[str]) -> str:
+    """``periods 2027 to 2031`` for the line a command prints."""
+    if len(periods) == 1:
+        return f"period {periods[0]}"
+    return f"periods {periods[0]} to {periods[-1]}"
+
+
 @click.command(
     name="generate",
     short_help="Write a realistic generated instance.",
@@ -46,21 +60,19 @@ def schema_command() -> int:
     required=True,
     help="Number of candidate initiatives.",
 )
-@click.option(
-    "--periods",
-    "-t",
-    type=click.IntRange(min=1, max=50),
-    default=5,
-    show_default=True,
-    help="Number of planning periods (years from 2027).",
-)
+@periods_options("5", MAX_GENERATED_PERIODS, GENERATED_PERIODS_WHY)
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
 @click.argument("output", type=click.Path(dir_okay=False, path_type=Path))
 @force_option
 @debug_option
 @error_boundary
 def generate_command(
-    initiatives: int, periods: int, seed: int, output: Path, force: bool
+    initiatives: int,
+    periods: list[str],
+    first_year: int | None,
+    seed: int,
+    output: Path,
+    force: bool,
 ) -> int:
     """Write a realistic generated instance to OUTPUT.
 
@@ -72,10 +84,11 @@ def generate_command(
     data = po.generate(initiatives, periods, seed)
     load = po.instance_from_data(data)  # what we write must be valid
     po.write_atomic(output, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
-    click.echo(
-        f"{output}: {len(load.initiatives)} initiatives, {periods} periods, "
-        f"{len(load.rules)} rules"
-    )
+    sizes = counts(
+        (len(load.initiatives), "initiative"), (len(load.periods), "period"),
+        (len(load.rules), "rule"),
+    )  # fmt: skip
+    click.echo(f"{output}: {sizes} ({_span(load.periods)})")
     return 0
 
 
@@ -84,20 +97,10 @@ def generate_command(
 
 #: Most periods a workbook can hold: 16,384 columns, three before the periods.
 MAX_TEMPLATE_PERIODS = 16_381
-
-
-def _period_labels(ctx: click.Context, param: click.Parameter, value: str) -> list[str]:
-    labels = [p.strip() for p in value.split(",")]
-    if len(labels) > MAX_TEMPLATE_PERIODS:
-        raise click.BadParameter(
-            f"{len(labels):,} periods; a workbook holds at most "
-            f"{MAX_TEMPLATE_PERIODS:,} (its sheets have 16,384 columns)"
-        )
-    if not all(labels) or len(set(labels)) != len(labels):
-        raise click.BadParameter("give distinct, non-empty labels separated by commas")
-    if any(len(p) > 40 for p in labels):
-        raise click.BadParameter("a period label may have at most 40 characters")
-    return labels
+TEMPLATE_PERIODS_WHY = (
+    f"a workbook holds at most {MAX_TEMPLATE_PERIODS:,} (its sheets have 16,384 "
+    "columns)"
+)
 
 
 @click.command(
@@ -106,17 +109,13 @@ def _period_labels(ctx: click.Context, param: click.Parameter, value: str) -> li
     epilog=exit_codes(0, 2, 5, 6, done="workbook written"),
 )
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--periods",
-    default=",".join(po.DEFAULT_PERIODS),
-    show_default=True,
-    callback=_period_labels,
-    help="Planning periods, separated by commas; one budget / capacity column each.",
-)
+@periods_options("3", MAX_TEMPLATE_PERIODS, TEMPLATE_PERIODS_WHY)
 @force_option
 @debug_option
 @error_boundary
-def template_command(path: Path, periods: list[str], force: bool) -> int:
+def template_command(
+    path: Path, periods: list[str], first_year: int | None, force: bool
+) -> int:
     """Write an input workbook to fill in: one sheet per part, example rows.
 
     An existing input workbook (a template, filled in or not) at PATH is
@@ -125,8 +124,8 @@ def template_command(path: Path, periods: list[str], force: bool) -> int:
     check_outputs([], [po.Target("PATH", path, suffixes=(".xlsx",))], force)
     po.write_template(path, periods)
     click.echo(
-        f"template written to {path}: fill in the sheets (hover over a header for "
-        f"its meaning), then run `pathway-opt solve {path}`"
+        f"template written to {path} ({_span(periods)}): fill in the sheets "
+        f"(hover over a header for its meaning), then run `pathway-opt solve {path}`"
     )
     return 0
 
@@ -151,8 +150,9 @@ def convert_command(source: Path, target: Path, force: bool) -> int:
     target_ = po.Target("TARGET", target, suffixes=suffixes)
     check_outputs([("source file", source)], [target_], force)
     inst = po.convert(source, target)
-    click.echo(
-        f"{source} -> {target}: {len(inst.initiatives)} initiatives, "
-        f"{len(inst.periods)} periods, {len(inst.rules)} rules"
-    )
+    sizes = counts(
+        (len(inst.initiatives), "initiative"), (len(inst.periods), "period"),
+        (len(inst.rules), "rule"),
+    )  # fmt: skip
+    click.echo(f"{source} -> {target}: {sizes}")
     return 0

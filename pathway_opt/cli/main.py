@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import click
 
+from pathway_opt.cli.alternatives import alternatives_command
 from pathway_opt.cli.compare import compare_command
 from pathway_opt.cli.explain import explain_command
 from pathway_opt.cli.instance_files import (
@@ -18,6 +19,7 @@ from pathway_opt.cli.instance_files import (
     schema_command,
     template_command,
 )
+from pathway_opt.cli.report import report_command
 from pathway_opt.cli.robust import robust_command
 from pathway_opt.cli.solve import solve_command, validate_command
 from pathway_opt.cli.sweep import frontier_command, sweep_command
@@ -42,6 +44,8 @@ for command in (
     explain_command,
     sweep_command,
     frontier_command,
+    alternatives_command,
+    report_command,
     robust_command,
 ):
     # -h also when a command runs on its own (click keeps its first help option)

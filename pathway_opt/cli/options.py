@@ -29,6 +29,7 @@ from pathway_opt.cli.stdout import (
     quieted,
     standard_fds_open,
 )
+from pathway_opt.cli.words import counted
 
 _DEBUG_HELP = "Show a traceback on internal errors."
 
@@ -156,10 +157,12 @@ class Number(click.ParamType):
         high: float,
         *,
         low_open: bool = False,
+        high_open: bool = False,
         unit: str = "",
         high_hint: str = "",
     ) -> None:
         self.low, self.high, self.low_open = float(low), float(high), low_open
+        self.high_open = high_open
         self.unit, self.high_hint = unit, high_hint
 
     def convert(
@@ -177,15 +180,17 @@ class Number(click.ParamType):
         if not math.isfinite(number):
             self.fail(f"must be a finite number, got {value!r}", param, ctx)
         too_low = number < self.low or (self.low_open and number == self.low)
-        if too_low or number > self.high:
-            hint = self.high_hint if number > self.high else ""
+        too_high = number > self.high or (self.high_open and number == self.high)
+        if too_low or too_high:
+            hint = self.high_hint if too_high else ""
             self.fail(f"must be {self.range()}, got {value!r}{hint}", param, ctx)
         return number
 
     def range(self) -> str:
         """The range in words, e.g. ``at least 0 and at most 1``."""
         low = f"{'more than' if self.low_open else 'at least'} {_plain(self.low)}"
-        return f"{low} and at most {_plain(self.high)}{self.unit}"
+        high = f"{'less than' if self.high_open else 'at most'} {_plain(self.high)}"
+        return f"{low} and {high}{self.unit}"
 
     def get_metavar(self, *args: Any, **kwargs: Any) -> str:
         """Shown in --help."""
@@ -275,7 +280,10 @@ def max_points() -> int:
 
 
 def _capped(option: str, value: int, what: str) -> int:
-    """`value`, or the cores when it is more, with a note on stderr."""
+    """`value`, or the cores when it is more, with a note on stderr.
+
+    `what` is the singular noun of what is capped ("thread").
+    """
     limit = cores()
     if value <= limit:
         return value
@@ -283,15 +291,15 @@ def _capped(option: str, value: int, what: str) -> int:
     if ctx is not None and ctx.params.get("quiet"):
         return limit
     click.echo(
-        f"note: {option} {value} is more than the {limit} core(s) available; "
-        f"using {limit} {what} (set {CORES_ENV} to allow more)",
+        f"note: {option} {value} is more than the {counted(limit, 'core')} "
+        f"available; using {counted(limit, what)} (set {CORES_ENV} to allow more)",
         err=True,
     )
     return limit
 
 
 def _threads(ctx: click.Context, param: click.Parameter, value: int | None) -> Any:
-    return None if value is None else _capped("--threads", value, "threads")
+    return None if value is None else _capped("--threads", value, "thread")
 
 
 def threads_option(
@@ -318,7 +326,7 @@ def local_workers(workers: int, scheduler: str | None) -> int:
     """The local processes to start: capped at the cores unless on a cluster."""
     if scheduler is not None:
         return workers  # ignored: the cluster decides
-    return _capped("--workers", workers, "worker processes")
+    return _capped("--workers", workers, "worker process")
 
 
 def _scheduler(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:

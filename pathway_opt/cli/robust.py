@@ -7,10 +7,8 @@ Register with ``main.add_command(robust_command)``. The ``--samples`` and
 from __future__ import annotations
 
 import math
-import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +31,9 @@ from pathway_opt.cli.options import (
     time_limit_option,
     workers_option,
 )
+from pathway_opt.cli.progress import progress, progress_option
 from pathway_opt.cli.signals import doing
+from pathway_opt.cli.words import counted
 
 #: Most samples one run may draw (as the library's limit).
 MAX_SAMPLES = 100_000
@@ -69,27 +69,8 @@ def seed_option(default: int | None) -> Callable[[Callable[..., Any]], Any]:
     )
 
 
-@contextmanager
-def _progress(show: bool, total: int) -> Iterator[Callable[[int, int], None] | None]:
-    """A progress bar on a terminal; with --progress elsewhere, a line per sample.
-
-    The same as `sweep`'s (cli/sweep.py), labelled for samples.
-    """
-    if sys.stderr.isatty():
-        with click.progressbar(length=total, label="robust", file=sys.stderr) as bar:
-            shown = [0]
-
-            def update(done: int, _total: int) -> None:
-                bar.update(done - shown[0])
-                shown[0] = done
-
-            yield update
-    elif show:
-        yield lambda done, total: click.echo(
-            f"robust: {done}/{total} samples", err=True
-        )
-    else:
-        yield None
+def _samples(done: int, total: int) -> str:
+    return f"{done}/{total} samples"
 
 
 def _number(value: Any) -> str:
@@ -198,10 +179,7 @@ def _workbook_sheets(result: po.Robustness) -> list[tuple[str, str, pd.DataFrame
     "Uncertain values sheets.",
 )  # fmt: skip
 @force_option
-@click.option(
-    "--progress", is_flag=True,
-    help="Report progress on stderr even when it is not a terminal.",
-)  # fmt: skip
+@progress_option
 @debug_option
 @error_boundary
 def robust_command(
@@ -218,7 +196,7 @@ def robust_command(
     output: Path | None,
     xlsx: Path | None,
     force: bool,
-    progress: bool,
+    progress_flag: bool,
 ) -> int:
     """Solve INSTANCE for sampled values of its uncertain data; the core index.
 
@@ -246,12 +224,20 @@ def robust_command(
     )
     began = time.perf_counter()
     doing(f"solving {instance} for the given values")
-    with _progress(progress, samples) as update:
+    on = f"on {scheduler}" if scheduler else f"on {counted(workers, 'worker')}"
+    with progress(
+        "robust",
+        progress_flag,
+        lambda n: (
+            f"{counted(n, 'sample')} {on}, one solve each (and one for the "
+            "given values first)"
+        ),
+        _samples,
+    ) as bar:
 
         def count(done: int, total: int) -> None:
             doing(f"sampling {instance} ({done} of {total} samples solved)")
-            if update is not None:
-                update(done, total)
+            bar(done, total)
 
         result = po.robust(
             inst, samples, seed, workers=workers, scheduler=scheduler,
@@ -265,10 +251,10 @@ def robust_command(
         po.write_tables_xlsx(_workbook_sheets(result), xlsx)
     doing("printing the core index", "written")
     click.echo(describe(result))
-    where = f"on {scheduler}" if scheduler else f"with {workers} worker(s)"
+    where = f"on {scheduler}" if scheduler else f"with {counted(workers, 'worker')}"
     solved = len(result.samples)
     click.echo(
-        f"\n{solved} samples in {seconds:.2f} s "
+        f"\n{counted(solved, 'sample')} in {seconds:.2f} s "
         f"({solved / max(seconds, 1e-9):.2f} samples/s) {where}"
     )
     if output is not None:

@@ -22,9 +22,11 @@ from pathway_opt.cli.options import (
     threads_option,
     time_limit_option,
 )
+from pathway_opt.cli.report import ReportRequest, report_options
 from pathway_opt.cli.robust import samples_option, seed_option
 from pathway_opt.cli.signals import doing
 from pathway_opt.cli.stdout import DASH, data_stream, print_plan
+from pathway_opt.cli.words import counts
 
 
 def _measure(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
@@ -63,6 +65,7 @@ def _measure(ctx: click.Context, param: click.Parameter, value: str | None) -> A
     help="Write the plan tables as CSV files (UTF-8 with BOM) and run.json into "
     "this folder.",
 )
+@report_options
 @click.option(
     "--robust", metavar="cvar:ALPHA", callback=_measure,
     help="Find the plan with the best mean of its worst ALPHA share of sampled "
@@ -84,6 +87,10 @@ def solve_command(
     output: Path | None,
     xlsx: Path | None,
     csv_folder: Path | None,
+    report: Path | None,
+    png_dir: Path | None,
+    explain_plan: bool,
+    with_frontier: bool,
     robust: str | None,
     samples: int | None,
     seed: int | None,
@@ -96,11 +103,18 @@ def solve_command(
     """Solve INSTANCE (.json or .xlsx) and print the plan; exit 0 with a plan."""
     if robust is None and (samples is not None or seed is not None):
         raise click.UsageError("--samples and --seed go with --robust")
+    if robust is not None and explain_plan:
+        raise click.UsageError(
+            "--explain explains the plan for the given values; solve without "
+            "--robust to explain it"
+        )
     to_stdout = output == DASH
     targets = po.PlanTargets(
         json=None if to_stdout else output, xlsx=xlsx, csv=csv_folder
     )
-    check_outputs([("instance file", instance)], targets.targets(), force)
+    extra = ReportRequest(report, png_dir, explain_plan, with_frontier)
+    outputs = targets.targets(explanations=explain_plan) + extra.targets()
+    check_outputs([("instance file", instance)], outputs, force)
     started = datetime.now(UTC)
     doing(f"reading {instance}")
     inst = po.load_instance(instance)
@@ -110,14 +124,16 @@ def solve_command(
     )  # fmt: skip
     doing(f"solving {instance}")
     if robust is None:
-        plan = po.solve(inst, settings)
+        plan = extra.plan(inst, settings)
     else:
         plan = po.solve_robust(
             inst, robust, samples or 100, seed or 0, settings=settings
         )
+    front = extra.frontier_of(plan, settings)
     # files first: a closed or full stdout must not cost them
     doing("writing the outputs", "writing")
     written = po.write_plan_outputs(plan, targets, instance, started)
+    written += extra.write(plan, front, po.make_provenance(instance, started))
     doing("printing the plan", "written")
     text = po.plan_stdout_json(plan, instance, started) if to_stdout else None
     print_plan(text, po.summary(plan), written)
@@ -143,12 +159,14 @@ def validate_command(instance: Path, as_json: bool) -> int:
     if as_json:
         return _validate_json(instance)
     inst = po.load_instance(instance)
-    n_rules = len(inst.rules)
-    click.echo(
-        f"{instance}: valid ({len(inst.initiatives)} initiatives, "
-        f"{len(inst.periods)} periods, {len(inst.budgets)} budgets, "
-        f"{len(inst.resources)} resources, {n_rules} rules)"
-    )
+    sizes = counts(
+        (len(inst.initiatives), "initiative"), (len(inst.periods), "period"),
+        (len(inst.budgets), "budget"), (len(inst.resources), "resource"),
+        (len(inst.rules), "rule"),
+    )  # fmt: skip
+    click.echo(f"{instance}: valid ({sizes})")
+    if inst.weights_source.derived:
+        click.echo(inst.weights_source.summary())
     for warning in po.instance_warnings(inst):
         click.echo(f"warning: {warning}")
     return 0

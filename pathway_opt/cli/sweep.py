@@ -6,10 +6,9 @@ Register with ``main.add_command(sweep_command)`` and
 
 from __future__ import annotations
 
-import sys
+import math
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +32,9 @@ from pathway_opt.cli.options import (
     time_limit_option,
     workers_option,
 )
+from pathway_opt.cli.progress import progress, progress_option
 from pathway_opt.cli.signals import doing
+from pathway_opt.cli.words import counted
 
 #: Ladder steps printed per ladder (all are in --ladders-csv).
 SHOWN_STEPS = 10
@@ -48,6 +49,30 @@ def _scales(ctx: click.Context, param: click.Parameter, value: str | None) -> An
         return po.parse_scales(value)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
+
+
+def _money_range(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    """``LOW:HIGH`` as two amounts of money: finite, at least 0, LOW <= HIGH."""
+    if value is None:
+        return None
+    parts = value.split(":")
+    if len(parts) != 2:
+        raise click.BadParameter(f"give LOW:HIGH, two amounts of money; got {value!r}")
+    amounts = []
+    for part in parts:
+        text = part.strip().replace(",", "").replace("_", "")
+        try:
+            amount = float(text)
+        except ValueError:
+            raise click.BadParameter(f"{part.strip()!r} is not an amount") from None
+        if not math.isfinite(amount) or amount < 0:
+            raise click.BadParameter(
+                f"amounts must be finite and at least 0, got {part.strip()!r}"
+            )
+        amounts.append(amount)
+    if amounts[0] > amounts[1]:
+        raise click.BadParameter(f"LOW must not exceed HIGH, got {value!r}")
+    return tuple(amounts)
 
 
 def _ids(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> Any:
@@ -76,40 +101,28 @@ def _grid_size(budget_scale: list[float] | None, capacity: list[float] | None) -
 _MONEY = ("total_budget", "spent", "extra_money", "money_saved", "used_")
 
 
+def _points(done: int, total: int) -> str:
+    return f"{done}/{total} points"
+
+
 def _fmt(frame: pd.DataFrame, max_rows: int | None = None) -> str:
     money = {
         c: (lambda v: f"{v:,.0f}") for c in frame.columns if str(c).startswith(_MONEY)
     }
-    return frame.to_string(
-        index=False,
-        max_rows=max_rows,
-        formatters=money,
-        float_format=lambda v: f"{v:,.4f}",
-    )
+    # Budget and resource ids may be Chinese: align by display width.
+    with pd.option_context("display.unicode.east_asian_width", True):
+        return frame.to_string(
+            index=False,
+            max_rows=max_rows,
+            formatters=money,
+            float_format=lambda v: f"{v:,.4f}",
+        )
 
 
 _threads_option = threads_option(
     "Threads each HiGHS solve may use (default: HiGHS decides); with "
     "--workers, 1 keeps the solves from competing for the cores."
 )
-
-
-@contextmanager
-def _progress(show: bool, total: int) -> Iterator[Callable[[int, int], None] | None]:
-    """A progress bar on a terminal; with --progress elsewhere, a line per point."""
-    if sys.stderr.isatty():
-        with click.progressbar(length=total, label="sweep", file=sys.stderr) as bar:
-            shown = [0]
-
-            def update(done: int, _total: int) -> None:
-                bar.update(done - shown[0])
-                shown[0] = done
-
-            yield update
-    elif show:
-        yield lambda done, total: click.echo(f"sweep: {done}/{total} points", err=True)
-    else:
-        yield None
 
 
 @click.command(
@@ -146,10 +159,7 @@ def _progress(show: bool, total: int) -> Iterator[Callable[[int, int], None] | N
     help="Write the sweep table to this CSV file (UTF-8 with BOM, atomically).",
 )  # fmt: skip
 @force_option
-@click.option(
-    "--progress", is_flag=True,
-    help="Report progress on stderr even when it is not a terminal.",
-)  # fmt: skip
+@progress_option
 @debug_option
 @error_boundary
 def sweep_command(
@@ -165,7 +175,7 @@ def sweep_command(
     threads: int | None,
     output: Path | None,
     force: bool,
-    progress: bool,
+    progress_flag: bool,
 ) -> int:
     """Solve INSTANCE with its budgets and/or capacities scaled, one row per point.
 
@@ -191,12 +201,17 @@ def sweep_command(
         hint = "'--budget'" if exc.problems[0].path == "budgets" else "'--resource'"
         raise click.BadParameter(exc.problems[0].message, param_hint=hint) from None
     began = time.perf_counter()
-    with _progress(progress, len(points)) as update:
+    on = f"on {scheduler}" if scheduler else f"on {counted(workers, 'worker')}"
+    with progress(
+        "sweep",
+        progress_flag,
+        lambda n: f"{counted(n, 'point')} {on}, one solve each",
+        _points,
+    ) as bar:
 
         def count(done: int, total: int) -> None:
             doing(f"sweeping {instance} ({done} of {total} points solved)")
-            if update is not None:
-                update(done, total)
+            bar(done, total)
 
         count(0, len(points))
         table = po.sweep(
@@ -209,9 +224,9 @@ def sweep_command(
     shown = [c for c in table.columns if c not in ("selected", "bound", "verified")]
     shown = [c for c in shown if not c.startswith("used_")]
     click.echo(_fmt(table[shown], max_rows=60))
-    where = f"on {scheduler}" if scheduler else f"with {workers} worker(s)"
+    where = f"on {scheduler}" if scheduler else f"with {counted(workers, 'worker')}"
     click.echo(
-        f"\n{len(table)} points in {seconds:.2f} s "
+        f"\n{counted(len(table), 'point')} in {seconds:.2f} s "
         f"({len(table) / max(seconds, 1e-9):.2f} points/s) {where}"
     )
     if output is not None:
@@ -240,12 +255,24 @@ def sweep_command(
     metavar="FOLDER",
     help="Write fund_next.csv and cut_first.csv (every step) into this folder.",
 )  # fmt: skip
+@click.option(
+    "--max-points", type=click.IntRange(min=1), metavar="N",
+    help="Stop after N points, walking down from the top (the unbound optimum, "
+    "or the top of --budget-range); the output says where it was cut.",
+)  # fmt: skip
+@click.option(
+    "--budget-range", callback=_money_range, metavar="LOW:HIGH",
+    help="Walk only total budgets (every limit of every budget added up, as "
+    "the total_budget column) from LOW to HIGH, e.g. 50e6:80e6 or "
+    "50,000,000:80,000,000.",
+)  # fmt: skip
 @workers_option
 @scheduler_option
 @time_limit_option("each re-solve")
 @mip_gap_option
 @_threads_option
 @force_option
+@progress_option
 @debug_option
 @error_boundary
 def frontier_command(
@@ -253,12 +280,15 @@ def frontier_command(
     output: Path | None,
     plot: Path | None,
     ladders_csv: Path | None,
+    max_points: int | None,
+    budget_range: tuple[float, float] | None,
     workers: int,
     scheduler: str | None,
     time_limit: float | None,
     mip_gap: float,
     threads: int | None,
     force: bool,
+    progress_flag: bool,
 ) -> int:
     """The efficient frontier of INSTANCE: best score against total budget.
 
@@ -266,7 +296,9 @@ def frontier_command(
     funded set changes) is found by re-solving. Also prints the contingency
     ladders: what to fund next if the budgets rise, what to cut first if they
     fall. With --workers or --scheduler, stretches of λ are walked in
-    parallel. Exit 0 with a frontier, 3 if no budget gives a plan.
+    parallel. How many breakpoints there are is found only by walking (the
+    provincial example has over 1,000): --max-points and --budget-range bound
+    the walk. Exit 0 with a frontier, 3 if no budget gives a plan.
     """
     plot_option = "--plot"
     if output is not None and plot is None:
@@ -281,14 +313,28 @@ def frontier_command(
     settings = po.SolveSettings(
         time_limit=time_limit, mip_rel_gap=mip_gap, threads=threads
     )
-    front = po.frontier(inst, settings, workers=workers, scheduler=scheduler)
+    doing(f"walking the frontier of {instance}")
+    size = _walk_size(inst.currency, max_points, budget_range, workers, scheduler)
+    with progress("frontier", progress_flag, size, _walked) as bar:
+        try:
+            front = po.frontier(
+                inst, settings, workers=workers, scheduler=scheduler,
+                max_points=max_points, budget_range=budget_range, progress=bar,
+            )  # fmt: skip
+        except po.InputError as exc:  # a range with no budget money to scale
+            if exc.problems[0].path != "budget_range":
+                raise
+            hint = "'--budget-range'"
+            raise click.BadParameter(exc.problems[0].message, param_hint=hint) from None
+    doing("printing and writing the frontier", "writing")
     click.echo(_describe(front))
-    if front.points.empty:
+    if front.points.empty and front.floor != "range":
         return {"infeasible": 3, "no_solution": 4}.get(front.floor, 5)
     fund_next, cut_first = po.ladders(inst, computed=front)
+    part = " (in the part walked)" if front.note else ""
     for name, ladder in (("Fund next if the budgets rise", fund_next),
                          ("Cut first if the budgets fall", cut_first)):  # fmt: skip
-        click.echo(f"\n{name} ({len(ladder)} steps):")
+        click.echo(f"\n{name}{part} ({counted(len(ladder), 'step')}):")
         shown = ladder.drop(columns=["lambda", "spent"]).head(SHOWN_STEPS)
         click.echo(_fmt(shown) if not ladder.empty else "  (none)")
         if len(ladder) > SHOWN_STEPS:
@@ -296,6 +342,8 @@ def frontier_command(
     if output is not None:
         _write_csv(front.points, output)
         click.echo(f"\nfrontier written to {output}")
+        if front.note:
+            click.echo(f"  (its points: {front.note})")
     if plot is not None:
         po.write_frontier_png(front, plot, title=f"{inst.name}: efficient frontier")
         click.echo(f"plot written to {plot}")
@@ -309,6 +357,45 @@ def frontier_command(
     return 0
 
 
+def _walk_size(
+    currency: str | None,
+    max_points: int | None,
+    budget_range: tuple[float, float] | None,
+    workers: int,
+    scheduler: str | None,
+) -> Callable[[int], str]:
+    """The frontier's size line: what is walked and how many solves it takes."""
+    unit = f" {currency}" if currency else ""
+    where = (
+        "down to total budget 0"
+        if budget_range is None
+        else f"of total budgets {budget_range[1]:,.0f} down to {budget_range[0]:,.0f}"
+    )
+    parallel = scheduler is not None or workers > 1
+    if max_points is None:
+        count = (
+            "a solve or more per breakpoint; how many there are is found only by "
+            "walking (--max-points caps them)"
+        )
+    elif parallel:
+        count = (
+            f"at most {counted(max_points, 'point')}, in stretches that each stop there"
+        )
+    else:
+        solves = max_points + 2 + (budget_range is not None)
+        count = (
+            f"at most {counted(max_points, 'point')}, {solves} solves or more (more "
+            "where a cheaper plan scores the same)"
+        )
+    on = f" on {scheduler}" if scheduler else ""
+    on = on or (f" on {counted(workers, 'worker')}" if parallel else "")
+    return lambda total: f"exact walk {where}{unit}{on}, {count}"
+
+
+def _walked(done: int, total: int) -> str:
+    return f"about {100 * done / total:.0f} % walked (of the score, from the top)"
+
+
 def _describe(front: po.Frontier) -> str:
     """Summary lines and the points table."""
     lines = []
@@ -316,14 +403,18 @@ def _describe(front: po.Frontier) -> str:
     if not points.empty:
         low, high = points.iloc[0], points.iloc[-1]
         lines.append(
-            f"{front.n_breakpoints} breakpoints from λ = {low['lambda']:.6g} "
+            f"{counted(front.n_breakpoints, 'breakpoint')} "
+            f"from λ = {low['lambda']:.6g} "
             f"({low['total_budget']:,.0f}) to λ = {high['lambda']:.6g} "
             f"({high['total_budget']:,.0f}); budgets as given: "
             f"{front.total_at_one:,.0f} {front.currency}".rstrip()
         )
     lines.append(
-        f"{front.solves} solves in {front.seconds:.2f} s; stopped: {front.floor}"
+        f"{counted(front.solves, 'solve')} in {front.seconds:.2f} s; "
+        f"stopped: {front.floor}"
     )
+    if front.note:
+        lines.append(f"note: {front.note}")
     lines += [f"  - {m}" for m in front.messages]
     if not points.empty:
         shown = points.drop(columns=["selected", "solved_at", "seconds", "verified"])

@@ -164,7 +164,13 @@ def _who(ini_id: str, forced: dict[str, str]) -> str:
 def _period(inst: Instance, index: int) -> str:
     if index < len(inst.periods):
         return inst.periods[index]
-    return f"{index - len(inst.periods) + 1} period(s) after {inst.periods[-1]}"
+    after = index - len(inst.periods) + 1
+    return f"{_counted(after, 'period')} after {inst.periods[-1]}"
+
+
+def _counted(n: int, noun: str) -> str:
+    """``1 period``, ``2 periods``."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _count_conflicts(inst: Instance, forced: dict[str, str]) -> Iterator[str]:
@@ -179,13 +185,15 @@ def _count_conflicts(inst: Instance, forced: dict[str, str]) -> Iterator[str]:
         if rule.kind in ("at_most", "exactly") and len(must_in) > rule.count:
             yield (
                 f"rule {k + 1} ({rule.kind} {rule.count}) is broken by must-fund "
-                f"initiatives {', '.join(must_in)}: release one from must or "
+                f"{'initiative' if len(must_in) == 1 else 'initiatives'} "
+                f"{', '.join(must_in)}: release one from must or "
                 "raise the count."
             )
         if rule.kind in ("at_least", "exactly") and len(possible) < rule.count:
             yield (
                 f"rule {k + 1} ({rule.kind} {rule.count}) cannot be met: only "
-                f"{len(possible)} of its {len(members)} members can be selected."
+                f"{len(possible)} of its {_counted(len(members), 'member')} can be "
+                "selected."
             )
 
 

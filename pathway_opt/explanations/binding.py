@@ -13,6 +13,7 @@ for a whole initiative.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from pathway_opt.explanations.resolve import objective_of, resolve, restored
@@ -71,22 +72,59 @@ def _min_slack_from(plan: Plan, u: UsageRow) -> float:
     return min(r.slack for r in later)
 
 
+def _step_size(limits: list[float], own: float, step: float) -> float:
+    """How far a period's limit moves for its marginal value.
+
+    ``step`` of it; of the mean positive limit when it is 0; nothing when every
+    limit is 0.
+    """
+    positive = [v for v in limits if v > 0]
+    return step * (
+        own if own > 0 else (sum(positive) / len(positive) if positive else 0)
+    )
+
+
+def _cut_size(plan: Plan, u: UsageRow, size: float, own: float) -> float:
+    """How far the limit is cut: 0 when the plan's slack absorbs the cut."""
+    down = min(size, own)
+    return down if down > 0 and _min_slack_from(plan, u) < down else 0.0
+
+
+def marginal_solves(inst: Instance, step: float, optimum: Plan | None = None) -> int:
+    """Re-solves the marginal values take.
+
+    A raise per budget / resource period whose limit can move; with the
+    ``optimum`` known, also a cut wherever its slack does not absorb one.
+    """
+    if optimum is None:
+        return sum(
+            _step_size(list(lim.amounts), own, step) > 0
+            for lim in inst.limits()
+            for own in lim.amounts
+        )
+    count = 0
+    for u in _usage(optimum):
+        limits = _limits(inst, u.kind, u.id)
+        own = limits[inst.period_index(u.period)]
+        size = _step_size(limits, own, step)
+        count += (size > 0) + (size > 0 and _cut_size(optimum, u, size, own) > 0)
+    return count
+
+
 def _marginal(
     session: Session, plan: Plan, u: UsageRow, step: float, settings: SolveSettings
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], int]:
     """Re-solves with this period's limit raised and lowered by ``step`` of it.
 
-    ``plan`` is the optimum: a cut its slack absorbs costs nothing (no solve).
+    Returns the figures and the solves taken. ``plan`` is the optimum: a cut
+    its slack absorbs costs nothing (no solve).
     """
     inst = session.instance
     limits = _limits(inst, u.kind, u.id)
     own = limits[inst.period_index(u.period)]
-    positive = [v for v in limits if v > 0]
-    size = step * (
-        own if own > 0 else (sum(positive) / len(positive) if positive else 0)
-    )
+    size = _step_size(limits, own, step)
     if size <= 0:
-        return {}
+        return {}, 0
     base = objective_of(plan)
     gaps: list[float] = []
     with restored(session):
@@ -96,7 +134,7 @@ def _marginal(
     gaps.append(up.gap or 0.0)
     down_size = min(size, own)
     loss: float | None = 0.0
-    if down_size > 0 and _min_slack_from(plan, u) < down_size:
+    if _cut_size(plan, u, size, own) > 0:
         with restored(session):
             _set(session, u.kind, u.id, u.period, own - down_size)
             down = resolve(session, settings)
@@ -115,7 +153,7 @@ def _marginal(
             None if loss is None or down_size <= 0 else loss / down_size * scale
         ),
         "gap": max(gaps),
-    }
+    }, len(gaps)
 
 
 def binding_rows(
@@ -125,10 +163,13 @@ def binding_rows(
     settings: SolveSettings,
     step: float = 0.05,
     marginal: bool = True,
+    solved: Callable[[int], None] | None = None,
 ) -> tuple[list[dict[str, Any]], float]:
     """One record per budget / resource and period, and the seconds spent.
 
     Utilisation is ``plan``'s; marginal values are measured from ``optimum``.
+    With ``marginal``, ``solved(n)`` is called after each record with the
+    re-solves it took (see :func:`marginal_solves`).
     """
     began = time.perf_counter()
     rows = []
@@ -149,7 +190,10 @@ def binding_rows(
         )
         if marginal:
             measured = best[u.kind, u.id, u.period]
-            row.update(_marginal(session, optimum, measured, step, settings))
+            figures, solves = _marginal(session, optimum, measured, step, settings)
+            row.update(figures)
+            if solved is not None:
+                solved(solves)
         rows.append(row)
     return rows, time.perf_counter() - began
 

@@ -19,15 +19,20 @@ import pandas as pd
 from pathway_opt.diagnose.conflicts import infeasible_messages
 from pathway_opt.diagnose.repairs import Repair, find_repairs
 from pathway_opt.errors import InputError, Problem, listing
-from pathway_opt.explanations.binding import binding_rows, bottleneck_rows
+from pathway_opt.explanations.binding import (
+    binding_rows,
+    bottleneck_rows,
+    marginal_solves,
+)
 from pathway_opt.explanations.resolve import resolve, restored
-from pathway_opt.explanations.why import why_rows
+from pathway_opt.explanations.why import check_only, why_rows, why_solves
 from pathway_opt.outputs import explanation_tables as tables
 from pathway_opt.pipeline import InstanceSource, as_instance
 from pathway_opt.plan import Plan, Status, html_summary
 from pathway_opt.schema.instance import Instance
 from pathway_opt.solver.settings import SolveSettings, settings_from
 from pathway_opt.verification.verifier import verify
+from pathway_opt.whatif.parallel import Progress
 from pathway_opt.whatif.session import Session
 
 
@@ -155,6 +160,35 @@ def _given_plan(
     return plan, notes
 
 
+class _Solves:
+    """Counts re-solves done against those planned, for ``progress``."""
+
+    def __init__(self, progress: Progress | None, total: int) -> None:
+        self.report = progress or (lambda done, total: None)
+        self.done, self.total = 0, total
+        self.report(0, total)
+
+    def add(self, n: int) -> None:
+        self.done += n
+        self.report(self.done, self.total)
+
+    def replan(self, remaining: int) -> None:
+        """What is left, now that the first solve is known."""
+        self.total = self.done + remaining
+        self.report(self.done, self.total)
+
+    def finish(self) -> None:
+        """All done (some planned solves may have been skipped)."""
+        self.total = self.done = max(self.total, self.done)
+        self.report(self.total, self.total)
+
+
+def _why_solves(inst: Instance, only: Sequence[str] | None, why: bool) -> int:
+    """Re-solves of why in / why out (InputError for an unknown ``only`` id)."""
+    asked = check_only(inst, only)
+    return sum(why_solves(inst, ini) for ini in asked) if why else 0
+
+
 def explain(
     source: Session | InstanceSource,
     plan: Plan | Mapping[str, str] | None = None,
@@ -168,6 +202,7 @@ def explain(
     time_limit: float | None = None,
     threads: int | None = None,
     mip_gap: float | None = None,
+    progress: Progress | None = None,
 ) -> Explanation:
     """Explain an instance, or a plan of it, by re-solving one built model.
 
@@ -188,6 +223,14 @@ def explain(
         threads: threads HiGHS may use (instead of ``settings``).
         mip_gap: relative gap at which a plan counts as optimal (instead of
             ``settings``).
+        progress: called as ``progress(done, total)`` in solves: first with 0
+            and the solves planned before anything is solved (one for the
+            optimum, one per initiative asked about that could be in a plan,
+            one per limit that can move), then as solves are done, last with
+            ``done == total``. ``total`` is revised once the optimum is known:
+            a cut of each limit its slack does not absorb is added, or, when
+            the instance is infeasible, its repairs replace the rest. Forcing
+            an initiative that admits no plan takes uncounted elastic solves.
 
     Raises:
         InputError: when ``plan`` does not fit the instance, ``only`` names an
@@ -206,20 +249,26 @@ def explain(
     if isinstance(only, str):
         only = [only]
     began = time.perf_counter()
-    session = (
-        source
-        if isinstance(source, Session)
-        else Session(as_instance(source, "source"), settings)
-    )
-    inst = session.instance
+    if not isinstance(source, Session):
+        source = as_instance(source, "source")
+    inst = source.instance if isinstance(source, Session) else source
+    why_count = _why_solves(inst, only, why)
+    raises = marginal_solves(inst, step) if marginal else 0
+    solves = _Solves(progress, 1 + why_count + raises)
+    session = source if isinstance(source, Session) else Session(source, settings)
     with restored(session):
         optimum = resolve(session, settings)
+    solves.add(1)
     result = Explanation(plan=optimum, optimum=optimum.objective, settings=settings)
     result.timings["solve"] = time.perf_counter() - began
     if optimum.status == Status.INFEASIBLE:
+        # each repair: an elastic solve and a solve confirming it
+        solves.replan(2 * alternatives)
         result.repairs = find_repairs(inst, session.form, settings, alternatives)
         optimum.messages = infeasible_messages(inst, result.repairs)
     elif optimum.has_plan:
+        cuts = marginal_solves(inst, step, optimum) if marginal else 0
+        solves.replan(why_count + cuts)
         base, result.notes = (
             (optimum, []) if plan is None else _given_plan(inst, plan, optimum)
         )
@@ -227,10 +276,10 @@ def explain(
         best = optimum.objective or 0.0
         if why:
             result.why, result.timings["why"] = why_rows(
-                session, base, best, settings, only
+                session, base, best, settings, only, solves.add
             )
         result.binding, result.timings["binding"] = binding_rows(
-            session, base, optimum, settings, step, marginal
+            session, base, optimum, settings, step, marginal, solves.add
         )
         result.bottlenecks = bottleneck_rows(base)
     else:
@@ -238,6 +287,7 @@ def explain(
             f"no plan to explain: status {optimum.status.value}; "
             + "; ".join(optimum.messages)
         )
+    solves.finish()
     result.timings["total"] = time.perf_counter() - began
     result.plan.explanations = result.to_dict()
     return result

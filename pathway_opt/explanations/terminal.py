@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+from pathway_opt.outputs.plan_text import clip, display_width, pad
 from pathway_opt.plan import Status
 
 if TYPE_CHECKING:
@@ -36,10 +37,6 @@ def _percent(value: Any) -> str:
     return f"{value:.1%}" if 0.995 <= value < 1 else f"{value:.0%}"
 
 
-def _short(text: str, width: int = 150) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 def _shade(value: Any) -> str:
     if value is None:
         return " "
@@ -47,9 +44,14 @@ def _shade(value: Any) -> str:
 
 
 def table(headers: list[str], rows: list[list[str]], right: set[int]) -> list[str]:
-    """A plain text table: columns in ``right`` right-aligned, others left."""
+    """A plain text table: columns in ``right`` right-aligned, others left.
+
+    Widths are terminal columns, so Chinese names (two columns a character) align.
+    """
     widths = [
-        max(len(h), *(len(r[k]) for r in rows)) if rows else len(h)
+        max(display_width(h), *(display_width(r[k]) for r in rows))
+        if rows
+        else display_width(h)
         for k, h in enumerate(headers)
     ]
 
@@ -57,7 +59,7 @@ def table(headers: list[str], rows: list[list[str]], right: set[int]) -> list[st
         return (
             "  "
             + "  ".join(
-                c.rjust(w) if k in right else c.ljust(w)
+                pad(c, w, right=k in right)
                 for k, (c, w) in enumerate(zip(cells, widths, strict=True))
             ).rstrip()
         )
@@ -89,7 +91,7 @@ def _why(rows: list[dict[str, Any]]) -> list[str]:
             r["id"], r["start"] or "-", _num(r["price"]),
             _num(r["break_even"], sign=True),
             "-" if r["gap_forced"] is None else f"{r['gap_forced']:.2%}",
-            _short(detail),
+            clip(detail, 150),
         ])  # fmt: skip
     return out + table(
         ["id", "in plan", "price", "break-even", "gap", "what changes / why"],

@@ -16,7 +16,7 @@ integer model, unlike LP duals):
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from pathway_opt.diagnose.elastic import Slack, SlackKind
@@ -115,6 +115,14 @@ def _impossible(
     return f"{verb}; the smallest change that would allow it: {repairs[0].text}"
 
 
+def why_solves(inst: Instance, ini: Initiative) -> int:
+    """Re-solves :func:`why_row` plans for it: 0 when it can never be in, else 1.
+
+    (Forcing it the other way may add elastic solves when that admits no plan.)
+    """
+    return 0 if ini.decision == "never" or not inst.possible_starts(ini) else 1
+
+
 def why_row(
     session: Session,
     base: Plan,
@@ -183,11 +191,18 @@ def why_rows(
     optimum: float,
     settings: SolveSettings,
     only: Sequence[str] | None = None,
+    solved: Callable[[int], None] | None = None,
 ) -> tuple[list[dict[str, Any]], float]:
-    """Records for each initiative (or those in ``only``) and the seconds spent."""
+    """Records for each initiative (or those in ``only``) and the seconds spent.
+
+    ``solved(n)`` is called after each initiative with its planned re-solves
+    (:func:`why_solves`).
+    """
     began = time.perf_counter()
-    rows = [
-        why_row(session, base, optimum, ini, settings)
-        for ini in check_only(session.instance, only)
-    ]
+    inst = session.instance
+    rows = []
+    for ini in check_only(inst, only):
+        rows.append(why_row(session, base, optimum, ini, settings))
+        if solved is not None:
+            solved(why_solves(inst, ini))
     return rows, time.perf_counter() - began

@@ -12,6 +12,7 @@ are set to cover about half of what all candidates would ask for, so they bind.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -227,10 +228,25 @@ DEPARTMENTS = ["Computer Science", "Mechanical Eng.", "Electrical Eng.", "Logist
 DEPARTMENTS += ["Business", "Materials", "Civil Eng.", "Design"]
 
 
-def generate(initiatives: int, periods: int, seed: int = 0) -> dict[str, Any]:
-    """A realistic instance as a plain dict (validate with ``instance_from_data``)."""
+def generate(
+    initiatives: int, periods: int | Sequence[str], seed: int = 0
+) -> dict[str, Any]:
+    """A realistic instance as a plain dict (validate with ``instance_from_data``).
+
+    Args:
+        initiatives: how many candidate initiatives.
+        periods: the period labels, or their number (years from 2027). Only
+            their number changes what is drawn: the same seed and number give
+            the same initiatives whatever the labels.
+        seed: the random seed.
+    """
     rng = random.Random(seed)
-    labels = [str(2027 + t) for t in range(periods)]
+    if isinstance(periods, int):
+        labels = [str(2027 + t) for t in range(periods)]
+    else:
+        labels = [str(p) for p in periods]
+    spec = _periods_text(labels)
+    periods = len(labels)
     n_univ = max(1, initiatives // 400)
     items: list[dict[str, Any]] = []
     rules: list[dict[str, Any]] = []
@@ -255,9 +271,10 @@ def generate(initiatives: int, periods: int, seed: int = 0) -> dict[str, Any]:
             previous = item["id"]
     rules += _group_rules(rng, items)
     return {
-        "name": f"Generated province: {initiatives} candidates, {periods} periods",
+        "name": f"Generated province: {initiatives} candidates, {periods} "
+        + ("period" if periods == 1 else "periods"),
         "description": f"pathway-opt generate --initiatives {initiatives} "
-        f"--periods {periods} --seed {seed}",
+        f"--periods {spec} --seed {seed}",
         "currency": "CNY",
         "periods": labels,
         "criteria": [{"id": c, "name": n, "weight": w} for c, n, w in CRITERIA],
@@ -267,6 +284,15 @@ def generate(initiatives: int, periods: int, seed: int = 0) -> dict[str, Any]:
         "rules": rules,
         "settings": {"delay_discount": 0.95, "allow_beyond_horizon": False},
     }
+
+
+def _periods_text(labels: list[str]) -> str:
+    """``2027-2031`` for consecutive years, the labels joined by commas otherwise."""
+    if len(labels) > 1 and all(p.isdigit() and len(p) == 4 for p in labels):
+        first = int(labels[0])
+        if labels == [str(first + k) for k in range(len(labels))]:
+            return f"{labels[0]}-{labels[-1]}"
+    return ",".join(labels)
 
 
 def _requires(dependant: str, prerequisite: str, lag: int) -> dict[str, Any]:

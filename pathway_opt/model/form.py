@@ -241,7 +241,8 @@ def _load(
         return
     data = form.initiatives = read_initiatives(inst, form.initiatives)
     if "costs" in parts:
-        weights = np.array([c.weight for c in inst.criteria])
+        weight = inst.weights  # given, or resolved from the judgements by the schema
+        weights = np.array([weight[c] for c in data.labels.criteria])
         base = data.probability * (data.scores @ weights)
         delay = cols.start_period - data.first[cols.start_ini]
         form.cost[: cols.n_start] = base[cols.start_ini] * (

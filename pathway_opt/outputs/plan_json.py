@@ -25,7 +25,7 @@ def plan_json(plan: Plan, provenance: dict[str, Any] | None = None) -> str:
     data["warnings"] = instance_warnings(plan.instance)
     if provenance is not None:
         data["provenance"] = dict(provenance)
-    return json.dumps(_finite(data), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(json_safe(data), indent=2, ensure_ascii=False) + "\n"
 
 
 def tidy_plan_data(data: dict[str, Any], inst: Instance) -> dict[str, Any]:
@@ -41,6 +41,9 @@ def tidy_plan_data(data: dict[str, Any], inst: Instance) -> dict[str, Any]:
     out["bound"] = tidy(data.get("bound"))
     out["gap"] = tidy_gap(data.get("gap"))
     out["selected"] = [_tidy_all(s) for s in data.get("selected", [])]
+    if "weights" in data:
+        out["weights"] = _tidy_all(data["weights"])
+        out["weights_source"] = _tidy_all(data.get("weights_source"))
     out["budgets"] = [_tidy_all(r, cents) for r in data.get("budgets", [])]
     out["resources"] = [_tidy_all(r) for r in data.get("resources", [])]
     budgets = set(inst.budget_ids())
@@ -99,16 +102,16 @@ def _tidy_row(row: Any, cents: int) -> Any:
     }
 
 
-def _finite(value: Any) -> Any:
+def json_safe(value: Any) -> Any:
     """Replace NaN and infinities (never valid JSON) by null."""
     if isinstance(value, float) and (
         value != value or value in (float("inf"), float("-inf"))
     ):
         return None
     if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
+        return {k: json_safe(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_finite(v) for v in value]
+        return [json_safe(v) for v in value]
     return value
 
 

@@ -86,6 +86,7 @@ def summary(plan: Plan, prov: Provenance) -> dict[str, Any]:
     """The run's summary: what `run.json` holds and the Summary sheet shows."""
     inst = plan.instance
     beyond = plan.verification.beyond_horizon if plan.verification else {}
+    source = inst.weights_source
     return {
         "instance": inst.name,
         "description": inst.description,
@@ -104,6 +105,10 @@ def summary(plan: Plan, prov: Provenance) -> dict[str, Any]:
         "termination": plan.termination,
         "solve_seconds": round(plan.seconds, 3),
         "options": {k: finite(v) for k, v in plan.settings.items()},
+        "weights": {k: tidy(v) for k, v in inst.weights.items()},
+        "weights_from": inst.weights_source.describe(),
+        "weights_lambda_max": tidy(source.lambda_max),
+        "weights_cr": tidy(source.cr),
         "input_file": prov.source,
         "input_sha256": prov.sha256,
         "tool": f"pathway-opt {prov.tool_version}",

@@ -36,6 +36,8 @@ def summary(plan: Plan) -> str:
         "gap        " + ("-" if plan.gap is None else f"{plan.gap:.4%}"),
         f"solver     {plan.solver}, {plan.seconds:.2f} s",
     ]
+    if inst.weights_source.derived:
+        lines.append(f"weights    {inst.weights_source.summary().split(' ', 1)[1]}")
     for message in plan.messages:
         lines.append(f"  - {message}")
     if plan.robust is not None:
@@ -117,8 +119,20 @@ def _usage_grid(usage: pd.DataFrame) -> pd.DataFrame:
 
 
 def display_width(text: str) -> int:
-    """Terminal columns of `text`: wide and full-width (CJK) characters count 2."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    """Terminal columns of `text` (CJK characters count 2, combining marks 0)."""
+    return sum(_char_width(c) for c in text)
+
+
+def _char_width(c: str) -> int:
+    if unicodedata.combining(c) or unicodedata.category(c) == "Cf":
+        return 0
+    return 2 if unicodedata.east_asian_width(c) in "WF" else 1
+
+
+def pad(text: str, width: int, right: bool = False) -> str:
+    """`text` padded with spaces to `width` terminal columns (`right`: align right)."""
+    fill = " " * max(0, width - display_width(text))
+    return fill + text if right else text + fill
 
 
 def clip(text: str, width: int) -> str:
@@ -130,9 +144,9 @@ def clip(text: str, width: int) -> str:
         return text
     kept, used = "", 0
     for c in text:
-        if used + display_width(c) > width - 1:
+        if used + _char_width(c) > width - 1:
             break
-        kept, used = kept + c, used + display_width(c)
+        kept, used = kept + c, used + _char_width(c)
     space = kept.rstrip().rfind(" ")
     if space >= len(kept) // 2:
         kept = kept[:space]

@@ -12,6 +12,7 @@ tables that say so.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -354,10 +355,25 @@ def _budget_charts(book: _Book, spec: _Table, ws: Any) -> None:
 
 
 def _write_summary(book: _Book, plan: Plan, prov: Provenance) -> None:
+    kinds: dict[str, NumberKind] = {
+        "objective": "precise",
+        "bound": "precise",
+        "gap": "gap",
+    }
+    rows = tables.summary_rows(tables.summary(plan, prov))
+    _write_fields(book, f"pathway-opt plan: {plan.instance.name}", rows, kinds)
+
+
+def _write_fields(
+    book: _Book,
+    title: str,
+    rows: Sequence[tuple[str, Any]],
+    kinds: Mapping[str, NumberKind],
+) -> None:
+    """The Summary sheet: a title line, then a two-column table of fields."""
     ws = book.wb.add_worksheet("Summary")
     cells = CellWriter(ws, exact=False)
-    cells.write(0, 0, f"pathway-opt plan: {plan.instance.name}", book.title)
-    rows = tables.summary_rows(tables.summary(plan, prov))
+    cells.write(0, 0, title, book.title)
     ws.add_table(
         HEADER_ROW,
         0,
@@ -369,11 +385,6 @@ def _write_summary(book: _Book, plan: Plan, prov: Provenance) -> None:
             "style": TABLE_STYLE,
         },
     )
-    kinds: dict[str, NumberKind] = {
-        "objective": "precise",
-        "bound": "precise",
-        "gap": "gap",
-    }
     for r, (key, value) in enumerate(rows, start=HEADER_ROW + 1):
         cells.write(r, 0, key)
         cells.write(r, 1, value, book.fmt(kinds.get(key)))
@@ -415,6 +426,50 @@ def write_plan_xlsx(
     """
     prov = provenance or make_provenance(source, run_at)
     write_atomic(path, plan_workbook_bytes(plan, prov))
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of a tables workbook: a title line above an Excel table."""
+
+    sheet: str
+    title: str
+    frame: pd.DataFrame
+    formats: Mapping[str, NumberKind] = field(default_factory=dict)
+    """Column -> the kind of figure it holds (its number format)."""
+    freeze_cols: int = 1
+
+
+def write_sheets_xlsx(
+    sheets: Sequence[Sheet],
+    path: str | Path,
+    *,
+    title: str = "",
+    summary: Sequence[tuple[str, Any]] = (),
+) -> None:
+    """Write a Summary sheet (``title``, ``summary`` fields) and tables, atomically.
+
+    Formatted as the plan workbook is: number formats by kind, frozen headers,
+    sized columns, printed one page wide. No Summary sheet without fields.
+
+    Raises:
+        OutputError: if the file cannot be written.
+    """
+    book = _Book()
+    if summary:
+        _write_fields(book, title, summary, {})
+    for k, spec in enumerate(sheets):
+        table = _Table(
+            sheet=spec.sheet,
+            name=f"Table{k + 1}",
+            title=spec.title,
+            frame=spec.frame,
+            formats=dict(spec.formats),
+            freeze_cols=spec.freeze_cols,
+        )
+        _write_table(book, table)
+    book.wb.close()
+    write_atomic(path, book.buffer.getvalue())
 
 
 def write_tables_xlsx(

@@ -7,7 +7,8 @@ its path and, for a folder, every file written into it) and its inputs;
 - an output with the wrong extension (a workbook not ending in ``.xlsx``);
 - an output on an input's path (the instance, a scenarios or a plan file);
 - two outputs of one run on one path (``solve -o out/run.json --csv out``, whose
-  CSV folder also writes ``run.json``);
+  CSV folder also writes ``run.json``), or a folder output on an input or
+  another output;
 - an output that would replace a file the planner wrote (see below) without
   ``--force``.
 
@@ -18,8 +19,9 @@ is an instance (JSON with top-level ``periods``, ``criteria`` or
 sheet, such as a filled-in template) or a scenarios file (``edits``) is
 replaced only with ``--force``. An earlier plan JSON or ``run.json`` (top-level
 ``status``), plan or comparison workbook (no ``initiatives`` sheet) and CSV
-tables are outputs. :func:`name_problems` finds names no file system accepts
-(a part longer than 255 bytes), which could never be written.
+tables are outputs. :func:`name_problems` finds outputs that could never be
+written: names no file system accepts (a part longer than 255 bytes) and a
+folder output where a file is.
 """
 
 from __future__ import annotations
@@ -94,6 +96,7 @@ def clashes(
         if target.suffixes and target.path.suffix.lower() not in target.suffixes:
             found.append(Clash(target.option, f"must end in {_either(target)}"))
     sources = {_resolved(path): (what, path) for what, path in inputs}
+    found += _folder_clashes(targets, sources)
     seen: dict[Path, str] = {}
     for target in targets:
         for path in target.files():
@@ -116,6 +119,35 @@ def clashes(
                 )
             seen.setdefault(resolved, target.option)
     return found
+
+
+def _folder_clashes(
+    targets: Sequence[Target], sources: dict[Path, tuple[str, Path]]
+) -> list[Clash]:
+    """Folder targets on an input's path or another output's."""
+    files = {_resolved(t.path): t.option for t in targets if t.names is None}
+    found = []
+    for target in targets:
+        if target.names is None:
+            continue
+        folder = _resolved(target.path)
+        if folder in sources:
+            what, given = sources[folder]
+            message = f"is the {what} {given}; {target.option} takes a folder"
+        elif folder in files:
+            message = f"{target.path} is also the {files[folder]} file"
+        else:
+            continue
+        found.append(Clash(target.option, message))
+    return found
+
+
+def _is_file(path: Path) -> bool:
+    """Whether something other than a folder is at `path` (False if unknown)."""
+    try:
+        return path.exists() and not path.is_dir()
+    except OSError:  # a name too long: name_problems reports it
+        return False
 
 
 def _either(target: Target) -> str:
@@ -211,9 +243,20 @@ _NAME_MAX = 255
 
 
 def name_problems(targets: Sequence[Target]) -> list[str]:
-    """One message per output whose name no file system accepts (too long)."""
+    """One message per output that could never be written.
+
+    Its name is longer than the file system accepts, or it is a folder output
+    where a file is (such as a ``compare.csv`` from before ``compare --csv``
+    wrote a folder).
+    """
     problems = []
     for target in targets:
+        if target.names is not None and _is_file(target.path):
+            problems.append(
+                f"cannot write {target.option} files into {target.path}: it is a "
+                "file; give a folder"
+            )
+            continue
         for path in target.files():
             longest = max((os.fsencode(part) for part in path.parts), key=len)
             if len(longest) > _name_max(path):

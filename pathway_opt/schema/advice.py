@@ -4,6 +4,9 @@
 starting with where it is; ``validate`` prints them, the plan summary and the
 plan JSON (`warnings`) carry them. They are:
 
+- criteria weights given beside `criteria_comparisons` (ignored), and judgements
+  whose inconsistency `settings.accept_inconsistent_judgements` lets through
+  (:mod:`pathway_opt.schema.weights`);
 - numbers whose magnitudes strain the solver (:mod:`pathway_opt.schema.numerics`);
 - an initiative `type` that is a near miss of a usual type (`join_lab`: did you
   mean joint_lab?); any other text is the planner's own category and is fine;
@@ -21,6 +24,7 @@ from collections.abc import Iterator
 from pathway_opt.schema.entities import INITIATIVE_TYPES, CountRule, Initiative
 from pathway_opt.schema.instance import Instance
 from pathway_opt.schema.numerics import range_warnings
+from pathway_opt.schema.weights import weight_warnings
 
 #: How close (difflib ratio) a type must be to a usual one to be called a near miss.
 NEAR_MISS = 0.8
@@ -31,6 +35,7 @@ _WHERE_FIELDS = ("type", "department", "partner")
 def instance_warnings(inst: Instance) -> list[str]:
     """Every warning about the instance, in a stable order."""
     return [
+        *weight_warnings(inst),
         *range_warnings(inst),
         *type_warnings(inst),
         *where_warnings(inst),

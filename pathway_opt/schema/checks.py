@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from pathway_opt.errors import Problem
 from pathway_opt.schema.entities import escape_invisible
 from pathway_opt.schema.ranges import range_problems
+from pathway_opt.schema.weights import weight_problems
 
 if TYPE_CHECKING:
     from pathway_opt.schema.entities import Initiative
@@ -32,6 +33,7 @@ def find_problems(inst: Instance) -> list[Problem]:
         _check_initiatives,
         _check_rules,
         _check_requires_cycles,
+        weight_problems,
         range_problems,
     )
     return [p for check in checks for p in check(inst)]
@@ -148,14 +150,14 @@ def _check_lengths(inst: Instance) -> Iterator[Problem]:
         if len(b.limits) != n:
             yield Problem(
                 f"budgets[{k}].limits",
-                f"has {_entries(len(b.limits))} but there are {n} periods; "
+                f"has {_entries(len(b.limits))} but {_there_are(n)}; "
                 "give one limit per period",
             )
     for k, r in enumerate(inst.resources):
         if len(r.capacity) != n:
             yield Problem(
                 f"resources[{k}].capacity",
-                f"has {_entries(len(r.capacity))} but there are {n} periods; "
+                f"has {_entries(len(r.capacity))} but {_there_are(n)}; "
                 "give one capacity per period",
             )
 
@@ -333,6 +335,10 @@ def _strong_components(edges: set[tuple[str, str]]) -> dict[str, int]:
 
 def _entries(n: int) -> str:
     return f"{n} entry" if n == 1 else f"{n} entries"
+
+
+def _there_are(n: int) -> str:
+    return "there is 1 period" if n == 1 else f"there are {n} periods"
 
 
 def _listing(values: set[str] | list[str]) -> str:

@@ -210,12 +210,31 @@ class Criterion(StrictModel):
     """Short identifier used in initiatives' `scores`, e.g. `TC`."""
     name: str = ""
     """Readable name, e.g. `Talent cultivation & employment`."""
-    weight: Annotated[float, Field(ge=0, le=MAX_AMOUNT)]
-    """Non-negative weight of the criterion in the score (weights need not sum to 1)."""
+    weight: Annotated[float, Field(ge=0, le=MAX_AMOUNT)] | None = None
+    """Non-negative weight of the criterion in the score (weights need not sum to
+    1). Required unless `criteria_comparisons` derive the weights; then ignored."""
     weight_range: ValueRange | None = None
     """`[low, high]` around `weight` (low <= weight <= high): for robustness
     analysis the weight is drawn from a triangular distribution (low, weight,
-    high). Absent: the weight is certain."""
+    high). Absent: the weight is certain. Not with `criteria_comparisons`."""
+    notes: str = ""
+    """The planner's own notes (free text; not used by the model)."""
+
+
+class Comparison(StrictModel):
+    """A pairwise judgement between two criteria (AHP, Saaty's 1-9 scale).
+
+    Criterion `more` is `ratio` times as important as criterion `less`; the
+    reverse pair is implied (`less` is 1/ratio times as important as `more`).
+    """
+
+    more: Id
+    """Id of the criterion judged more important, e.g. `TC`."""
+    less: Id
+    """Id of the criterion it is compared with, e.g. `EE`."""
+    ratio: float
+    """How many times as important `more` is as `less`, from 1/9 to 9: 1 equal,
+    3 moderately, 5 strongly, 7 very strongly, 9 extremely more important."""
     notes: str = ""
     """The planner's own notes (free text; not used by the model)."""
 
@@ -412,3 +431,6 @@ class Settings(StrictModel):
     allow_beyond_horizon: bool = False
     """If true, profiles may run past the last period; what falls after it is not
     constrained but reported as committed beyond the horizon."""
+    accept_inconsistent_judgements: bool = False
+    """If true, `criteria_comparisons` whose consistency ratio is above 0.10 are
+    used with a warning instead of being refused."""

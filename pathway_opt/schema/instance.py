@@ -19,6 +19,7 @@ from pydantic_core import PydanticCustomError
 
 from pathway_opt.schema.entities import (
     Budget,
+    Comparison,
     CountRule,
     Criterion,
     Initiative,
@@ -29,6 +30,7 @@ from pathway_opt.schema.entities import (
     Settings,
     StrictModel,
 )
+from pathway_opt.schema.weights import CriteriaWeights, resolve_weights
 
 
 class Limit(NamedTuple):
@@ -58,6 +60,9 @@ class Instance(StrictModel):
     """Planning periods in order, e.g. `["2027", "2028", "2029"]`."""
     criteria: Annotated[list[Criterion], Field(min_length=1)]
     """Criteria of the integration score."""
+    criteria_comparisons: list[Comparison] = Field(default=[])
+    """Pairwise judgements between criteria (AHP, Saaty's 1-9 scale). When given,
+    the weights are derived from them and the criteria's `weight`s are ignored."""
     budgets: list[Budget] = Field(default=[])
     """Budgets (may be empty)."""
     resources: list[Resource] = Field(default=[])
@@ -90,6 +95,34 @@ class Instance(StrictModel):
         them (see :func:`with_source_warnings`); not part of equality.
         """
         return ()
+
+    @property
+    def weights_source(self) -> CriteriaWeights:
+        """The criteria weights used and where they come from (given or judged).
+
+        Resolved once per criteria and judgements: an edit that replaces either
+        list (``model_copy(update=...)``) gets its weights resolved anew.
+        """
+        memo = self.__dict__.get("_weights_memo")
+        if (
+            memo is not None
+            and memo[0] is self.criteria
+            and memo[1] is self.criteria_comparisons
+        ):
+            found: CriteriaWeights = memo[2]
+            return found
+        found = resolve_weights(self.criteria, self.criteria_comparisons)
+        self.__dict__["_weights_memo"] = (
+            self.criteria,
+            self.criteria_comparisons,
+            found,
+        )
+        return found
+
+    @property
+    def weights(self) -> dict[str, float]:
+        """Criterion id -> the weight the objective uses (given or derived)."""
+        return dict(self.weights_source.weights)
 
     # Convenience look-ups shared by the model builder and the reports.
     def period_index(self, period: str) -> int:
@@ -174,7 +207,7 @@ class Instance(StrictModel):
 
     def base_value(self, initiative: Initiative) -> float:
         """Expected score without delay: probability x weighted criteria scores."""
-        weights = {c.id: c.weight for c in self.criteria}
+        weights = self.weights_source.weights
         weighted = sum(weights[c] * s for c, s in initiative.scores.items())
         return initiative.success_probability * weighted
 

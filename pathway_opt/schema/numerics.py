@@ -42,7 +42,9 @@ def value_problems(inst: Instance) -> list[Problem]:
     The value is success_probability x sum of weight x score; the problem names
     the initiative's scores, its largest term's weight and score, and the fix.
     """
-    weights = {c.id: (k, c.weight) for k, c in enumerate(inst.criteria)}
+    used = inst.weights
+    weights = {c.id: (k, used[c.id]) for k, c in enumerate(inst.criteria)}
+    derived = inst.weights_source.derived
     problems = []
     for k, ini in enumerate(inst.initiatives):
         terms = {c: weights[c][1] * v for c, v in ini.scores.items() if c in weights}
@@ -51,12 +53,17 @@ def value_problems(inst: Instance) -> list[Problem]:
             continue
         top = max(terms, key=lambda c: terms[c])
         where = weights[top][0]
+        weight = (
+            f'the weight of "{top}" (from criteria_comparisons)'
+            if derived
+            else f"criteria[{where}].weight"
+        )
         problems.append(
             Problem(
                 f"initiatives[{k}].scores",
                 f'initiative "{ini.id}" is worth {value:.3g} (success_probability '
                 f"{ini.success_probability:g} x sum of weight x score; largest: "
-                f"criteria[{where}].weight {weights[top][1]:.3g} x "
+                f"{weight} {weights[top][1]:.3g} x "
                 f"initiatives[{k}].scores.{top} {ini.scores[top]:.3g}); values of "
                 "1e15 and more are beyond what HiGHS solves reliably: express the "
                 "weights or scores in smaller units",
@@ -70,8 +77,9 @@ def _range_value_problems(inst: Instance, reported: set[str]) -> list[Problem]:
 
     A sampled value is an objective coefficient too (robustness analysis).
     """
+    given = inst.weights
     highs = {
-        c.id: c.weight if c.weight_range is None else c.weight_range[1]
+        c.id: given[c.id] if c.weight_range is None else c.weight_range[1]
         for c in inst.criteria
     }
     if all(c.weight_range is None for c in inst.criteria) and not any(
@@ -163,7 +171,7 @@ def range_warnings(inst: Instance) -> list[str]:
             if v
         ]
         warnings += _check(values, f'{kind} "{owner}"')
-    weights = {c.id: c.weight for c in inst.criteria}
+    weights = inst.weights
     scores = [
         _Amount(
             path=f"initiatives[{k}].scores.{c}",

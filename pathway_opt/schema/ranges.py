@@ -19,10 +19,18 @@ if TYPE_CHECKING:
 def range_problems(inst: Instance) -> Iterator[Problem]:
     """Every problem of the instance's uncertainty ranges."""
     for k, crit in enumerate(inst.criteria):
-        if crit.weight_range is not None:
-            yield from _around(
-                crit.weight_range, crit.weight, f"criteria[{k}].weight_range", "weight"
+        if crit.weight_range is None:
+            continue
+        path = f"criteria[{k}].weight_range"
+        if inst.criteria_comparisons:
+            yield Problem(
+                path,
+                "the weights are derived from criteria_comparisons, so a range on "
+                "the weight given here has nothing to vary; remove weight_range "
+                "(or the comparisons, to give the weights yourself)",
             )
+        elif crit.weight is not None:  # a missing weight is reported apart
+            yield from _around(crit.weight_range, crit.weight, path, "weight")
     criteria = [c.id for c in inst.criteria]
     for k, ini in enumerate(inst.initiatives):
         spread = ini.uncertainty

@@ -21,6 +21,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from pathway_opt.errors import SolverError
+from pathway_opt.model.distance import ExtraRow
 from pathway_opt.model.form import ALL_PARTS, Part, StandardForm, load_data
 from pathway_opt.schema.entities import SynergyRule
 from pathway_opt.schema.instance import Instance
@@ -361,6 +362,18 @@ class Solver:
         if offered and np.array_equal(offered[0][0], chosen):
             return _outcome(result, settings, offered[0][1], periods)
         return _outcome(result, settings, self._starts(chosen), periods)
+
+    def add_row(self, row: ExtraRow) -> None:
+        """Append one row to HiGHS's model (not to the form), as given (unscaled).
+
+        Removed again, last first, with :meth:`drop_last_row`; the alternatives
+        search adds its distance rows and score cut this way.
+        """
+        self._run.add_row(row.lower, row.upper, row.cols, row.values)
+
+    def drop_last_row(self) -> None:
+        """Remove the row added last (by :meth:`add_row`)."""
+        self._run.drop_last_row()
 
     def _start_columns(self, starts: dict[str, int]) -> np.ndarray:
         """Start columns of a plan (starts without a column are left out)."""

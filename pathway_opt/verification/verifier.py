@@ -310,7 +310,7 @@ def _recompute_objective(
     start: np.ndarray,
     report: Verification,
 ) -> None:
-    weight = {c.id: c.weight for c in inst.criteria}
+    weight = inst.weights  # given, or resolved from the judgements by the schema
     weights = np.array([weight[c] for c in table.context.criteria], dtype=float)
     rows = np.flatnonzero(start >= 0)
     delay = start[rows] - table.first[rows]

@@ -23,6 +23,7 @@ from pathway_opt.schema.instance import Instance
 from pathway_opt.schema.numerics import value_problems
 from pathway_opt.solver.settings import SolveSettings, settings_from
 from pathway_opt.whatif.edits import Scenario
+from pathway_opt.whatif.parallel import Progress
 from pathway_opt.whatif.session import Session
 
 
@@ -162,6 +163,7 @@ def run_scenarios(
     time_limit: float | None = None,
     threads: int | None = None,
     mip_gap: float | None = None,
+    progress: Progress | None = None,
 ) -> dict[str, Plan]:
     """The base plan and one plan per scenario, all from one built model.
 
@@ -173,6 +175,9 @@ def run_scenarios(
         time_limit: seconds each solve may take.
         threads: threads HiGHS may use.
         mip_gap: relative gap at which a plan counts as optimal.
+        progress: called as ``progress(done, total)`` with the solves done of
+            the ``1 + len(scenarios)`` there are: first with 0 once the
+            scenarios are checked, then after each solve.
 
     Returns:
         Plans by name: ``base`` first, then each scenario's.
@@ -197,12 +202,17 @@ def run_scenarios(
         ]
     if problems:
         raise InputError(problems)
+    report = progress or (lambda done, total: None)
+    total = 1 + len(scenarios)
+    report(0, total)
     session = Session(inst, settings)
     plans = {"base": session.solve()}
-    for scenario in scenarios:
+    report(1, total)
+    for done, scenario in enumerate(scenarios, start=2):
         session.reset()
         session.apply_scenario(scenario)
         plans[scenario.name] = session.solve()
+        report(done, total)
     return plans
 
 
@@ -249,6 +259,7 @@ def compare(
     time_limit: float | None = None,
     threads: int | None = None,
     mip_gap: float | None = None,
+    progress: Progress | None = None,
 ) -> pd.DataFrame:
     """One row per plan: status, objective, delta to the first, what changed.
 
@@ -256,7 +267,8 @@ def compare(
     of Plans (named 0, 1, ...), or give an instance (or its path) and its
     ``scenarios`` (a list, or a dict name -> edits, see :func:`scenario_list`):
     these run first with :func:`run_scenarios` (``settings`` or the keyword
-    options apply to each solve), ``base`` first.
+    options apply to each solve, ``progress(done, total)`` hears of each),
+    ``base`` first.
 
     ``added``, ``removed`` and ``moved`` are relative to the first plan; budget
     columns give each budget's total spend over the horizon.
@@ -284,6 +296,7 @@ def compare(
             time_limit=time_limit,
             threads=threads,
             mip_gap=mip_gap,
+            progress=progress,
         )
     else:
         given = {
@@ -292,6 +305,7 @@ def compare(
             "time_limit": time_limit,
             "threads": threads,
             "mip_gap": mip_gap,
+            "progress": progress,
         }
         extra = [name for name, value in given.items() if value is not None]
         if extra:

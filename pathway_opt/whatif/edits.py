@@ -230,7 +230,12 @@ class SetScore(_Edit):
 
 
 class SetWeight(_Edit):
-    """Set the weight of a criterion."""
+    """Set the weight of a criterion.
+
+    On an instance whose weights come from `criteria_comparisons`, the weights
+    become plain given weights: every other criterion keeps the weight derived
+    from the judgements, and the judgements are dropped.
+    """
 
     op: Literal["set_weight"]
     criterion: Id
@@ -238,10 +243,13 @@ class SetWeight(_Edit):
 
     def apply(self, inst: Instance, base: Instance, at: str = "") -> Instance:
         """New weight."""
-        criteria = list(inst.criteria)
+        used = inst.weights
+        criteria = [c.model_copy(update={"weight": used[c.id]}) for c in inst.criteria]
         k = _position([c.id for c in criteria], self.criterion, self, at, "criterion")
         criteria[k] = criteria[k].model_copy(update={"weight": self.weight})
-        return inst.model_copy(update={"criteria": criteria})
+        return inst.model_copy(
+            update={"criteria": criteria, "criteria_comparisons": []}
+        )
 
 
 class SetWindow(_Edit):

@@ -23,6 +23,12 @@ A step narrower than the relative :math:`10^{-6}` gap under a point would be
 missed; money amounts are far coarser than that. Each point keeps the status,
 bound and gap of the solve that found it.
 
+A ``budget_range`` (total budget money, low to high) walks only that stretch:
+the walk starts from the optimum at its top and stops below its bottom; the
+points kept are the full frontier's points in the range (the same λ and
+scores). ``max_points`` stops the walk after that many points, from the top:
+the frontier is then truncated, and says where.
+
 With ``workers > 1`` or a Dask ``scheduler``, the range :math:`(0,
 \lambda(P_0)]` is cut into segments walked independently (each worker on its
 own session): a segment solves at its top and walks down to its first point at
@@ -34,7 +40,9 @@ the funded set shown may differ).
 from __future__ import annotations
 
 import math
+import numbers
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -45,8 +53,8 @@ from pathway_opt.pipeline import InstanceSource, as_instance
 from pathway_opt.plan import Plan, html_summary
 from pathway_opt.schema.instance import Instance
 from pathway_opt.solver.settings import SolveSettings, settings_from
-from pathway_opt.whatif.parallel import run_all
-from pathway_opt.whatif.rows import budget_use, total_limits
+from pathway_opt.whatif.parallel import Progress, run_all
+from pathway_opt.whatif.rows import budget_use, scale_needed, total_limits
 from pathway_opt.whatif.session import Session
 from pathway_opt.whatif.walk import (
     Found,
@@ -90,10 +98,31 @@ class Frontier:
     floor: str = "zero"
     """Why the walk stopped: ``zero`` (a plan that spends nothing),
     ``infeasible`` (no plan below the lowest point), ``no_solution`` (a solve hit
-    its time limit without a plan), ``error``."""
+    its time limit without a plan), ``range`` (below ``budget_range``),
+    ``max_points`` (truncated), ``error``."""
     messages: list[str] = field(default_factory=list)
     solves: int = 0
     seconds: float = 0.0
+    budget_range: tuple[float, float] | None = None
+    """The total budget money walked, low to high (None: all of it)."""
+    truncated: bool = False
+    """Whether ``max_points`` stopped the walk: lower budgets were not walked."""
+
+    @property
+    def note(self) -> str:
+        """What part of the frontier this is, in one line ("" when all of it)."""
+        money = f" {self.currency}" if self.currency else ""
+        parts = []
+        if self.budget_range is not None:
+            low, high = self.budget_range
+            parts.append(f"total budget {low:,.0f} to {high:,.0f}{money} only")
+        if self.truncated and not self.points.empty:
+            lowest = float(self.points["total_budget"].iloc[0])
+            parts.append(
+                f"truncated after {self.n_breakpoints} points: below total budget "
+                f"{lowest:,.0f}{money} not walked"
+            )
+        return "; ".join(parts)
 
     @property
     def n_breakpoints(self) -> int:
@@ -147,6 +176,9 @@ def frontier(
     time_limit: float | None = None,
     threads: int | None = None,
     mip_gap: float | None = None,
+    max_points: int | None = None,
+    budget_range: Sequence[float] | None = None,
+    progress: Progress | None = None,
 ) -> Frontier:
     """The efficient frontier of expected score against total budget.
 
@@ -163,10 +195,21 @@ def frontier(
         time_limit: seconds each solve may take.
         threads: threads HiGHS may use.
         mip_gap: relative gap at which a plan counts as optimal.
+        max_points: stop after this many points, walking down from the top (or
+            from the top of ``budget_range``); ``truncated`` then says so.
+        budget_range: ``(low, high)`` total budget money (all limits added up,
+            as the ``total_budget`` column): only the points in it are found.
+        progress: called as ``progress(done, total)`` in thousandths of the
+            walk: first with 0, then after each solve of a walk in this process
+            (after each stretch when walked in parallel), last with ``total``.
+            How many breakpoints there are is found only by walking, so the
+            share is an estimate: of the score fallen from the top towards 0,
+            or of ``max_points`` found, whichever is further.
 
     Raises:
-        InputError: for a bad ``workers``, ``segments`` or ``scheduler``, a bad
-            solve option, or ``settings`` with a keyword option.
+        InputError: for a bad ``workers``, ``segments``, ``scheduler``,
+            ``max_points`` or ``budget_range``, a bad solve option, or
+            ``settings`` with a keyword option.
         SolverError: if a step below a point finds no cheaper plan even after
             widening it (a solver inconsistency).
     """
@@ -176,6 +219,13 @@ def frontier(
     inst = as_instance(inst)
     if segments is not None and segments < 1:
         raise InputError([Problem("segments", f"must be at least 1, got {segments}")])
+    max_points = check_max_points(max_points)
+    total = total_limits(inst)
+    money = None if budget_range is None else check_budget_range(budget_range, total)
+    low, high = (
+        (0.0, math.inf) if money is None else (money[0] / total, money[1] / total)
+    )
+    shown = _Shown(progress, max_points)
     began = time.perf_counter()
     session = Session(inst, settings)
     base = solve_at(session, 1.0, settings)
@@ -184,55 +234,217 @@ def frontier(
         points=pd.DataFrame(),
         plans=[],
         base=base,
-        total_at_one=total_limits(inst),
+        total_at_one=total,
         currency=inst.currency or "",
+        budget_range=money,
     )
-    if not top.has_plan:
-        result.floor = top.status.value
-        result.messages = [f"no plan at any budget: {top.status.value}", *top.messages]
-        walked = Walk(floor=top.status.value)
+    start, solved_at, solves = top, math.inf, 2
+    if top.has_plan and high < scale_needed(inst, top.starts):
+        start, solved_at, solves = solve_at(session, high, settings), high, 3
+    shown.top(start.objective)
+    if not start.has_plan:
+        result.floor = start.status.value
+        unit = f" {inst.currency}" if inst.currency else ""
+        where = "any budget" if money is None else f"total budget {money[1]:,.0f}{unit}"
+        result.messages = [f"no plan at {where}: {start.status.value}", *start.messages]
+        walked = Walk(floor=start.status.value)
     elif workers == 1 and scheduler is None:
-        walked = walk(session, top, math.inf, settings)
+        walked = walk(
+            session, start, solved_at, settings, low, max_points, shown.solved
+        )
     else:
         count = segments or (16 if scheduler else SEGMENTS_PER_WORKER * workers)
         walked = _walk_in_parallel(
-            inst, found(inst, top, math.inf), settings, count, workers, scheduler
+            inst,
+            found(inst, start, solved_at),
+            settings,
+            _Stretches(count, low, max_points),
+            workers,
+            scheduler,
+            shown.stretch,
         )
-    if top.has_plan:
+    if start.has_plan:
         result.floor, result.messages = walked.floor, walked.messages
     ordered = sorted(walked.found, key=lambda f: (f.scale, -f.objective))
-    points = _pareto(ordered, settings)
+    # a hair wider than the range: a point at one of its ends is in it
+    inside = (low * (1 - 1e-12), high * (1 + 1e-12))
+    points = [
+        f for f in _pareto(ordered, settings) if inside[0] <= f.scale <= inside[1]
+    ]
+    if max_points is not None and len(points) > max_points:
+        points, result.floor = points[-max_points:], "max_points"
+    result.truncated = result.floor == "max_points"
+    if result.floor == "bottom":
+        result.floor = "range"
+    if not points and result.floor == "range":
+        result.messages.append(_no_breakpoint(ordered, money, result.currency))
     result.points = _frame(inst, points)
     result.plans = [f.starts for f in points]
-    result.solves = 2 + walked.solves
+    result.solves = solves + walked.solves
     result.seconds = time.perf_counter() - began
+    shown.done()
     return result
+
+
+def check_max_points(max_points: Any) -> int | None:
+    """``max_points`` as an int (or None).
+
+    Raises:
+        InputError: unless it is None or a whole number of at least 1.
+    """
+    if max_points is None:
+        return None
+    if isinstance(max_points, bool) or not isinstance(max_points, numbers.Integral):
+        kind = type(max_points).__name__
+        raise InputError([Problem("max_points", f"must be a whole number, got {kind}")])
+    if max_points < 1:
+        raise InputError(
+            [Problem("max_points", f"must be at least 1, got {max_points}")]
+        )
+    return int(max_points)
+
+
+def check_budget_range(budget_range: Any, total: float) -> tuple[float, float]:
+    """``(low, high)`` as floats: finite, at least 0, low <= high.
+
+    ``total`` is the total budget money at λ = 1; with none (no budgets, or all
+    limits 0) no range of money means anything.
+
+    Raises:
+        InputError: naming ``budget_range`` and what is wrong.
+    """
+
+    def bad(message: str) -> InputError:
+        return InputError([Problem("budget_range", message)])
+
+    if isinstance(budget_range, str | bytes) or not isinstance(budget_range, Sequence):
+        kind = type(budget_range).__name__
+        raise bad(f"must be (low, high), two amounts of money; got {kind}")
+    if len(budget_range) != 2:
+        raise bad(f"must be (low, high), two amounts; got {len(budget_range)}")
+    values = []
+    for value in budget_range:
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise bad(f"must hold numbers, got {type(value).__name__}")
+        if not math.isfinite(value) or value < 0:
+            raise bad(f"must hold finite amounts of at least 0, got {value!r}")
+        values.append(float(value))
+    low, high = values
+    if low > high:
+        raise bad(f"low must not exceed high, got ({low:g}, {high:g})")
+    if total <= 0:
+        raise bad("the instance's budget limits add up to 0: no range applies")
+    return low, high
+
+
+def _no_breakpoint(
+    ordered: list[Found], money: tuple[float, float] | None, currency: str
+) -> str:
+    """Why a walk of a budget range found no point in it, and what holds there."""
+    low, high = money or (0.0, 0.0)
+    unit = f" {currency}" if currency else ""
+    if not ordered:
+        return f"no plan at total budget {high:,.0f}{unit}"
+    return (
+        f"no breakpoint between total budget {low:,.0f} and {high:,.0f}{unit}: "
+        f"the best score there is {ordered[-1].objective:,.4f} throughout (its "
+        "breakpoint lies below the range)"
+    )
+
+
+class _Shown:
+    """Turns a walk's solves into ``progress(done, 1000)``, never going back."""
+
+    TOTAL = 1000
+
+    def __init__(self, progress: Progress | None, max_points: int | None) -> None:
+        self.report = progress or (lambda done, total: None)
+        self.max_points = max_points
+        self.best = 0.0
+        self.shown = 0
+        self.report(0, self.TOTAL)
+
+    def top(self, objective: float | None) -> None:
+        """The score the walk starts from."""
+        self.best = objective or 0.0
+
+    def solved(self, objective: float, points: int) -> None:
+        """A solve of the walk reached ``objective`` with ``points`` found."""
+        share = (self.best - objective) / self.best if self.best > 0 else 0.0
+        if self.max_points is not None:
+            share = max(share, points / self.max_points)
+        self._show(share)
+
+    def stretch(self, done: int, total: int) -> None:
+        """A stretch walked in parallel is done."""
+        self._show(done / total)
+
+    def _show(self, share: float) -> None:
+        done = min(int(share * self.TOTAL), self.TOTAL - 1)
+        if done > self.shown:
+            self.shown = done
+            self.report(done, self.TOTAL)
+
+    def done(self) -> None:
+        """The walk is over."""
+        self.shown = self.TOTAL
+        self.report(self.TOTAL, self.TOTAL)
+
+
+@dataclass(frozen=True)
+class _Stretches:
+    """How the parallel walk cuts its range: how many, its bottom, its cap."""
+
+    count: int
+    bottom: float
+    max_points: int | None
 
 
 def _walk_in_parallel(
     inst: Instance,
     top: Found,
     settings: SolveSettings,
-    count: int,
+    stretches: _Stretches,
     workers: int,
     scheduler: str | Client | None,
+    progress: Progress | None = None,
 ) -> Walk:
-    """Walk ``count`` stretches of (0, λ(top)] at once; their union, merged."""
+    """Walk stretches of [bottom, λ(top)] at once; their union, merged.
+
+    With ``max_points`` each stretch stops after that many points: the top
+    ``max_points`` of the union are still the frontier's top points, since
+    every stretch above the one that stopped was walked whole.
+    """
     if math.isinf(top.scale) or top.scale <= 0:
         return Walk(found=[top], floor="zero" if top.scale <= 0 else "error")
-    edges = [top.scale * k / count for k in range(count + 1)]
+    if top.scale < stretches.bottom:  # its level holds across the whole range
+        return Walk(found=[top], floor="bottom")
+    count, bottom = stretches.count, stretches.bottom
+    edges = [bottom + (top.scale - bottom) * k / count for k in range(count + 1)]
     parts = [
-        Segment(top=edges[k + 1], bottom=edges[k], settings=settings)
+        Segment(
+            top=edges[k + 1],
+            bottom=edges[k],
+            settings=settings,
+            max_points=stretches.max_points,
+        )
         for k in range(count)
     ]
-    walks = run_all(inst, walk_segment, parts, workers=workers, scheduler=scheduler)
+    walks = run_all(
+        inst,
+        walk_segment,
+        parts,
+        workers=workers,
+        scheduler=scheduler,
+        progress=progress,
+    )
     merged = Walk(found=[top], solves=sum(w.solves for w in walks))
     lowest = next((w for w in walks if w.found), None)
     if lowest is not None:
         merged.floor, merged.messages = lowest.floor, list(lowest.messages)
     for w in walks:
         merged.found += w.found
-        if w.floor in ("error", "no_solution"):
+        if w.floor in ("error", "no_solution", "max_points"):
             merged.floor = w.floor
             merged.messages += w.messages
     return merged

@@ -20,6 +20,7 @@ from pathway_opt.model.form import Part, StructureChanged, compile_form, load_da
 from pathway_opt.pipeline import InstanceSource, as_instance, checked, finish_plan
 from pathway_opt.plan import CheckAhead, Plan, Status, changes_between, html_summary
 from pathway_opt.schema.instance import Instance
+from pathway_opt.schema.numerics import check_values
 from pathway_opt.solver.settings import SolveSettings, settings_from
 from pathway_opt.solver.solver import Solver
 from pathway_opt.verification.verifier import verify
@@ -106,7 +107,11 @@ class Session:
                 instance's periods and ids); the session is left as it was.
         """
         chosen = as_edit(edit, self.instance)
+        # A score or weight can push an initiative's value past what HiGHS solves:
+        # refuse it here, as loading the instance would, not as a failed solve.
         edited = chosen.apply(self.instance, self.base)
+        if isinstance(chosen, SetScore | SetWeight):
+            check_values(edited)
         parts = _PARTS[type(chosen)]
         try:
             if isinstance(chosen, SetWindow):

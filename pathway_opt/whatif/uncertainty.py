@@ -49,8 +49,9 @@ class Parameter:
 def uncertain_parameters(inst: Instance) -> tuple[Parameter, ...]:
     """Every range of the instance, criteria first, then initiatives in order."""
     criteria = [c.id for c in inst.criteria]
+    weights = inst.weights  # ranges come with given weights (schema.ranges)
     params = [
-        Parameter("weight", k, -1, low, c.weight, high, f"weight {c.id}")
+        Parameter("weight", k, -1, low, weights[c.id], high, f"weight {c.id}")
         for k, c in enumerate(inst.criteria)
         if c.weight_range is not None
         for low, high in [c.weight_range]

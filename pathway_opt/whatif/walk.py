@@ -8,6 +8,7 @@ frontier can be walked in another process or on a Dask worker.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,8 +45,9 @@ class Walk:
     found: list[Found] = field(default_factory=list)
     """Points in descending λ."""
     floor: str = "zero"
-    """``zero``, ``bottom`` (reached the segment's bottom), ``infeasible``,
-    ``no_solution`` or ``error``."""
+    """``zero``, ``bottom`` (went below the segment's bottom), ``max_points``
+    (found as many points as allowed), ``infeasible``, ``no_solution`` or
+    ``error``."""
     messages: list[str] = field(default_factory=list)
     solves: int = 0
 
@@ -57,6 +59,13 @@ class Segment:
     top: float
     bottom: float
     settings: SolveSettings
+    max_points: int | None = None
+    """Stop after this many points (None: walk the whole stretch)."""
+
+
+#: ``solved(objective, points)`` after each solve of a walk: the score reached
+#: and the points found so far.
+Solved = Callable[[float, int], None]
 
 
 def solve_at(session: Session, scale: float, settings: SolveSettings) -> Plan:
@@ -122,11 +131,15 @@ def walk(
     solved_at: float,
     settings: SolveSettings,
     bottom: float = 0.0,
+    max_points: int | None = None,
+    solved: Solved | None = None,
 ) -> Walk:
     """Walk down from ``start`` (optimal at λ = ``solved_at``) to ``bottom``.
 
-    Ends with the first point at or below ``bottom`` (or at λ = 0), or when no
-    plan exists below the current point.
+    Ends with the first point below ``bottom`` (or at λ = 0), when no plan
+    exists below the current point, or with ``max_points`` points found (the
+    next lower one is then not walked to its end, so it is not kept).
+    ``solved`` hears of each solve.
     """
     inst = session.base
     result = Walk()
@@ -138,9 +151,10 @@ def walk(
                 "a plan spends money where a budget limit is 0; no λ makes it fit"
             )
             return result
-        if current.scale <= bottom:
+        # strictly below: a point exactly at the bottom may still move below it
+        if current.scale <= 0 or current.scale < bottom:
             result.found.append(current)
-            result.floor = "zero" if current.scale <= 0 else "bottom"
+            result.floor = "bottom" if current.scale < bottom else "zero"
             return result
         nxt, used, below = _step_below(session, current, settings)
         result.solves += used
@@ -158,6 +172,11 @@ def walk(
         step = found(inst, nxt, below)
         if step.objective < current.objective - tolerance(settings, current.objective):
             result.found.append(current)
+            if max_points is not None and len(result.found) >= max_points:
+                result.floor = "max_points"
+                return result
+        if solved is not None:
+            solved(step.objective, len(result.found))
         current = step
 
 
@@ -167,7 +186,14 @@ def walk_segment(session: Session, segment: Segment) -> Walk:
     if not start.has_plan:
         messages = [] if start.status == Status.INFEASIBLE else start.messages
         return Walk(floor=start.status.value, messages=messages, solves=1)
-    result = walk(session, start, segment.top, segment.settings, segment.bottom)
+    result = walk(
+        session,
+        start,
+        segment.top,
+        segment.settings,
+        segment.bottom,
+        segment.max_points,
+    )
     result.solves += 1
     return result
 

@@ -106,7 +106,7 @@ def files(tmp_path: Path) -> dict[str, Path]:
         (["sweep", str(SMALL), "--budget-scale", "1", "-o", "{instance}"],
          "instance file"),
         (["frontier", str(SMALL), "--plot", "{workbook}"], "input workbook"),
-        (["compare", str(SMALL), "{scenarios}", "--csv", "{instance}"],
+        (["compare", str(SMALL), "{scenarios}", "-o", "{instance}"],
          "instance file"),
     ],
 )  # fmt: skip

@@ -183,14 +183,14 @@ def test_sigterm_stops_compare_and_its_kept_child(
         '[{"name": "cut", "edits": [{"op": "scale_budget", "budget": "central", '
         '"factor": 0.9}]}]'
     )
-    proc = cli("compare", str(big), str(scenarios), "--csv", "compare.csv",
+    proc = cli("compare", str(big), str(scenarios), "--csv", "compared",
                      "--time-limit", "60", cwd=tmp_path)  # fmt: skip
     _solving(proc, 2)
     code, _, err = _ended(proc, _signal(proc, signal.SIGTERM, False))
     assert code == 143, err
     assert "stopped by SIGTERM while solving" in err
     _quiet(err)
-    assert not (tmp_path / "compare.csv").exists()
+    assert not (tmp_path / "compared").exists()
     assert left_behind(proc.pid) == []
 
 

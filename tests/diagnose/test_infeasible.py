@@ -90,7 +90,7 @@ def test_requires_chain_whose_lag_does_not_fit_the_horizon() -> None:
     )
     text = explanation(data)
     assert '"IC"' in text and "cannot start" in text
-    assert "1 period(s) after 2029" in text
+    assert "1 period after 2029" in text
 
 
 def test_must_requires_a_never() -> None:

@@ -13,6 +13,7 @@ no cost (``[]``), which means the same; the strategy does not draw it.
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import re
 from pathlib import Path
@@ -115,14 +116,18 @@ def instances(draw: st.DrawFn) -> dict[str, Any]:
             chosen = draw(st.lists(st.sampled_from(resources), min_size=1, unique=True))
             item["uses"] = {r: draw(profiles(room)) for r in chosen}
         initiatives.append(item)
+    judged = len(criteria) > 1 and draw(st.booleans())
     return {
         "name": draw(texts),
         "description": draw(texts),
         "currency": draw(texts),
         "periods": periods,
         "criteria": [
-            {"id": c, "name": draw(texts), "weight": draw(amounts)} for c in criteria
+            {"id": c, "name": draw(texts)}
+            | ({} if judged and draw(st.booleans()) else {"weight": draw(amounts)})
+            for c in criteria
         ],
+        "criteria_comparisons": draw(judgements(criteria)) if judged else [],
         "budgets": [
             {
                 "id": b,
@@ -146,8 +151,22 @@ def instances(draw: st.DrawFn) -> dict[str, Any]:
         "settings": {
             "delay_discount": draw(st.floats(0, 1, exclude_min=True)),
             "allow_beyond_horizon": beyond,
+            "accept_inconsistent_judgements": judged or draw(st.booleans()),
         },
     }
+
+
+@st.composite
+def judgements(draw: st.DrawFn, criteria: list[str]) -> list[dict[str, Any]]:
+    """A chain linking every criterion, each pair in a random direction."""
+    found = []
+    for a, b in itertools.pairwise(criteria):
+        more, less = (a, b) if draw(st.booleans()) else (b, a)
+        item = {"more": more, "less": less, "ratio": draw(st.floats(1 / 9, 9))}
+        if draw(st.booleans()):
+            item["notes"] = draw(texts)
+        found.append(item)
+    return found
 
 
 @st.composite

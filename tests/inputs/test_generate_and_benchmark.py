@@ -50,7 +50,18 @@ def test_generate_command_writes_a_valid_file(tmp_path: Path) -> None:
     out = tmp_path / "gen.json"
     result = CliRunner().invoke(
         main,
-        ["generate", "--initiatives", "50", "--periods", "2", "--seed", "3", str(out)],
+        [
+            "generate",
+            "--initiatives",
+            "50",
+            "--periods",
+            "2",
+            "--first-year",
+            "2027",
+            "--seed",
+            "3",
+            str(out),
+        ],
     )
     assert result.exit_code == 0, result.output
     assert "50 initiatives" in result.output

@@ -112,3 +112,12 @@ def test_a_range_reaching_values_highs_cannot_solve_is_refused() -> None:
     assert "worth 8e+16 at the high ends" in problem.message
     with pytest.raises(po.InputError):
         po.robust(inst, 2, 0)
+
+
+def test_a_weight_range_does_not_go_with_derived_weights() -> None:
+    data = instance({"id": "TC", "weight_range": [0.3, 0.6]})
+    data["criteria"].append({"id": "EE"})
+    data["criteria_comparisons"] = [{"more": "TC", "less": "EE", "ratio": 3}]
+    ((path, message),) = problems(data)
+    assert path == "criteria[0].weight_range"
+    assert "derived from criteria_comparisons" in message

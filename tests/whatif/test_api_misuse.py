@@ -229,3 +229,19 @@ def test_the_library_names_no_command_line_flags() -> None:
             if FLAG.search(text):
                 found.append(f"{name}:{line}: {text!r}")
     assert not found, "\n".join(found)
+
+
+def test_scores_and_weights_that_make_a_value_too_large_are_input_errors() -> None:
+    # Worth 1e15 or more, an initiative is beyond what HiGHS solves: the session
+    # refuses the edit as loading the instance would, and stays as it was.
+    session = Session(INST)
+    before = session.solve()
+    for call in (
+        lambda: session.set_score("A", "TC", 1e15),
+        lambda: session.set_weight("TC", 4e14),  # A: 3 x 4e14
+    ):
+        problem = _one(call)
+        assert problem.path.startswith("initiatives[") and "1e15" in problem.message
+    assert session.edits == [] and session.instance == INST
+    again = session.solve()
+    assert again.status == before.status and again.objective == before.objective

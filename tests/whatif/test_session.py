@@ -241,11 +241,11 @@ def test_compare_scenarios_from_python_and_cli(tmp_path: Path) -> None:
     assert table.loc["base", "delta"] == 0
     result = CliRunner().invoke(
         main, ["compare", str(inst_file), str(scen_file), "--xlsx",
-               str(tmp_path / "c.xlsx"), "--csv", str(tmp_path / "c.csv")],
+               str(tmp_path / "c.xlsx"), "--csv", str(tmp_path / "c")],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "force IC" in result.output
-    text = (tmp_path / "c.csv").read_bytes()
+    text = (tmp_path / "c" / "comparison.csv").read_bytes()
     assert text.startswith(b"\xef\xbb\xbf") and b"force IC" in text
     assert (tmp_path / "c.xlsx").stat().st_size > 0
 

@@ -9,9 +9,11 @@ Each data sheet has one header row (row 1) and one row per entity below it:
 
 ========== ==================================================================
 settings   field | value | meaning: name, description, currency,
-           delay_discount, allow_beyond_horizon, and one `period` row per
-           planning period, in order
+           delay_discount, allow_beyond_horizon, accept_inconsistent_judgements,
+           and one `period` row per planning period, in order
 criteria   id | name | weight | notes
+comparisons more | less | ratio | notes: pairwise judgements between
+           criteria (AHP); when there are any, they derive the weights
 budgets    id | name | carry_over | one `limit <period> (<currency>)` column
            per period | notes
 resources  id | name | unit | one `capacity <period> (<unit>)` column per
@@ -44,6 +46,7 @@ from pydantic import BaseModel
 from pathway_opt.schema.entities import (
     INITIATIVE_TYPES,
     Budget,
+    Comparison,
     CountRule,
     Criterion,
     Initiative,
@@ -57,6 +60,7 @@ from pathway_opt.schema.instance import Instance
 
 SETTINGS = "settings"
 CRITERIA = "criteria"
+COMPARISONS = "comparisons"
 BUDGETS = "budgets"
 RESOURCES = "resources"
 INITIATIVES = "initiatives"
@@ -70,6 +74,7 @@ README = "README"
 DATA_SHEETS: tuple[str, ...] = (
     SETTINGS,
     CRITERIA,
+    COMPARISONS,
     BUDGETS,
     RESOURCES,
     INITIATIVES,
@@ -84,8 +89,9 @@ REQUIRED_SHEETS: tuple[str, ...] = (SETTINGS, CRITERIA, INITIATIVES)
 
 #: How the reader turns a cell into a JSON value.
 #: text: kept exactly; id: text, surrounding spaces removed; number/int/bool: typed;
-#: list: ids separated by `;`; where: one value, or several separated by `;`.
-CellKind = Literal["text", "id", "number", "int", "bool", "list", "where"]
+#: list: ids separated by `;`; where: one value, or several separated by `;`;
+#: ratio: a number, or a fraction typed as text (`1/3`).
+CellKind = Literal["text", "id", "number", "int", "bool", "list", "where", "ratio"]
 
 
 @dataclass(frozen=True)
@@ -158,6 +164,10 @@ SETTINGS_FIELDS: dict[str, SettingField] = {
         kind="bool",
         help=_doc(Settings, "allow_beyond_horizon") + " TRUE or FALSE.",
     ),
+    "accept_inconsistent_judgements": SettingField(
+        kind="bool",
+        help=_doc(Settings, "accept_inconsistent_judgements") + " TRUE or FALSE.",
+    ),
     NOTES: SettingField(kind="text", help=_doc(Instance, "notes")),
 }
 PERIOD_FIELD = "period"
@@ -178,7 +188,35 @@ FIXED_COLUMNS: dict[str, tuple[Column, ...]] = {
     CRITERIA: (
         Column("id", "id", help=_doc(Criterion, "id") + " " + _ID_HELP),
         Column("name", "text", help=_doc(Criterion, "name")),
-        Column("weight", "number", "≥ 0", _doc(Criterion, "weight")),
+        Column(
+            "weight",
+            "number",
+            "≥ 0",
+            _doc(Criterion, "weight")
+            + " In a workbook the judgements are the rows of the comparisons sheet;"
+            " leave the weights blank when it has any.",
+        ),
+        NOTES_COLUMN,
+    ),
+    COMPARISONS: (
+        Column(
+            "more",
+            "id",
+            help=_doc(Comparison, "more") + " An id from the criteria sheet.",
+        ),
+        Column(
+            "less",
+            "id",
+            help=_doc(Comparison, "less") + " An id from the criteria sheet.",
+        ),
+        Column(
+            "ratio",
+            "ratio",
+            "1/9-9",
+            _doc(Comparison, "ratio")
+            + " Type a fraction as a formula or a decimal (=1/3 or 0.333); text "
+            "such as 1/3 is read too.",
+        ),
         NOTES_COLUMN,
     ),
     BUDGETS: (
@@ -352,6 +390,13 @@ SHEET_HELP: dict[str, str] = {
     SETTINGS: "The instance's name, currency and settings, and its planning "
     "periods (one `period` row each, in order).",
     CRITERIA: "The criteria of the integration score and their weights.",
+    COMPARISONS: "Optional pairwise judgements between criteria (AHP, Saaty's "
+    "1-9 scale), one row each: `more` is `ratio` times as important as `less`. "
+    "When this sheet has rows, the weights are derived from them (principal "
+    "eigenvector; geometric mean when some pairs are not judged) and the "
+    "criteria sheet's weights are ignored. Judgements must link every criterion "
+    "and be consistent (consistency ratio at most 0.10) unless the setting "
+    "accept_inconsistent_judgements is TRUE.",
     BUDGETS: "Money available per period. With carry_over TRUE, money unspent in "
     "a period may be spent later.",
     RESOURCES: "Scarce capacities per period (faculty time, lab space, partner hours).",

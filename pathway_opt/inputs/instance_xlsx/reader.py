@@ -35,6 +35,7 @@ _STAND_IN: dict[CellKind, Any] = {
     "bool": False,
     "list": ["?"],
     "where": "?",
+    "ratio": 1.0,
 }
 
 
@@ -97,6 +98,9 @@ class Reader:
         if label in PERIOD_LABELS and is_date(raw):
             self.problem(cell, f"{label} {date_advice(raw)}", path)
             return _STAND_IN[kind]
+        if kind == "ratio" and is_date(raw):
+            self.problem(cell, f"{label} {RATIO_DATE_ADVICE}", path)
+            return _STAND_IN[kind]
         if kind == "text":  # kept exactly, even spaces or an empty string
             return raw if isinstance(raw, str) else as_text(raw)
         if cell.blank:
@@ -105,9 +109,9 @@ class Reader:
             text = as_text(raw).strip()
             folded = {c.casefold(): c for c in choices}
             return folded.get(text.casefold(), text)
-        if kind in ("number", "int"):
+        if kind in ("number", "int", "ratio"):
             try:
-                number = as_number(raw)
+                number = as_ratio(raw) if kind == "ratio" else as_number(raw)
             except ValueError as exc:
                 self.problem(cell, f"{label}: {exc}", path)
                 return _STAND_IN[kind]
@@ -283,6 +287,32 @@ def as_number(value: Any) -> Any:
             return value
         return number if number == number and abs(number) != float("inf") else value
     return value
+
+
+#: A fraction typed as text: `1/3`, `1 / 5`, `2.5/1`.
+_FRACTION = re.compile(r"\s*(\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)\s*")
+
+#: What to say of a ratio cell Excel turned into a date (`1/3` typed as is).
+RATIO_DATE_ADVICE = (
+    "holds a date: Excel read a fraction such as 1/3 as a date; type 0.333, or "
+    "format the cell as text and type 1/3 again"
+)
+
+
+def as_ratio(value: Any) -> Any:
+    """A ratio: a number, numeric text, or a fraction typed as text (`1/3`).
+
+    Raises:
+        ValueError: for a fraction over zero, or text whose separators are unclear.
+    """
+    if isinstance(value, str):
+        match = _FRACTION.fullmatch(value)
+        if match:
+            top, bottom = float(match.group(1)), float(match.group(2))
+            if bottom == 0:
+                raise ValueError(f'"{value.strip()}" divides by zero')
+            return top / bottom
+    return as_number(value)
 
 
 def as_bool(value: Any) -> Any:

@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 from pathway_opt.inputs.instance_xlsx.cells import Cell, Row, SheetCells
 from pathway_opt.inputs.instance_xlsx.layout import (
     BUDGETS,
+    COMPARISONS,
     COSTS_USES,
     CRITERIA,
     FIXED_COLUMNS,
@@ -44,6 +45,7 @@ _SETTINGS_PATHS = {
     "currency": "currency",
     "delay_discount": "settings.delay_discount",
     "allow_beyond_horizon": "settings.allow_beyond_horizon",
+    "accept_inconsistent_judgements": "settings.accept_inconsistent_judgements",
     "notes": "notes",
 }
 
@@ -52,6 +54,7 @@ def read_workbook(r: Reader) -> dict[str, Any]:
     """Read every data sheet; the instance dict (problems are kept in `r`)."""
     read_settings(r)
     read_entities(r, CRITERIA)
+    read_comparisons(r)
     read_entities(r, BUDGETS, per_period=PerPeriod(prefix="limit", field="limits"))
     read_entities(
         r, RESOURCES, per_period=PerPeriod(prefix="capacity", field="capacity")
@@ -354,6 +357,34 @@ def _add_profile(
         entry[field_name] = profile
     else:
         entry.setdefault(field_name, {})[owner] = profile
+
+
+def read_comparisons(r: Reader) -> None:
+    """The comparisons sheet: one pairwise judgement per row (more, less, ratio)."""
+    sheet = r.sheet(COMPARISONS)
+    if sheet is None:
+        return
+    fixed = {c.key: c for c in FIXED_COLUMNS[COMPARISONS]}
+    cols = r.columns(sheet, fixed)
+    r.unknown_columns(
+        sheet, set(cols.values()), ", ".join(c.header for c in fixed.values())
+    )
+    missing = [k for k in ("more", "less", "ratio") if k not in cols]
+    if missing:
+        r.problem(f"{COMPARISONS}!A1", f"missing columns: {', '.join(missing)}")
+        return
+    judgements: list[dict[str, Any]] = []
+    r.data["criteria_comparisons"] = judgements
+    r.note("criteria_comparisons", COMPARISONS)
+    for row in sheet.rows:
+        at = f"criteria_comparisons[{len(judgements)}]"
+        r.note(at, row.cell(cols["more"]))
+        entry: dict[str, Any] = {}
+        for key, col in cols.items():
+            value = r.value(row.cell(col), fixed[key].kind, f"{at}.{key}", key)
+            if value is not None:
+                entry[key] = value
+        judgements.append(entry)
 
 
 def read_rules(r: Reader) -> None:

@@ -25,6 +25,7 @@ from pathway_opt.excel import (
 from pathway_opt.files import write_atomic
 from pathway_opt.inputs.instance_xlsx.layout import (
     BUDGETS,
+    COMPARISONS,
     COSTS_USES,
     CRITERIA,
     DATA_SHEETS,
@@ -130,6 +131,8 @@ _RANGES: dict[str, dict[str, Any]] = {
     "lag": _whole(0, MAX_COUNT),
     "count": _whole(0, MAX_COUNT),
     "bonus": _number(-MAX_AMOUNT, MAX_AMOUNT),
+    # Saaty's scale; it also stops Excel from storing a typed 1/3 as a date
+    "ratio": _number(0.111, 9),
 }
 
 
@@ -164,29 +167,47 @@ def _settings_sheet(inst: Instance) -> _Sheet:
         "currency": inst.currency,
         "delay_discount": inst.settings.delay_discount,
         "allow_beyond_horizon": inst.settings.allow_beyond_horizon,
+        "accept_inconsistent_judgements": (
+            inst.settings.accept_inconsistent_judgements
+        ),
         NOTES: _notes(inst.notes),
     }
-    rows = [
-        [key, values[key], field.help]
-        for key, field in SETTINGS_FIELDS.items()
-        if key != NOTES or inst.notes  # the notes row only when there are notes
-    ]
+    # Rows that matter only sometimes are written only then: the notes row when
+    # there are notes, the judgements' setting when there are judgements (or it
+    # is set); the README sheet describes every row.
+    judged = bool(inst.criteria_comparisons)
+    shown = {
+        NOTES: bool(inst.notes),
+        "accept_inconsistent_judgements": judged
+        or inst.settings.accept_inconsistent_judgements,
+    }
+    keys = [key for key in SETTINGS_FIELDS if shown.get(key, True)]
+    rows = [[key, values[key], SETTINGS_FIELDS[key].help] for key in keys]
     rows += [
         [PERIOD_FIELD, p, PERIOD_HELP if k == 0 else None]
         for k, p in enumerate(inst.periods)
     ]
     columns = [_Col(c.header, c.help, text=c.key != "value") for c in SETTINGS_COLUMNS]
-    keys = list(SETTINGS_FIELDS)
-    checks = [
-        (1 + keys.index("delay_discount"), 1, _number(0, 1)),
-        (1 + keys.index("allow_beyond_horizon"), 1, _choice(("TRUE", "FALSE"))),
-    ]
+    boolean = _choice(("TRUE", "FALSE"))
+    validated = {
+        "delay_discount": _number(0, 1),
+        "allow_beyond_horizon": boolean,
+        "accept_inconsistent_judgements": boolean,
+    }
+    checks = [(1 + keys.index(k), 1, v) for k, v in validated.items() if k in keys]
     return _Sheet(SETTINGS, columns, rows, freeze_cols=1, cell_validations=checks)
 
 
 def _criteria_sheet(inst: Instance) -> _Sheet:
     rows = [[c.id, c.name, c.weight, _notes(c.notes)] for c in inst.criteria]
     return _Sheet(CRITERIA, [*_fixed(CRITERIA), _col(NOTES_COLUMN)], rows)
+
+
+def _comparisons_sheet(inst: Instance) -> _Sheet:
+    rows = [
+        [c.more, c.less, c.ratio, _notes(c.notes)] for c in inst.criteria_comparisons
+    ]
+    return _Sheet(COMPARISONS, [*_fixed(COMPARISONS), _col(NOTES_COLUMN)], rows)
 
 
 def _budgets_sheet(inst: Instance) -> _Sheet:
@@ -439,6 +460,7 @@ def instance_workbook_bytes(inst: Instance) -> bytes:
     builders = (
         _settings_sheet,
         _criteria_sheet,
+        _comparisons_sheet,
         _budgets_sheet,
         _resources_sheet,
         _initiatives_sheet,

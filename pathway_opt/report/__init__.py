@@ -1,0 +1,1 @@
+"""The committee report: one self-contained HTML file to read, print and trust."""
