@@ -239,6 +239,7 @@ def robust_command(
             doing(f"sampling {instance} ({done} of {total} samples solved)")
             bar(done, total)
 
+        bar(0, samples)  # the size line before the solve for the given values
         result = po.robust(
             inst, samples, seed, workers=workers, scheduler=scheduler,
             settings=settings, core=core, exterior=exterior, progress=count,
