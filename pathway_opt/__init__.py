@@ -112,11 +112,13 @@ if TYPE_CHECKING:
         write_alternatives_xlsx,
     )
     from pathway_opt.whatif.compare import compare, load_scenarios, run_scenarios
+    from pathway_opt.whatif.cvar import parse_measure, solve_robust
     from pathway_opt.whatif.edits import Edit, Scenario
     from pathway_opt.whatif.frontier import Frontier, frontier
     from pathway_opt.whatif.ladders import ladders
     from pathway_opt.whatif.parallel import scheduler_problem
     from pathway_opt.whatif.plot import frontier_png, write_frontier_png
+    from pathway_opt.whatif.robust import Robustness, robust
     from pathway_opt.whatif.session import Session
     from pathway_opt.whatif.stability import Stability, stability
     from pathway_opt.whatif.sweep import parse_scales, sweep, sweep_points
@@ -210,6 +212,10 @@ _HOMES: dict[str, str] = {
     "ladders": "whatif.ladders",
     "frontier_png": "whatif.plot",
     "write_frontier_png": "whatif.plot",
+    "Robustness": "whatif.robust",
+    "robust": "whatif.robust",
+    "solve_robust": "whatif.cvar",
+    "parse_measure": "whatif.cvar",
     "parse_scales": "whatif.sweep",
     "sweep": "whatif.sweep",
     "sweep_points": "whatif.sweep",
@@ -257,6 +263,7 @@ __all__ = [
     "Repair",
     "Report",
     "ReportParts",
+    "Robustness",
     "SavedPlan",
     "Scenario",
     "Session",
@@ -304,6 +311,7 @@ __all__ = [
     "make_report",
     "max_input_bytes",
     "name_problems",
+    "parse_measure",
     "parse_scales",
     "plan_json",
     "plan_stdout_json",
@@ -312,12 +320,14 @@ __all__ = [
     "read_plan",
     "read_text",
     "report_html",
+    "robust",
     "run_scenarios",
     "scenario_sheets",
     "scheduler_problem",
     "solve",
     "solve_pyomo",
     "stability",
+    "solve_robust",
     "stoppable_solves",
     "summary",
     "sweep",

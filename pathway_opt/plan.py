@@ -90,6 +90,12 @@ class Plan:
     of :func:`changes_between`)."""
     warm_started: bool = False
     """Whether the previous plan was offered to HiGHS as a first plan."""
+    robust: dict[str, Any] | None = None
+    """Set by ``solve_robust``: the robust measure (``cvar``, ``alpha``), the
+    samples and seed, the plan's CVaR (``cvar``, ``cvar_bound``, ``cvar_gap``),
+    mean sampled score (``mean``) and score with the given values
+    (``objective``), and the same figures of the plan for the given values
+    (``given_plan_*``), as plain values (the plan JSON's ``robust`` section)."""
     explanations: dict[str, Any] | None = None
     """Set by ``pathway_opt.explanations``: repairs, why in / why out, what binds
     and the bottleneck grid, as plain records (written as the JSON's
@@ -218,6 +224,8 @@ class Plan:
         }
         if self.changes is not None:
             result["changes"] = {k: list(v) for k, v in self.changes.items()}
+        if self.robust is not None:
+            result["robust"] = dict(self.robust)
         if self.explanations is not None:
             result["explanations"] = self.explanations
         return result

@@ -101,6 +101,9 @@ OPTIONS: dict[str, dict[str, st.SearchStrategy[str]]] = {
     "stability": {"--time-limit": NUMBERS, "--mip-gap": NUMBERS,
                   "--threads": NUMBERS, "--tolerance": NUMBERS,
                   "--criterion": st.sampled_from(["TC", "XX", "", ",", "TC,TC"])},
+    "robust": {"--time-limit": NUMBERS, "--mip-gap": NUMBERS, "--threads": NUMBERS,
+               "--workers": NUMBERS, "--samples": SMALL_NUMBERS, "--seed": NUMBERS,
+               "--core": NUMBERS, "--exterior": NUMBERS, "--scheduler": SCHEDULERS},
     "generate": {"--initiatives": SMALL_NUMBERS, "--periods": SMALL_NUMBERS,
                  "--first-year": NUMBERS, "--seed": NUMBERS},
     "template": {"--periods": LABELS, "--first-year": NUMBERS},
@@ -141,6 +144,7 @@ def argv(command: str, options: list[tuple[str, str]], folder: Path) -> list[str
         "compare": [str(instance), str(folder / "scenarios.json")],
         "alternatives": [str(instance)],
         "stability": [str(instance)],
+        "robust": [str(instance)],
         "generate": [str(folder / "generated.json"), "--force"],
         "template": [str(folder / "template.xlsx"), "--force"],
     }[command]
@@ -148,6 +152,8 @@ def argv(command: str, options: list[tuple[str, str]], folder: Path) -> list[str
         (folder / "scenarios.json").write_text(json.dumps(SCENARIOS), encoding="utf-8")
     if command == "generate" and not any(n == "--initiatives" for n, _ in options):
         leading.append("--initiatives=3")
+    if command == "robust" and not any(n == "--samples" for n, _ in options):
+        leading.append("--samples=3")
     return [command, *leading, *(f"{name}={value}" for name, value in options)]
 
 

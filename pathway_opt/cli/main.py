@@ -20,6 +20,7 @@ from pathway_opt.cli.instance_files import (
     template_command,
 )
 from pathway_opt.cli.report import report_command
+from pathway_opt.cli.robust import robust_command
 from pathway_opt.cli.solve import solve_command, validate_command
 from pathway_opt.cli.stability import stability_command
 from pathway_opt.cli.sweep import frontier_command, sweep_command
@@ -47,6 +48,7 @@ for command in (
     alternatives_command,
     report_command,
     stability_command,
+    robust_command,
 ):
     # -h also when a command runs on its own (click keeps its first help option)
     command.context_settings.setdefault("help_option_names", HELP["help_option_names"])

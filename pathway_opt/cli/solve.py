@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -22,9 +23,20 @@ from pathway_opt.cli.options import (
     time_limit_option,
 )
 from pathway_opt.cli.report import ReportRequest, report_options
+from pathway_opt.cli.robust import samples_option, seed_option
 from pathway_opt.cli.signals import doing
 from pathway_opt.cli.stdout import DASH, data_stream, print_plan
 from pathway_opt.cli.words import counts
+
+
+def _measure(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    if value is None:
+        return None
+    try:
+        po.parse_measure(value)
+    except po.InputError as exc:
+        raise click.BadParameter(exc.problems[0].message) from None
+    return value
 
 
 @click.command(
@@ -54,8 +66,17 @@ from pathway_opt.cli.words import counts
     "this folder.",
 )
 @report_options
+@click.option(
+    "--robust", metavar="cvar:ALPHA", callback=_measure,
+    help="Find the plan with the best mean of its worst ALPHA share of sampled "
+    "scores (CVaR, e.g. cvar:0.2) over the instance's weight_range and "
+    "uncertainty ranges; costs stay as given. Printed next to the plan for the "
+    "given values.",
+)  # fmt: skip
+@samples_option(None)
+@seed_option(None)
 @force_option
-@time_limit_option("the solve")
+@time_limit_option("the solve (with --robust: each of its two solves)")
 @node_limit_option
 @mip_gap_option
 @threads_option()
@@ -70,6 +91,9 @@ def solve_command(
     png_dir: Path | None,
     explain_plan: bool,
     with_frontier: bool,
+    robust: str | None,
+    samples: int | None,
+    seed: int | None,
     force: bool,
     time_limit: float | None,
     node_limit: int | None,
@@ -77,6 +101,13 @@ def solve_command(
     threads: int | None,
 ) -> int:
     """Solve INSTANCE (.json or .xlsx) and print the plan; exit 0 with a plan."""
+    if robust is None and (samples is not None or seed is not None):
+        raise click.UsageError("--samples and --seed go with --robust")
+    if robust is not None and explain_plan:
+        raise click.UsageError(
+            "--explain explains the plan for the given values; solve without "
+            "--robust to explain it"
+        )
     to_stdout = output == DASH
     targets = po.PlanTargets(
         json=None if to_stdout else output, xlsx=xlsx, csv=csv_folder
@@ -92,7 +123,12 @@ def solve_command(
         node_limit=node_limit,
     )  # fmt: skip
     doing(f"solving {instance}")
-    plan = extra.plan(inst, settings)
+    if robust is None:
+        plan = extra.plan(inst, settings)
+    else:
+        plan = po.solve_robust(
+            inst, robust, samples or 100, seed or 0, settings=settings
+        )
     front = extra.frontier_of(plan, settings)
     # files first: a closed or full stdout must not cost them
     doing("writing the outputs", "writing")

@@ -36,6 +36,7 @@ from pathway_opt.model.families import (
 )
 from pathway_opt.model.initiative_data import InitiativeData, read_initiatives
 from pathway_opt.schema.entities import SynergyRule
+from pathway_opt.schema.identity import same_objects
 from pathway_opt.schema.instance import Instance
 
 
@@ -62,6 +63,9 @@ class StandardForm:
     """The instance the columns and rows were built for."""
     initiatives: InitiativeData | None = None
     """The per-initiative data last loaded (reread only where an edit changed it)."""
+    costs_loaded: tuple[object, ...] = ()
+    """The initiatives' `cost` objects the ``budget_limit`` coefficients were
+    computed from (recomputed only when another object comes)."""
 
     @functools.cached_property
     def structure(self) -> str:
@@ -100,9 +104,10 @@ def structure_key(inst: Instance) -> str:
     """Hash of the instance fields that shape columns and rows.
 
     Everything else (scores, weights, probabilities, discount, decisions, start
-    windows, budget limits, capacities, synergy bonuses) is data that
-    :func:`load_data` updates; a window may narrow but not reach a start the
-    model has no column for.
+    windows, budget limits, capacities, synergy bonuses, and the amounts of the
+    cost profiles) is data that :func:`load_data` updates; a window may narrow
+    but not reach a start the model has no column for. Of a cost profile only
+    which entries are non-zero shapes the model: those are its coefficients.
     """
     shape = (
         inst.periods,
@@ -110,7 +115,7 @@ def structure_key(inst: Instance) -> str:
         [(b.id, b.carry_over) for b in inst.budgets],
         [r.id for r in inst.resources],
         [
-            (i.id, i.type, i.department, i.partner, i.cost, i.uses)
+            (i.id, i.type, i.department, i.partner, _nonzero(i.cost), i.uses)
             for i in inst.initiatives
         ],
         [
@@ -119,6 +124,13 @@ def structure_key(inst: Instance) -> str:
         ],
     )
     return hashlib.sha256(repr(shape).encode()).hexdigest()
+
+
+def _nonzero(cost: list[float] | dict[str, list[float]]) -> object:
+    """Which entries of a cost profile (or of each budget's) are non-zero."""
+    if isinstance(cost, dict):
+        return [(b, [v != 0 for v in p]) for b, p in cost.items()]
+    return [v != 0 for v in cost]
 
 
 def compile_form(inst: Instance) -> StandardForm:
@@ -146,15 +158,17 @@ def compile_form(inst: Instance) -> StandardForm:
         blocks={b.name: b for b in blocks},
         source=inst,
         initiatives=data,
+        costs_loaded=tuple(i.cost for i in inst.initiatives),
     )
     _load(form, inst)
     return form
 
 
 #: The parts of the data :func:`load_data` sets: objective costs, column bounds
-#: (decisions, windows) and row bounds (budget limits, capacities).
-Part = Literal["costs", "columns", "rows"]
-ALL_PARTS: frozenset[Part] = frozenset({"costs", "columns", "rows"})
+#: (decisions, windows), row bounds (budget limits, capacities) and the
+#: coefficients of ``budget_limit`` (the amounts of the cost profiles).
+Part = Literal["costs", "columns", "rows", "coefficients"]
+ALL_PARTS: frozenset[Part] = frozenset({"costs", "columns", "rows", "coefficients"})
 
 
 def load_data(
@@ -171,10 +185,16 @@ def load_data(
     ``start``: 0 outside the current start window. Right-hand sides of
     ``budget_limit`` (cumulative with carry-over) and ``resource_limit``.
 
+    Coefficients of ``budget_limit``: the cost amounts
+    :math:`c_{ibk}` (or their running sums with carry-over), when the instance's
+    cost profiles are other objects than those loaded last; a profile may change
+    its amounts but not which entries are non-zero.
+
     ``check`` says what to verify first: ``"full"`` the structure fingerprint and
     the start windows, ``"windows"`` only the windows (for an edit known to touch
     data alone), ``"none"`` nothing (for an edit that leaves the windows too).
-    ``parts`` limits the update to ``costs``, ``columns`` or ``rows`` (default all).
+    ``parts`` limits the update to ``costs``, ``columns``, ``rows`` or
+    ``coefficients`` (default all).
 
     Raises:
         StructureChanged: if the instance needs other columns or rows.
@@ -215,6 +235,8 @@ def _load(
     cols = form.columns
     if "rows" in parts:
         _load_limits(form, inst)
+    if "coefficients" in parts:
+        _load_cost_amounts(form, inst)
     if not parts & {"costs", "columns"}:
         return
     data = form.initiatives = read_initiatives(inst, form.initiatives)
@@ -250,3 +272,26 @@ def _load_limits(form: StandardForm, inst: Instance) -> None:
     for name, amounts in (("budget_limit", limits), ("resource_limit", capacity)):
         block = form.blocks[name]
         block.upper = np.array([amounts[o][t] for o, t in block.owners], dtype=float)
+
+
+def _load_cost_amounts(form: StandardForm, inst: Instance) -> None:
+    """Recompute the ``budget_limit`` coefficients when the cost profiles changed.
+
+    Raises:
+        StructureChanged: if the new profiles put coefficients elsewhere.
+    """
+    costs = tuple(i.cost for i in inst.initiatives)
+    held = form.blocks.get("budget_limit")  # absent from diagnosis's forms
+    if held is None or same_objects(costs, form.costs_loaded):
+        return
+    block = add_budget_limit(inst, form.columns, cost_profiles(inst))
+    if (
+        block.owners != held.owners
+        or not np.array_equal(block.matrix.indptr, held.matrix.indptr)
+        or not np.array_equal(block.matrix.indices, held.matrix.indices)
+    ):
+        raise StructureChanged(
+            "a cost profile changed which entries are non-zero; build the model anew"
+        )
+    held.matrix = block.matrix
+    form.costs_loaded = costs

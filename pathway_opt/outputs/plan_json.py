@@ -53,6 +53,11 @@ def tidy_plan_data(data: dict[str, Any], inst: Instance) -> dict[str, Any]:
     }
     if data.get("explanations") is not None:
         out["explanations"] = _tidy_explanations(data["explanations"], cents)
+    if data.get("robust") is not None:
+        out["robust"] = {
+            k: tidy_gap(v) if k.endswith("gap") else _tidy_all(v)
+            for k, v in data["robust"].items()
+        }
     return out
 
 

@@ -113,6 +113,17 @@ def summary(plan: Plan, prov: Provenance) -> dict[str, Any]:
         "input_sha256": prov.sha256,
         "tool": f"pathway-opt {prov.tool_version}",
         "run_at": prov.run_at,
+        **({"robust": _tidy_robust(plan.robust)} if plan.robust is not None else {}),
+    }
+
+
+def _tidy_robust(figures: dict[str, Any]) -> dict[str, Any]:
+    """The robust plan's figures, numbers tidied as the plan JSON's."""
+    return {
+        k: (tidy_gap(v) if k.endswith("gap") else tidy(v))
+        if isinstance(v, float)
+        else v
+        for k, v in figures.items()
     }
 
 

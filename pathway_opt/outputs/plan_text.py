@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from typing import Any
 
 import pandas as pd
 
@@ -39,6 +40,8 @@ def summary(plan: Plan) -> str:
         lines.append(f"weights    {inst.weights_source.summary().split(' ', 1)[1]}")
     for message in plan.messages:
         lines.append(f"  - {message}")
+    if plan.robust is not None:
+        lines += ["", *robust_lines(plan.robust)]
     lines += [f"warning: {w}" for w in instance_warnings(inst)]
     if not plan.has_plan:
         return "\n".join(lines)
@@ -63,6 +66,37 @@ def summary(plan: Plan) -> str:
         lines += ["", "Committed beyond the horizon:"]
         lines += [f"  {owner}: {amount:,.2f}" for owner, amount in beyond.items()]
     return "\n".join(lines)
+
+
+def robust_lines(figures: dict[str, Any]) -> list[str]:
+    """The robust plan's CVaR and mean beside the given values' plan's."""
+    alpha = figures["alpha"]
+    share = f"{alpha:.0%}" if alpha * 100 == int(alpha * 100) else f"{alpha:g}"
+    rows = [
+        (f"CVaR (mean of the worst {share})", "cvar", "given_plan_cvar"),
+        ("mean sampled score", "mean", "given_plan_mean"),
+        ("score with the given values", "objective", "given_plan_objective"),
+    ]
+    width = max(len(r[0]) for r in rows)
+    lines = [
+        f"Robust plan: CVaR at {share} over {figures['samples']} samples (seed "
+        f"{figures['seed']}, {figures['uncertain_values']} uncertain values); "
+        f"costs: {figures['costs']}.",
+        "The status above is that of the robust problem; the objective is the "
+        "plan's score with the given values.",
+        f"  {'':<{width}}  {'robust plan':>12}  {'plan for the given values':>26}",
+    ]
+    for label, mine, theirs in rows:
+        robust = _number(figures[mine])
+        lines.append(
+            f"  {label:<{width}}  {robust:>12}  {_number(figures[theirs]):>26}"
+        )
+    gap = figures["cvar_gap"]
+    lines.append(
+        f"  CVaR bound {_number(figures['cvar_bound'])}, gap "
+        + ("-" if gap is None or not math.isfinite(gap) else f"{gap:.4%}")
+    )
+    return lines
 
 
 def _usage_grid(usage: pd.DataFrame) -> pd.DataFrame:

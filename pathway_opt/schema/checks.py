@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from pathway_opt.errors import Problem
 from pathway_opt.schema.entities import escape_invisible
+from pathway_opt.schema.ranges import range_problems
 from pathway_opt.schema.weights import weight_problems
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ def find_problems(inst: Instance) -> list[Problem]:
         _check_rules,
         _check_requires_cycles,
         weight_problems,
+        range_problems,
     )
     return [p for check in checks for p in check(inst)]
 

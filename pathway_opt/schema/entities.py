@@ -196,6 +196,13 @@ class StrictModel(BaseModel):
     )
 
 
+#: ``[low, high]``: a range of a value that is uncertain.
+ValueRange = Annotated[
+    list[Annotated[float, Field(ge=0, le=MAX_AMOUNT)]],
+    Field(min_length=2, max_length=2),
+]
+
+
 class Criterion(StrictModel):
     """An evaluation criterion of the integration score (e.g. talent cultivation)."""
 
@@ -206,6 +213,10 @@ class Criterion(StrictModel):
     weight: Annotated[float, Field(ge=0, le=MAX_AMOUNT)] | None = None
     """Non-negative weight of the criterion in the score (weights need not sum to
     1). Required unless `criteria_comparisons` derive the weights; then ignored."""
+    weight_range: ValueRange | None = None
+    """`[low, high]` around `weight` (low <= weight <= high): for robustness
+    analysis the weight is drawn from a triangular distribution (low, weight,
+    high). Absent: the weight is certain. Not with `criteria_comparisons`."""
     notes: str = ""
     """The planner's own notes (free text; not used by the model)."""
 
@@ -260,6 +271,21 @@ class Resource(StrictModel):
     """The planner's own notes (free text; not used by the model)."""
 
 
+class Uncertainty(StrictModel):
+    """Ranges of an initiative's uncertain values, for robustness analysis.
+
+    Each value is drawn from a triangular distribution with the range's ends as
+    its ends and the given value as its mode (for `cost_factor`, the mode is 1).
+    """
+
+    scores: dict[Id, ValueRange] = {}
+    """`[low, high]` per criterion id around the initiative's score on it."""
+    success_probability: ValueRange | None = None
+    """`[low, high]` around `success_probability`, within [0, 1]."""
+    cost_factor: ValueRange | None = None
+    """`[low, high]` of a factor on the whole cost profile (mode 1, low > 0)."""
+
+
 class Initiative(StrictModel):
     """A candidate initiative: what it scores, costs and uses, and when it may start."""
 
@@ -290,6 +316,10 @@ class Initiative(StrictModel):
     """Last period in which it may start (default: the last period)."""
     decision: Decision = "optional"
     """`optional` (the model decides), `must` (always funded) or `never`."""
+    uncertainty: Uncertainty | None = None
+    """Ranges of its scores, success probability and cost, used by the
+    robustness analysis and the robust plan; the plan itself uses the given
+    values."""
     notes: str = ""
     """The planner's own notes (free text; not used by the model)."""
 

@@ -69,6 +69,48 @@ def value_problems(inst: Instance) -> list[Problem]:
                 "weights or scores in smaller units",
             )
         )
+    return problems + _range_value_problems(inst, {p.path for p in problems})
+
+
+def _range_value_problems(inst: Instance, reported: set[str]) -> list[Problem]:
+    """Initiatives worth 1e15 or more at the high ends of their uncertainty ranges.
+
+    A sampled value is an objective coefficient too (robustness analysis).
+    """
+    given = inst.weights
+    highs = {
+        c.id: given[c.id] if c.weight_range is None else c.weight_range[1]
+        for c in inst.criteria
+    }
+    if all(c.weight_range is None for c in inst.criteria) and not any(
+        i.uncertainty for i in inst.initiatives
+    ):
+        return []
+    problems = []
+    for k, ini in enumerate(inst.initiatives):
+        if f"initiatives[{k}].scores" in reported:
+            continue
+        spread = ini.uncertainty
+        scores = dict(ini.scores)
+        probability = ini.success_probability
+        if spread is not None:
+            scores.update({c: r[1] for c, r in spread.scores.items() if c in highs})
+            if spread.success_probability is not None:
+                probability = spread.success_probability[1]
+        top = probability * sum(highs[c] * v for c, v in scores.items() if c in highs)
+        if math.isfinite(top) and top < MAX_VALUE:
+            continue
+        problems.append(
+            Problem(
+                f"initiatives[{k}].uncertainty"
+                if spread is not None
+                else f"initiatives[{k}].scores",
+                f'initiative "{ini.id}" is worth {top:.3g} at the high ends of the '
+                "uncertainty ranges (its own and the weight_range of the criteria); "
+                "values of 1e15 and more are beyond what HiGHS solves reliably: "
+                "narrow the ranges or express weights or scores in smaller units",
+            )
+        )
     return problems
 
 

@@ -135,7 +135,18 @@ class SetRowBounds:
     upper: np.ndarray
 
 
-Change: TypeAlias = AddRow | DropLastRow | SetCosts | SetColumnBounds | SetRowBounds
+@dataclass(frozen=True, kw_only=True)
+class SetCoefficients:
+    """Set the matrix entries at ``(rows[k], cols[k])`` to ``values[k]``."""
+
+    rows: np.ndarray
+    cols: np.ndarray
+    values: np.ndarray
+
+
+Change: TypeAlias = (
+    AddRow | DropLastRow | SetCosts | SetColumnBounds | SetRowBounds | SetCoefficients
+)
 Request: TypeAlias = Run | Change
 
 

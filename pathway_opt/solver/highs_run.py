@@ -41,6 +41,7 @@ from pathway_opt.solver.highs_messages import (
     Request,
     Run,
     RunResult,
+    SetCoefficients,
     SetColumnBounds,
     SetCosts,
     SetRowBounds,
@@ -387,6 +388,19 @@ class HighsRun:
         if len(rows):
             self._apply(SetRowBounds(rows=rows, lower=lower[rows], upper=upper[rows]))
 
+    def change_coefficients(
+        self, rows: np.ndarray, cols: np.ndarray, values: np.ndarray
+    ) -> None:
+        """Set the matrix entries at ``(rows[k], cols[k])`` (existing ones)."""
+        if len(rows):
+            self._apply(
+                SetCoefficients(
+                    rows=rows.astype(np.int32),
+                    cols=cols.astype(np.int32),
+                    values=values.astype(np.float64),
+                )
+            )
+
     def _make(self, change: Change) -> None:
         """Make a change to the model held here (alike in a kept child process)."""
         h = self.highs
@@ -407,6 +421,14 @@ class HighsRun:
                 rows, lower, upper = change.rows, change.lower, change.upper
                 h.changeRowsBounds(len(rows), rows, lower, upper)  # type: ignore[attr-defined]
                 self._row_bounds[0][rows], self._row_bounds[1][rows] = lower, upper
+            case SetCoefficients():
+                for row, col, value in zip(
+                    change.rows.tolist(),
+                    change.cols.tolist(),
+                    change.values.tolist(),
+                    strict=True,
+                ):
+                    h.changeCoeff(row, col, value)
             case _:
                 assert_never(change)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import highspy
 import numpy as np
@@ -159,19 +159,74 @@ def _form_arrays(form: StandardForm, scale: np.ndarray) -> Arrays:
     )
 
 
+@dataclass(frozen=True)
+class Extension:
+    """Continuous columns and rows added after a form's own, with a new objective.
+
+    The model solved maximises ``cost @ x`` (``cost`` has an entry for every
+    column, the form's first) subject to the form's rows and ``row_lower <=
+    matrix @ x <= row_upper`` (``matrix`` spans every column); the added columns
+    lie within ``col_lower`` and ``col_upper``. The robust (CVaR) plan is solved
+    this way (:mod:`pathway_opt.whatif.cvar`).
+    """
+
+    cost: np.ndarray
+    col_lower: np.ndarray
+    col_upper: np.ndarray
+    matrix: sp.csr_array
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+
+
+def _extended(form: StandardForm, extension: Extension) -> tuple[Arrays, np.ndarray]:
+    """The form's arrays with the extension's columns and rows, and the row scale."""
+    matrix, lower, upper = form.stacked()
+    added = extension.col_lower.shape[0]
+    full = sp.vstack(
+        [sp.hstack([matrix, sp.csc_array((matrix.shape[0], added))]), extension.matrix],
+        format="csc",
+    )
+    scale = _row_scale(sp.csc_array(full))
+    integrality = np.concatenate([form.integrality, np.zeros(added, dtype=np.int8)])
+    arrays = Arrays(
+        cost=extension.cost,
+        col_lower=np.concatenate([form.col_lower, extension.col_lower]),
+        col_upper=np.concatenate([form.col_upper, extension.col_upper]),
+        integrality=integrality,
+        matrix=sp.csc_array(sp.diags_array(scale) @ full),
+        row_lower=np.concatenate([lower, extension.row_lower]) * scale,
+        row_upper=np.concatenate([upper, extension.row_upper]) * scale,
+    )
+    return arrays, scale
+
+
 class Solver:
     """A HiGHS instance holding one compiled pathway model."""
 
-    def __init__(self, form: StandardForm, keep_process: bool = False) -> None:
+    def __init__(
+        self,
+        form: StandardForm,
+        keep_process: bool = False,
+        extension: Extension | None = None,
+    ) -> None:
         """Hand the form to HiGHS.
 
         ``keep_process`` keeps HiGHS's child process for the next solve (see
         :class:`HighsRun`), for a session that re-solves after every edit.
+        ``extension`` adds columns and rows and replaces the objective; such a
+        model takes no data changes (:meth:`push`).
         """
         self.form = form
-        self._scale = _row_scale(form.stacked()[0])
-        arrays = _form_arrays(form, self._scale)
+        self.extension = extension
+        if extension is None:
+            self._scale = _row_scale(form.stacked()[0])
+            arrays = _form_arrays(form, self._scale)
+        else:
+            arrays, self._scale = _extended(form, extension)
         self._run = HighsRun(arrays, np.arange(form.columns.n_start), keep_process)
+        # the budget_limit coefficients HiGHS holds (cost amounts are data)
+        budget = form.blocks.get("budget_limit")  # absent from diagnosis's forms
+        self._amounts = np.zeros(0) if budget is None else budget.matrix.data.copy()
 
     def update(self, inst: Instance) -> None:
         """Load an edited instance's data and send the changes to HiGHS.
@@ -183,7 +238,13 @@ class Solver:
         self.push()
 
     def push(self, parts: frozenset[Part] = ALL_PARTS) -> None:
-        """Send the form's current costs and/or bounds to HiGHS."""
+        """Send the form's current costs and/or bounds to HiGHS.
+
+        Raises:
+            SolverError: for a model with an extension (its data is fixed).
+        """
+        if self.extension is not None:
+            raise SolverError("a model with added columns and rows takes no changes")
         form = self.form
         if "costs" in parts:
             self._run.change_costs(form.cost)
@@ -192,6 +253,28 @@ class Solver:
         if "rows" in parts:
             lower, upper = form.row_bounds()
             self._run.change_row_bounds(lower * self._scale, upper * self._scale)
+        if "coefficients" in parts:
+            self._push_amounts()
+
+    def _push_amounts(self) -> None:
+        """Send the ``budget_limit`` coefficients that changed (row-scaled)."""
+        block = self.form.blocks.get("budget_limit")
+        if block is None:
+            return
+        data = block.matrix.data
+        if np.array_equal(data, self._amounts):
+            return
+        changed = np.flatnonzero(data != self._amounts)
+        offset = 0
+        for name, other in self.form.blocks.items():
+            if name == "budget_limit":
+                break
+            offset += other.n
+        local = np.repeat(np.arange(block.n), np.diff(block.matrix.indptr))[changed]
+        rows = offset + local
+        values = data[changed] * self._scale[rows]
+        self._run.change_coefficients(rows, block.matrix.indices[changed], values)
+        self._amounts = data.copy()
 
     @property
     def process_id(self) -> int | None:
@@ -217,6 +300,21 @@ class Solver:
             np.asarray(lp.row_lower_)[:rows] / self._scale,
             np.asarray(lp.row_upper_)[:rows] / self._scale,
         )
+
+    def held_matrix(self) -> sp.csc_array:
+        """The constraint matrix HiGHS holds now, unscaled (the form's rows only).
+
+        For checks that changed cost amounts reached HiGHS: compare with
+        ``form.stacked()[0]``.
+        """
+        lp = self._run.highs.getLp()
+        a = lp.a_matrix_
+        held = sp.csc_array(
+            (np.asarray(a.value_), np.asarray(a.index_), np.asarray(a.start_)),
+            shape=(lp.num_row_, lp.num_col_),
+        )
+        rows = self.form.n_rows
+        return sp.csc_array(sp.diags_array(1 / self._scale[:rows]) @ held[:rows])
 
     def solve(
         self,

@@ -19,6 +19,7 @@ from pathway_opt.errors import InputError, Problem
 from pathway_opt.model.form import Part, StructureChanged, compile_form, load_data
 from pathway_opt.pipeline import InstanceSource, as_instance, checked, finish_plan
 from pathway_opt.plan import CheckAhead, Plan, Status, changes_between, html_summary
+from pathway_opt.schema.instance import Instance
 from pathway_opt.schema.numerics import check_values
 from pathway_opt.solver.settings import SolveSettings, settings_from
 from pathway_opt.solver.solver import Solver
@@ -142,6 +143,27 @@ class Session:
             scenario = Scenario(**scenario)
         for edit in scenario.edits:
             self.apply(edit)
+
+    def use_data(self, inst: Instance) -> None:
+        """Solve another instance's data on the built model from now on.
+
+        ``inst`` has the base's structure: the same periods, initiatives, budgets,
+        resources and rules, and cost profiles with non-zero entries in the same
+        places. Its scores, weights, probabilities, cost amounts, limits,
+        decisions and windows are sent to HiGHS as data (a window widened past
+        the built starts rebuilds, as does another structure). The edits so far
+        are dropped; :meth:`reset` goes back to the instance as given.
+        """
+        try:
+            load_data(self.form, inst, check="full")
+            self.solver.push()
+        except StructureChanged:
+            self.form = compile_form(inst)
+            self.solver = Solver(self.form, keep_process=True)
+            self.rebuilds += 1
+        self.instance = inst
+        self.edits = []
+        self.plan = None
 
     def reset(self) -> None:
         """Back to the instance as given."""

@@ -48,6 +48,7 @@ COMMANDS = {
     "compare": ["compare", SMALL, "{scenarios}"],
     "alternatives": ["alternatives", SMALL],
     "stability": ["stability", SMALL],
+    "robust": ["robust", SMALL, "--samples", "2"],
 }
 NUMERIC = [
     (command, option)
@@ -232,7 +233,8 @@ def test_a_client_that_failed_to_connect_is_discarded_quietly(address: str) -> N
 
 
 @pytest.mark.parametrize(
-    "command", ["solve", "explain", "compare", "sweep", "frontier", "alternatives"]
+    "command",
+    ["solve", "explain", "compare", "sweep", "frontier", "alternatives", "robust"],
 )
 def test_time_limit_help_says_what_it_bounds(command: str) -> None:
     text = " ".join(run(command, "--help").output.split())

@@ -60,6 +60,7 @@ def _commands(f: dict[str, str]) -> dict[str, list[str]]:
         "frontier": ["frontier", f["inst"]],
         "explain": ["explain", f["inst"]],
         "compare": ["compare", f["inst"], f["scenarios"]],
+        "robust": ["robust", f["inst"], "--samples", "3"],
     }
 
 
@@ -68,12 +69,14 @@ SIZES = {
     "frontier": "frontier: exact walk down to total budget 0",
     "explain": "explain: 3 initiatives, about 6 solves",
     "compare": "compare: 2 scenarios, 3 solves",
+    "robust": "robust: 3 samples on 1 worker, one solve each",
 }
 LAST = {
     "sweep": "sweep: 3/3 points",
     "frontier": "frontier: about 100 % walked",
     "explain": "explain: 6/6 solves",
     "compare": "compare: 3/3",
+    "robust": "robust: 3/3 samples",
 }
 
 

@@ -21,7 +21,7 @@ from pathway_opt.inputs.instance_xlsx.template import write_template
 
 DATA_SHEETS = [
     "settings", "criteria", "comparisons", "budgets", "resources", "initiatives",
-    "costs_uses", "rules",
+    "costs_uses", "rules", "uncertainty",
 ]  # fmt: skip
 #: Sheets the template leaves without example rows: an example judgement would
 #: override the weights a planner types on the criteria sheet.
@@ -141,7 +141,10 @@ def fill_template(path: Path, data: dict[str, Any]) -> None:
     for k, period in enumerate(data["periods"]):
         settings.cell(7 + k, 1, "period")
         settings.cell(7 + k, 2, int(period))  # typed as numbers, as in Excel
-    _rewrite(book["criteria"], data["criteria"])
+    _rewrite(
+        book["criteria"],
+        [{k: v for k, v in c.items() if k != "weight_range"} for c in data["criteria"]],
+    )
     _rewrite(
         book["budgets"],
         [
@@ -209,6 +212,28 @@ def fill_template(path: Path, data: dict[str, Any]) -> None:
             row[f"where_{key}"] = "; ".join(value) if isinstance(value, list) else value
         rules.append(row)
     _rewrite(book["rules"], rules)
+    ranges = [
+        (c["id"], "weight", c["weight_range"])
+        for c in data["criteria"]
+        if "weight_range" in c
+    ]
+    for i in data["initiatives"]:
+        spread = i.get("uncertainty", {})
+        ranges += [
+            (i["id"], f"score {c}", r) for c, r in spread.get("scores", {}).items()
+        ]
+        ranges += [
+            (i["id"], key, spread[key])
+            for key in ("success_probability", "cost_factor")
+            if key in spread
+        ]
+    _rewrite(
+        book["uncertainty"],
+        [
+            {"initiative_or_criterion": of, "field": field, "low": low, "high": high}
+            for of, field, (low, high) in ranges
+        ],
+    )
     book.save(path)
 
 
@@ -223,8 +248,16 @@ def test_filled_template_solves_like_its_json_twin(template: Path, name: str) ->
     )
     assert result.exit_code == 0, result.output
     fill_template(template, data)
-    twin = po.solve(po.load_instance(INSTANCES / name))
-    filled = po.solve(po.load_instance(template))
+    twin_instance = po.load_instance(INSTANCES / name)
+    twin = po.solve(twin_instance)
+    filled_instance = po.load_instance(template)
+    assert [c.weight_range for c in filled_instance.criteria] == [
+        c.weight_range for c in twin_instance.criteria
+    ]
+    assert [i.uncertainty for i in filled_instance.initiatives] == [
+        i.uncertainty for i in twin_instance.initiatives
+    ]
+    filled = po.solve(filled_instance)
     assert filled.status == twin.status == po.Status.OPTIMAL
     assert filled.objective == pytest.approx(twin.objective, rel=1e-12)
     runner = CliRunner().invoke(main, ["solve", str(template)])

@@ -26,6 +26,9 @@ costs_uses initiative | kind (cost/use) | budget_or_resource | year +0 |
            not read)
 rules      kind | initiative | on | lag | count | members | where_type |
            where_department | where_partner | bonus | notes
+uncertainty initiative_or_criterion | field (weight, success_probability,
+           cost_factor or `score <criterion>`) | low | high | notes (the
+           planner's, not read): the ranges of `weight_range` and `uncertainty`
 ========== ==================================================================
 
 The `notes` column (a `notes` row on the settings sheet) holds the planner's own
@@ -63,6 +66,7 @@ RESOURCES = "resources"
 INITIATIVES = "initiatives"
 COSTS_USES = "costs_uses"
 RULES = "rules"
+UNCERTAINTY = "uncertainty"
 README = "README"
 
 #: Data sheets in workbook order; the reader ignores every other sheet (with a
@@ -76,6 +80,7 @@ DATA_SHEETS: tuple[str, ...] = (
     INITIATIVES,
     COSTS_USES,
     RULES,
+    UNCERTAINTY,
 )
 
 #: Data sheets a workbook must have (the instance's required parts: periods on
@@ -337,6 +342,35 @@ FIXED_COLUMNS: dict[str, tuple[Column, ...]] = {
     ),
 }
 
+#: The `field` of an uncertainty row naming a criterion (its weight) or an
+#: initiative's value (besides `score <criterion>`).
+WEIGHT_FIELD = "weight"
+UNCERTAINTY_FIELDS = (WEIGHT_FIELD, "success_probability", "cost_factor")
+FIXED_COLUMNS[UNCERTAINTY] = (
+    Column(
+        "initiative_or_criterion",
+        "id",
+        help="The criterion (field weight) or the initiative (the other fields) "
+        "whose value is uncertain.",
+    ),
+    Column(
+        "field",
+        "id",
+        help="weight (of a criterion), success_probability, cost_factor (a factor "
+        "on the initiative's whole cost profile, 1 = as given) or "
+        "`score <criterion>`, e.g. `score TC`.",
+        choices=UNCERTAINTY_FIELDS,
+        suggest_only=True,
+    ),
+    Column(
+        "low",
+        "number",
+        help="Lowest value of the range. The given value (1 for cost_factor) "
+        "must lie between low and high: it is the most likely one.",
+    ),
+    Column("high", "number", help="Highest value of the range."),
+)
+
 #: Rule columns that each rule kind uses (besides `kind`).
 RULE_FIELDS: dict[str, tuple[str, ...]] = {
     "requires": ("initiative", "on", "lag", NOTES),
@@ -374,6 +408,11 @@ SHEET_HELP: dict[str, str] = {
     "nothing.",
     RULES: "Prerequisite (requires), count (at_most / at_least / exactly) and "
     "synergy rules, one row each. Fill only the columns the rule's kind uses.",
+    UNCERTAINTY: "Ranges of uncertain values, one row each, for the robustness "
+    "analysis and the robust plan (the plan itself uses the given values): a "
+    "criterion's weight, or an initiative's score on a criterion, success "
+    "probability or cost factor. Each is drawn from a triangular distribution "
+    "from low to high, most likely at the given value.",
 }
 
 

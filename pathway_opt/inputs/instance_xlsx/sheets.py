@@ -28,6 +28,9 @@ from pathway_opt.inputs.instance_xlsx.layout import (
     RULES,
     SETTINGS,
     SETTINGS_FIELDS,
+    UNCERTAINTY,
+    UNCERTAINTY_FIELDS,
+    WEIGHT_FIELD,
     YEAR_PATTERN,
     Column,
     limit_header,
@@ -59,6 +62,7 @@ def read_workbook(r: Reader) -> dict[str, Any]:
     read_entities(r, INITIATIVES)
     read_profiles(r)
     read_rules(r)
+    read_uncertainty(r)
     return r.data
 
 
@@ -434,6 +438,89 @@ def _rule(
     if where:
         rule["where"] = where
     return rule
+
+
+def read_uncertainty(r: Reader) -> None:
+    """The uncertainty sheet: ranges added to their criteria and initiatives."""
+    sheet = r.sheet(UNCERTAINTY)
+    if sheet is None:
+        return
+    fixed = {c.key: c for c in FIXED_COLUMNS[UNCERTAINTY]}
+    cols = r.columns(sheet, fixed)
+    notes = r.columns(sheet, {PROFILE_NOTES_COLUMN.key: PROFILE_NOTES_COLUMN})
+    hint = ", ".join(c.header for c in fixed.values())
+    hint += f", {PROFILE_NOTES_COLUMN.key} (yours, not read)"
+    r.unknown_columns(sheet, set(cols.values()) | set(notes.values()), hint)
+    if len(cols) < len(fixed):
+        missing = ", ".join(k for k in fixed if k not in cols)
+        r.problem(f"{UNCERTAINTY}!A1", f"missing columns: {missing}")
+        return
+    criteria = {e.get("id"): k for k, e in enumerate(r.data.get(CRITERIA, []))}
+    initiatives = {e.get("id"): k for k, e in enumerate(r.data.get(INITIATIVES, []))}
+    seen: set[tuple[str, str]] = set()
+    for row in sheet.rows:
+        of_cell, field_cell, low_cell, high_cell = (row.cell(cols[k]) for k in fixed)
+        owner = r.value(of_cell, "id", "", "initiative_or_criterion")
+        field = r.value(field_cell, "id", "", "field", UNCERTAINTY_FIELDS)
+        if of_cell.error or field_cell.error:
+            continue  # reported by r.value
+        if field is None:
+            r.problem(field_cell, "field is blank; " + _FIELD_HINT)
+            continue
+        score = re.fullmatch(r"score\s+(.+)", field, re.IGNORECASE)
+        if field not in UNCERTAINTY_FIELDS and score is None:
+            r.problem(field_cell, f'field "{field}" is not known; {_FIELD_HINT}')
+            continue
+        if field == WEIGHT_FIELD:
+            if owner not in criteria:
+                r.problem(of_cell, _not_on(owner, "criterion", CRITERIA))
+                continue
+            base = f"{CRITERIA}[{criteria[owner]}].weight_range"
+            entry = r.data[CRITERIA][criteria[owner]]
+            key, label = "weight_range", "weight range"
+        else:
+            if owner not in initiatives:
+                r.problem(of_cell, _not_on(owner, "initiative", INITIATIVES))
+                continue
+            k = initiatives[owner]
+            entry = r.data[INITIATIVES][k].setdefault("uncertainty", {})
+            r.note(f"{INITIATIVES}[{k}].uncertainty", field_cell, "uncertainty")
+            if score is not None:
+                crit = score.group(1).strip()
+                entry = entry.setdefault("scores", {})
+                base = f"{INITIATIVES}[{k}].uncertainty.scores.{crit}"
+                key, label = crit, f"score {crit} range"
+            else:
+                base = f"{INITIATIVES}[{k}].uncertainty.{field}"
+                key, label = field, f"{field} range"
+        if (str(owner), base) in seen:
+            r.problem(field_cell, f"a second {field} row for {owner}; keep one")
+            continue
+        seen.add((str(owner), base))
+        r.note(base, field_cell, label)
+        bounds = []
+        for j, (cell, end) in enumerate(((low_cell, "low"), (high_cell, "high"))):
+            number_label = field if field == "success_probability" else end
+            value = r.value(cell, "number", f"{base}[{j}]", number_label)
+            if value is None and f"{base}[{j}]" not in r.own:
+                r.problem(cell, f"{end} is blank; enter a number", f"{base}[{j}]")
+            bounds.append(value)
+        if any(f"{base}[{j}]" in r.own for j in range(2)):
+            r.own.add(base)  # a bad end cell: no second word on the range
+        entry[key] = bounds
+
+
+_FIELD_HINT = (
+    "give weight (the row names a criterion), success_probability, cost_factor "
+    "or score <criterion> (the row names an initiative)"
+)
+
+
+def _not_on(owner: Any, noun: str, sheet: str) -> str:
+    if owner is None:
+        return f"initiative_or_criterion is blank; name the {noun}"
+    article = "an" if noun[0] in "aeiou" else "a"
+    return f'"{owner}" is not {article} {noun} on the {sheet} sheet'
 
 
 def _criterion_of(header: str, criteria: list[dict[str, Any]]) -> str:

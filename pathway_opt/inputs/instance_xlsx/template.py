@@ -30,7 +30,12 @@ def example_instance(periods: Sequence[str] = DEFAULT_PERIODS) -> Instance:
         "currency": "CNY",
         "periods": list(periods),
         "criteria": [
-            {"id": "TC", "name": "Talent cultivation & employment", "weight": 0.6},
+            {
+                "id": "TC",
+                "name": "Talent cultivation & employment",
+                "weight": 0.6,
+                "weight_range": [0.5, 0.7],
+            },
             {"id": "EE", "name": "Enterprise engagement", "weight": 0.4},
         ],
         "budgets": [
@@ -71,6 +76,11 @@ def example_instance(periods: Sequence[str] = DEFAULT_PERIODS) -> Instance:
                 "partner": "Example Networks Ltd",
                 "scores": {"TC": 8.0, "EE": 6.0},
                 "success_probability": 0.85,
+                "uncertainty": {
+                    "scores": {"TC": [6.0, 9.0]},
+                    "success_probability": [0.7, 0.95],
+                    "cost_factor": [0.9, 1.3],
+                },
                 "cost": {"central": [1_200_000.0, 300_000.0, 300_000.0][:n]},
                 "uses": {"faculty_fte": [2.0, 1.0, 1.0][:n]},
                 "earliest_start": first,

@@ -44,6 +44,8 @@ from pathway_opt.inputs.instance_xlsx.layout import (
     SETTINGS_COLUMNS,
     SETTINGS_FIELDS,
     SHEET_HELP,
+    UNCERTAINTY,
+    WEIGHT_FIELD,
     Column,
     limit_header,
     score_header,
@@ -341,6 +343,30 @@ def _rules_sheet(inst: Instance) -> _Sheet:
     return _Sheet(RULES, columns, rows, freeze_cols=1)
 
 
+def _uncertainty_sheet(inst: Instance) -> _Sheet:
+    rows: list[list[Any]] = [
+        [c.id, WEIGHT_FIELD, *c.weight_range, None]
+        for c in inst.criteria
+        if c.weight_range is not None
+    ]
+    for ini in inst.initiatives:
+        spread = ini.uncertainty
+        if spread is None:
+            continue
+        rows += [
+            [ini.id, score_header(c), *bounds, None]
+            for c, bounds in spread.scores.items()
+        ]
+        for key in ("success_probability", "cost_factor"):
+            bounds = getattr(spread, key)
+            if bounds is not None:
+                rows.append([ini.id, key, *bounds, None])
+    columns = [*_fixed(UNCERTAINTY), _col(PROFILE_NOTES_COLUMN)]
+    for col in columns[2:4]:
+        col.validation = _AMOUNT
+    return _Sheet(UNCERTAINTY, columns, rows)
+
+
 def _readme_rows() -> list[tuple[str, str]]:
     rows = [
         ("pathway-opt input workbook", ""),
@@ -372,7 +398,7 @@ def _readme_rows() -> list[tuple[str, str]]:
         }.get(sheet)
         if extra:
             rows.append(extra)
-        if sheet == COSTS_USES:
+        if sheet in (COSTS_USES, UNCERTAINTY):
             rows.append((f"  {NOTES}", PROFILE_NOTES_COLUMN.help))
         elif any(c.key == NOTES for c in fixed):
             rows.append((f"  {NOTES}", NOTES_COLUMN.help))
@@ -440,6 +466,7 @@ def instance_workbook_bytes(inst: Instance) -> bytes:
         _initiatives_sheet,
         _costs_uses_sheet,
         _rules_sheet,
+        _uncertainty_sheet,
     )
     for build in builders:
         _write_sheet(wb, build(inst))
