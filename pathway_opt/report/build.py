@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from pathway_opt.errors import InputError, Problem
 from pathway_opt.explanations.explanation import Explanation
@@ -28,11 +28,23 @@ from pathway_opt.report.initiatives import initiatives_section
 from pathway_opt.report.parts import ReportParts, optional_sections
 from pathway_opt.report.plan_sections import money_section, schedule_section
 from pathway_opt.report.provenance_section import provenance_section
+from pathway_opt.report.saved_parts import CoreTable
 from pathway_opt.report.section import Section
+from pathway_opt.whatif.alternatives import Alternatives
 from pathway_opt.whatif.frontier import Frontier
+from pathway_opt.whatif.robust import Robustness
+from pathway_opt.whatif.stability import Stability
 
 if TYPE_CHECKING:
     import jinja2
+
+
+class Analyses(TypedDict, total=False):
+    """The analyses of issue 16 a report may carry (see :class:`ReportParts`)."""
+
+    robust: Robustness | CoreTable | None
+    alternatives: Alternatives | None
+    stability: Stability | None
 
 
 @dataclass(frozen=True)
@@ -99,6 +111,7 @@ def _parts(
     plan: Plan,
     explanation: Explanation | Mapping[str, Any] | None,
     frontier: Frontier | None,
+    analyses: Analyses,
 ) -> ReportParts:
     if frontier is not None and not isinstance(frontier, Frontier):
         raise InputError(
@@ -119,7 +132,9 @@ def _parts(
                 )
             ]
         )
-    return ReportParts(explanation=_records(plan, explanation), frontier=frontier)
+    return ReportParts(
+        explanation=_records(plan, explanation), frontier=frontier, **analyses
+    )
 
 
 def _tool_version() -> str:
@@ -134,6 +149,9 @@ def make_report(
     *,
     explanation: Explanation | Mapping[str, Any] | None = None,
     frontier: Frontier | None = None,
+    robust: Robustness | CoreTable | None = None,
+    alternatives: Alternatives | None = None,
+    stability: Stability | None = None,
     provenance: Provenance | None = None,
     notes: list[str] | None = None,
 ) -> Report:
@@ -147,16 +165,26 @@ def make_report(
             adds the section on what binds and the marginal value of money.
         frontier: the efficient frontier of the plan's instance; adds the
             frontier section with this plan marked.
+        robust: what :func:`~pathway_opt.robust` found for the plan's instance
+            (or a core index table read back with
+            :func:`~pathway_opt.load_saved_core`); adds the robustness section.
+        alternatives: what :func:`~pathway_opt.alternatives` found for the
+            plan's instance; adds the plans side by side.
+        stability: what :func:`~pathway_opt.stability` found for the plan's
+            instance; adds the weight stability bars.
         provenance: where the plan came from (input file and SHA-256, tool
             version, time of the run).
         notes: lines the headline shows among the warnings.
 
     Raises:
-        InputError: when an explanation explains another plan, or a frontier
-            belongs to another instance.
+        InputError: when an explanation explains another plan, or a frontier,
+            robustness, alternatives or stability belongs to another instance.
     """
     began = time.perf_counter()
-    parts = _parts(plan, explanation, frontier)
+    analyses: Analyses = {
+        "robust": robust, "alternatives": alternatives, "stability": stability
+    }  # fmt: skip
+    parts = _parts(plan, explanation, frontier, analyses)
     made_at = datetime.now(UTC).astimezone()
     records = parts.explanation or {}
     sections = [
@@ -187,6 +215,9 @@ def report_html(
     *,
     explanation: Explanation | Mapping[str, Any] | None = None,
     frontier: Frontier | None = None,
+    robust: Robustness | CoreTable | None = None,
+    alternatives: Alternatives | None = None,
+    stability: Stability | None = None,
     provenance: Provenance | None = None,
 ) -> str:
     """The report of a plan as one self-contained HTML text.
@@ -194,8 +225,9 @@ def report_html(
     The arguments are those of :func:`write_report`.
     """
     return make_report(
-        plan, explanation=explanation, frontier=frontier, provenance=provenance
-    ).html
+        plan, explanation=explanation, frontier=frontier, robust=robust,
+        alternatives=alternatives, stability=stability, provenance=provenance,
+    ).html  # fmt: skip
 
 
 def write_report(
@@ -204,6 +236,9 @@ def write_report(
     *,
     explanation: Explanation | Mapping[str, Any] | None = None,
     frontier: Frontier | None = None,
+    robust: Robustness | CoreTable | None = None,
+    alternatives: Alternatives | None = None,
+    stability: Stability | None = None,
     provenance: Provenance | None = None,
     png_dir: str | Path | None = None,
     notes: list[str] | None = None,
@@ -216,6 +251,10 @@ def write_report(
         explanation: what :func:`~pathway_opt.explain` found for this plan
             (default: the plan's own ``explanations``, if any).
         frontier: the efficient frontier of the plan's instance.
+        robust: the core index over sampled data (:func:`~pathway_opt.robust`,
+            or :func:`~pathway_opt.load_saved_core`'s table).
+        alternatives: near-optimal plans (:func:`~pathway_opt.alternatives`).
+        stability: the weights' intervals (:func:`~pathway_opt.stability`).
         provenance: where the plan came from (see
             :func:`~pathway_opt.make_provenance`).
         png_dir: a folder to write every chart into as a PNG file as well
@@ -226,14 +265,17 @@ def write_report(
         The report drawn (its HTML, sections and the seconds it took).
 
     Raises:
-        InputError: when an explanation explains another plan, or a frontier
-            belongs to another instance.
+        InputError: when an explanation explains another plan, or a frontier,
+            robustness, alternatives or stability belongs to another instance.
         OutputError: when a file cannot be written (nothing partial is left).
     """
     report = make_report(
         plan,
         explanation=explanation,
         frontier=frontier,
+        robust=robust,
+        alternatives=alternatives,
+        stability=stability,
         provenance=provenance,
         notes=notes,
     )

@@ -49,7 +49,8 @@ def _sha256(path: Path) -> str:
         ) from None
 
 
-def _provenance(data: dict[str, Any]) -> Provenance | None:
+def read_provenance(data: dict[str, Any]) -> Provenance | None:
+    """The provenance a saved file records, if any."""
     prov = data.get("provenance")
     if not isinstance(prov, dict):
         return None
@@ -80,7 +81,8 @@ def _number(data: dict[str, Any], key: str) -> float | None:
     return None
 
 
-def _plan(inst: Instance, data: dict[str, Any]) -> Plan:
+def saved_plan(inst: Instance, data: dict[str, Any]) -> Plan:
+    """A plan record (the plan JSON contract) checked again against the instance."""
     status = _status(data)
     found = data.get("solver")
     solver: dict[str, Any] = found if isinstance(found, dict) else {}
@@ -128,6 +130,38 @@ def _plan(inst: Instance, data: dict[str, Any]) -> Plan:
     return plan
 
 
+def check_provenance(
+    prov: Provenance | None, path: Path, instance: Path, what: str, again: str
+) -> list[str]:
+    """Notes on a saved file's input; refuses one made from another input.
+
+    ``what`` says how it was made (``the plan was solved``), ``again`` how to
+    make it anew (``solve this one again``).
+
+    Raises:
+        InputError: when the file records an input SHA-256 other than the
+            instance file's.
+    """
+    digest = _sha256(instance)
+    if prov is None or prov.sha256 is None:
+        return [
+            f"{path.name} records no input SHA-256: it was checked to fit "
+            f"{instance.name}, but that it came from it cannot be shown"
+        ]
+    if prov.sha256.lower() != digest:
+        raise InputError(
+            [
+                Problem(
+                    "provenance.sha256",
+                    f"{what} from an input with SHA-256 {prov.sha256[:16]}..., "
+                    f"but {instance} has {digest[:16]}...; give the instance file "
+                    f"{what} from (or {again})",
+                )
+            ]
+        )
+    return [f"rebuilt from {path.name}; its input SHA-256 matches {instance.name}"]
+
+
 def load_saved_plan(path: str | Path, instance: str | Path) -> SavedPlan:
     """A plan JSON file (as ``solve`` writes it) with the instance it was solved from.
 
@@ -153,31 +187,11 @@ def load_saved_plan(path: str | Path, instance: str | Path) -> SavedPlan:
                     )
                 ]
             )
-        prov = _provenance(data)
-        digest = _sha256(instance)
-        notes = []
-        if prov is None or prov.sha256 is None:
-            notes.append(
-                f"{path.name} records no input SHA-256: the plan was checked to fit "
-                f"{instance.name}, but that it was solved from it cannot be shown"
-            )
-        elif prov.sha256.lower() != digest:
-            raise InputError(
-                [
-                    Problem(
-                        "provenance.sha256",
-                        f"the plan was solved from an input with SHA-256 "
-                        f"{prov.sha256[:16]}..., but {instance} has {digest[:16]}...; "
-                        "give the instance file the plan was solved from (or solve "
-                        "this one again)",
-                    )
-                ]
-            )
-        else:
-            notes.append(
-                f"rebuilt from {path.name}; its input SHA-256 matches {instance.name}"
-            )
-        plan = _plan(inst, data)
+        prov = read_provenance(data)
+        notes = check_provenance(
+            prov, path, instance, "the plan was solved", "solve this one again"
+        )
+        plan = saved_plan(inst, data)
     except InputError as exc:
         raise InputError(exc.problems, source=exc.source or str(path)) from None
     return SavedPlan(plan, prov, notes)
