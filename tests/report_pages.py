@@ -82,3 +82,26 @@ def browser() -> str | None:
         if found:
             return found
     return None
+
+
+def analyses_instance() -> dict[str, Any]:
+    """The hand instance with a second criterion EM (weight 0.5, range 0 to 1).
+
+    Scores (TC, EM): A (3, 1), B (2, 0), C (1.5, 2). A fills 2027, and B and C
+    do not fit together in 2028, so the plans are A+B (TC 5, EM 1), A+C (4.5, 3)
+    and B+C (3.5, 2). At EM 0.5 the optimum is A@2027 + C@2028 = 6 (A+B 5.5,
+    B+C 4.5). Holding EM, A+B overtakes when 5w + 0.5 > 4.5w + 1.5: TC above 2
+    (B enters, C leaves; B+C never wins). Holding TC, A+B wins when
+    5 + e > 4.5 + 3e: EM below 0.25 (B enters, C leaves), and no EM ends it
+    from above. EM sampled from triangular(0, 0.5, 1) is below 0.25 with
+    probability 1/8: of 8 Latin hypercube samples exactly one (its first
+    stratum), so A is funded in 8, C in 7 and B in 1.
+    """
+    data = hand_instance()
+    data["criteria"] = [
+        {"id": "TC", "weight": 1.0},
+        {"id": "EM", "weight": 0.5, "weight_range": [0.0, 1.0]},
+    ]
+    for ini, em in zip(data["initiatives"], [1, 0, 2], strict=True):
+        ini["scores"]["EM"] = em
+    return data

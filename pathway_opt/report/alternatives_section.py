@@ -77,9 +77,8 @@ def _why_fewer(part: Alternatives) -> str:
     found = len(part.plans)
     if found >= part.count:
         return ""
-    return (
-        f"Fewer than asked: {found} of {part.count} found"
-        + (": " + "; ".join(part.messages) if part.messages else ".")
+    return f"Fewer than asked: {found} of {part.count} found" + (
+        ": " + "; ".join(part.messages) if part.messages else "."
     )
 
 

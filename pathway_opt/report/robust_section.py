@@ -40,26 +40,29 @@ def _label(row: dict[str, Any]) -> str:
     return clip(f"{row['id']}  {name}" if name else str(row["id"]), 40)
 
 
-def _chart(
-    rows: list[dict[str, Any]], thresholds: tuple[float, float] | None
-) -> Chart:
+def _chart(rows: list[dict[str, Any]], thresholds: tuple[float, float] | None) -> Chart:
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
     shown = rows[:CHART_ROWS]
     with charting():
-        figure = new_figure(8.0, 1.3 + 0.24 * len(shown))
+        figure = new_figure(8.0, 1.6 + 0.24 * len(shown))
         axes = figure.add_subplot()
         y = list(range(len(shown)))[::-1]  # highest core index on top
         values = [0.0 if math.isnan(r["value"]) else r["value"] for r in shown]
-        colours = [CLASS_COLOURS.get(r["class"], CLASS_COLOURS["unknown"]) for r in shown]
+        colours = [
+            CLASS_COLOURS.get(r["class"], CLASS_COLOURS["unknown"]) for r in shown
+        ]
         axes.barh(y, values, color=colours, height=0.7, edgecolor="white")
         axes.set_yticks(y, [_label(r) for r in shown])
-        marked = [(v, yy) for v, yy, r in zip(values, y, shown, strict=True) if r["in_plan"]]
+        marked = [
+            (v, yy) for v, yy, r in zip(values, y, shown, strict=True) if r["in_plan"]
+        ]
         if marked:
             axes.plot(
                 [v for v, _ in marked], [yy for _, yy in marked], marker="D",
                 markersize=6, color="black", linestyle="none", zorder=5,
+                clip_on=False,
             )  # fmt: skip
         handles: list[Any] = [
             Patch(color=CLASS_COLOURS[c], label=c)
@@ -80,7 +83,10 @@ def _chart(
         axes.set_xlim(0, 1.0)
         axes.set_ylim(-0.6, len(shown) - 0.4)
         axes.set_xlabel("core index: share of the proven samples funding it")
-        axes.legend(handles=handles, loc="lower right", fontsize=8)
+        figure.legend(
+            handles=handles, loc="outside lower center", ncol=4, fontsize=8,
+            frameon=False,
+        )  # fmt: skip
     caption = "Core index per initiative, highest first"
     if len(rows) > CHART_ROWS:
         caption += f" (the first {CHART_ROWS} of {len(rows)}; the table has all)"
@@ -176,7 +182,9 @@ def robust_section(plan: Plan, part: Robustness | CoreTable) -> Section:
         data["messages"] = list(part.messages)
         data["other_plan"] = part.plan.has_plan and part.plan.starts != plan.starts
         thresholds = (part.core, part.exterior)
-        data["thresholds"] = f"core at or above {part.core:g}, exterior at or below {part.exterior:g}"
+        data["thresholds"] = (
+            f"core at or above {part.core:g}, exterior at or below {part.exterior:g}"
+        )
     else:
         data["source"] = part.source
         data["thresholds"] = ""

@@ -34,10 +34,7 @@ def _names(text: str) -> str:
 
 def _axis_end(rows: list[dict[str, Any]]) -> float:
     finite = [
-        v
-        for r in rows
-        for v in (r["low"], r["high"], r["weight"])
-        if math.isfinite(v)
+        v for r in rows for v in (r["low"], r["high"], r["weight"]) if math.isfinite(v)
     ]
     return max(max(finite, default=1.0) * _HEADROOM, 1e-9)
 
@@ -45,7 +42,7 @@ def _axis_end(rows: list[dict[str, Any]]) -> float:
 def _chart(rows: list[dict[str, Any]]) -> Chart:
     end = _axis_end(rows)
     with charting():
-        figure = new_figure(8.0, 1.2 + 0.42 * len(rows))
+        figure = new_figure(8.0, 1.5 + 0.42 * len(rows))
         axes = figure.add_subplot()
         y = list(range(len(rows)))[::-1]
         for yy, r in zip(y, rows, strict=True):
@@ -74,13 +71,13 @@ def _chart(rows: list[dict[str, Any]]) -> Chart:
         from matplotlib.lines import Line2D
         from matplotlib.patches import Patch
 
-        axes.legend(
+        figure.legend(
             handles=[
                 Patch(color="#9bb7dd", label="the funded set stays optimal"),
                 Line2D([], [], marker="|", markersize=10, markeredgewidth=2.5,
                        color="#d62728", linestyle="none", label="weight as given"),
             ],
-            loc="lower right", fontsize=8,
+            loc="outside lower center", ncol=2, fontsize=8, frameon=False,
         )  # fmt: skip
     return Chart(
         "weight-stability",
