@@ -90,6 +90,13 @@ if TYPE_CHECKING:
     )
     from pathway_opt.report.parts import ReportParts
     from pathway_opt.report.saved import SavedPlan, load_saved_plan
+    from pathway_opt.report.saved_parts import (
+        CoreTable,
+        SavedPart,
+        load_saved_alternatives,
+        load_saved_core,
+        load_saved_stability,
+    )
     from pathway_opt.schema.advice import instance_warnings
     from pathway_opt.schema.instance import Instance
     from pathway_opt.schema.numerics import (
@@ -237,6 +244,11 @@ _HOMES: dict[str, str] = {
     "ReportParts": "report.parts",
     "SavedPlan": "report.saved",
     "load_saved_plan": "report.saved",
+    "CoreTable": "report.saved_parts",
+    "SavedPart": "report.saved_parts",
+    "load_saved_alternatives": "report.saved_parts",
+    "load_saved_core": "report.saved_parts",
+    "load_saved_stability": "report.saved_parts",
 }
 
 __all__ = [
@@ -249,6 +261,7 @@ __all__ = [
     "TARGET_SUFFIXES",
     "Alternatives",
     "Clash",
+    "CoreTable",
     "Edit",
     "Explanation",
     "Frontier",
@@ -264,6 +277,7 @@ __all__ = [
     "Report",
     "ReportParts",
     "Robustness",
+    "SavedPart",
     "SavedPlan",
     "Scenario",
     "Session",
@@ -304,7 +318,10 @@ __all__ = [
     "instance_warnings",
     "ladders",
     "load_instance",
+    "load_saved_alternatives",
+    "load_saved_core",
     "load_saved_plan",
+    "load_saved_stability",
     "load_scenarios",
     "make_plan",
     "make_provenance",

@@ -237,7 +237,8 @@ def load_saved_alternatives(
             "the alternatives were computed", "run alternatives on this one again",
         )  # fmt: skip
         optimum, plans = _plans(inst, data)
-        request = data.get("request") if isinstance(data.get("request"), dict) else {}
+        found = data.get("request")
+        request: dict[str, Any] = found if isinstance(found, dict) else {}
         threshold = data.get("threshold")
         result = Alternatives(
             optimum=optimum,
