@@ -91,6 +91,9 @@ def solve_command(
     png_dir: Path | None,
     explain_plan: bool,
     with_frontier: bool,
+    robust_samples: int | None,
+    alternatives_count: int | None,
+    with_stability: bool,
     robust: str | None,
     samples: int | None,
     seed: int | None,
@@ -101,8 +104,12 @@ def solve_command(
     threads: int | None,
 ) -> int:
     """Solve INSTANCE (.json or .xlsx) and print the plan; exit 0 with a plan."""
-    if robust is None and (samples is not None or seed is not None):
-        raise click.UsageError("--samples and --seed go with --robust")
+    if robust is None and (
+        samples is not None or (seed is not None and robust_samples is None)
+    ):
+        raise click.UsageError(
+            "--samples and --seed go with --robust (--seed also with --robust-samples)"
+        )
     if robust is not None and explain_plan:
         raise click.UsageError(
             "--explain explains the plan for the given values; solve without "
@@ -112,7 +119,10 @@ def solve_command(
     targets = po.PlanTargets(
         json=None if to_stdout else output, xlsx=xlsx, csv=csv_folder
     )
-    extra = ReportRequest(report, png_dir, explain_plan, with_frontier)
+    extra = ReportRequest(
+        report, png_dir, explain_plan, with_frontier, robust_samples,
+        alternatives_count, with_stability,
+    )  # fmt: skip
     outputs = targets.targets(explanations=explain_plan) + extra.targets()
     check_outputs([("instance file", instance)], outputs, force)
     started = datetime.now(UTC)
@@ -130,10 +140,12 @@ def solve_command(
             inst, robust, samples or 100, seed or 0, settings=settings
         )
     front = extra.frontier_of(plan, settings)
+    analyses = extra.analyses_of(plan, settings, seed or 0)
     # files first: a closed or full stdout must not cost them
     doing("writing the outputs", "writing")
     written = po.write_plan_outputs(plan, targets, instance, started)
-    written += extra.write(plan, front, po.make_provenance(instance, started))
+    provenance = po.make_provenance(instance, started)
+    written += extra.write(plan, front, provenance, analyses=analyses)
     doing("printing the plan", "written")
     text = po.plan_stdout_json(plan, instance, started) if to_stdout else None
     print_plan(text, po.summary(plan), written)
