@@ -62,7 +62,7 @@ def _problem(path: Path, field_path: str, message: str) -> InputError:
     return InputError([Problem(field_path, message)], source=str(path))
 
 
-def _csv(path: Path, needed: list[str]) -> pd.DataFrame:
+def _csv(path: Path, needed: list[str], writer: str) -> pd.DataFrame:
     text = read_text(path)
     try:
         frame = pd.read_csv(io.StringIO(text.lstrip("\ufeff")), dtype={"id": str})
@@ -73,8 +73,7 @@ def _csv(path: Path, needed: list[str]) -> pd.DataFrame:
         raise _problem(
             path,
             "",
-            f"has no column {listing(missing)}; give the CSV file that "
-            "robust -o or stability -o wrote",
+            f"has no column {listing(missing)}; give the CSV file that {writer} wrote",
         )
     return frame
 
@@ -97,7 +96,7 @@ def load_saved_core(
             initiative the instance does not have.
     """
     path = Path(path)
-    frame = _csv(path, ["id", "core_index", "class"])
+    frame = _csv(path, ["id", "core_index", "class"], "robust -o")
     known = {i.id for i in inst.initiatives}
     unknown = sorted(set(frame["id"].astype(str)) - known)
     if unknown:
@@ -112,7 +111,7 @@ def load_saved_core(
             frame[column] = math.nan
     frame["core_index"] = pd.to_numeric(frame["core_index"], errors="coerce")
     frame["in_plan"] = frame["in_plan"].astype(str).str.lower().isin(["true", "1"])
-    frame["plan_start"] = frame["plan_start"].fillna("").astype(str)
+    frame["plan_start"] = ["" if pd.isna(v) else str(v) for v in frame["plan_start"]]
     table = frame[CORE_COLUMNS].reset_index(drop=True)
     instance = None if instance_file is None else Path(instance_file)
     return SavedPart(CoreTable(inst, table, path.name), [_unsourced(path, instance)])
@@ -131,7 +130,7 @@ def load_saved_stability(
             unknown criterion or holds another weight.
     """
     path = Path(path)
-    frame = _csv(path, ["criterion", "weight", "low", "high"])
+    frame = _csv(path, ["criterion", "weight", "low", "high"], "stability -o")
     weights = plan.instance.weights
     problems = []
     for k, row in frame.iterrows():
