@@ -9,6 +9,7 @@ and nothing to see shows that each check can fail.
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import numpy as np
 import pytest
 from matplotlib import image
 from repo_paths import INSTANCES
-from report_pages import CHINESE_NAME, browser, hand_instance
+from report_pages import CHINESE_NAME, analyses_instance, browser, hand_instance
 
 import pathway_opt as po
 
@@ -30,8 +31,12 @@ NEEDS_BROWSER = pytest.mark.skipif(
 _PAGE_PROBLEMS = ("CONSOLE", "Uncaught", "Refused to", "Content Security Policy")
 ALL_SECTIONS = [
     "headline", "schedule", "money", "initiatives", "explanations", "frontier",
-    "provenance",
+    "robustness", "alternatives", "stability", "provenance",
 ]  # fmt: skip
+#: The sections of the hand page: explanations and frontier, not the analyses.
+HAND_SECTIONS = [s for s in ALL_SECTIONS if s not in (
+    "robustness", "alternatives", "stability"
+)]  # fmt: skip
 
 
 def _chromium(page: Path, work: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -80,11 +85,20 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     source = INSTANCES / "provincial_applied_university.json"
     provincial = folder / "provincial.html"
     po.write_report(po.solve(source), provincial, provenance=po.make_provenance(source))
-    return {"hand": hand, "provincial": provincial}
+    # every part at once: few samples of a tiny instance
+    rich = po.instance_from_data(analyses_instance())
+    explained = po.explain(rich)
+    every = folder / "all.html"
+    po.write_report(
+        explained.plan, every, explanation=explained, frontier=po.frontier(rich),
+        robust=po.robust(rich, 4), alternatives=po.alternatives(rich, within=0.1),
+        stability=po.stability(rich),
+    )  # fmt: skip
+    return {"hand": hand, "provincial": provincial, "all": every}
 
 
 @NEEDS_BROWSER
-@pytest.mark.parametrize("name", ["hand", "provincial"])
+@pytest.mark.parametrize("name", ["hand", "provincial", "all"])
 def test_the_report_opens_cleanly_in_chromium(
     name: str, pages: dict[str, Path], tmp_path: Path
 ) -> None:
@@ -94,14 +108,20 @@ def test_the_report_opens_cleanly_in_chromium(
     assert _attribute(dom, "data-report-errors") is None
     assert _attribute(dom, "data-report-blocked") is None
     assert not _blank(pixels)
-    expected = ALL_SECTIONS if name == "hand" else [
-        s for s in ALL_SECTIONS if s not in ("explanations", "frontier")
-    ]  # fmt: skip
-    for section in expected:
-        assert f'<section id="{section}">' in dom, section
-    if name == "hand":
+    expected = {
+        "hand": HAND_SECTIONS,
+        "all": ALL_SECTIONS,
+        "provincial": [
+            s for s in HAND_SECTIONS if s not in ("explanations", "frontier")
+        ],
+    }[name]
+    assert re.findall(r'<section id="([^"]+)"', dom) == expected
+    if name != "provincial":
         assert CHINESE_NAME in dom
+    if name == "hand":
         assert dom.count("<svg") == 3  # schedule, budget, frontier
+    if name == "all":  # and the core index and stability charts
+        assert dom.count("<svg") == 5
 
 
 @NEEDS_BROWSER
