@@ -73,7 +73,7 @@ def _csv(path: Path, needed: list[str], writer: str) -> pd.DataFrame:
         raise _problem(
             path,
             "",
-            f"has no column {listing(missing)}; give the CSV file that {writer} wrote",
+            f"has no column {listing(missing)}; give the CSV file of {writer}",
         )
     return frame
 
@@ -96,7 +96,9 @@ def load_saved_core(
             initiative the instance does not have.
     """
     path = Path(path)
-    frame = _csv(path, ["id", "core_index", "class"], "robust -o")
+    frame = _csv(
+        path, ["id", "core_index", "class"], "a robust run (its core index table)"
+    )
     known = {i.id for i in inst.initiatives}
     unknown = sorted(set(frame["id"].astype(str)) - known)
     if unknown:
@@ -104,7 +106,7 @@ def load_saved_core(
             path,
             "id",
             f"names initiative(s) {listing(unknown)} that {inst.name!r} does not "
-            "have; give the core index of this instance (robust -o)",
+            "have; give the core index of this instance",
         )
     for column in CORE_COLUMNS:
         if column not in frame.columns:
@@ -130,7 +132,9 @@ def load_saved_stability(
             unknown criterion or holds another weight.
     """
     path = Path(path)
-    frame = _csv(path, ["criterion", "weight", "low", "high"], "stability -o")
+    frame = _csv(
+        path, ["criterion", "weight", "low", "high"], "a stability run (its intervals)"
+    )
     weights = plan.instance.weights
     problems = []
     for k, row in frame.iterrows():
@@ -142,7 +146,7 @@ def load_saved_stability(
                     f"row {int(str(k)) + 2}, criterion",
                     f"{name!r} is not a criterion of {plan.instance.name!r} (they "
                     f"are {listing(list(weights))}); give the intervals of this "
-                    "instance (stability -o)",
+                    "instance",
                 )
             )
         elif not math.isclose(
@@ -191,7 +195,7 @@ def _plans(inst: Instance, data: dict[str, Any]) -> tuple[Plan, list[Plan]]:
                 Problem(
                     "",
                     'expected an alternatives JSON (with "optimum" and '
-                    '"alternatives", as alternatives -o writes it)',
+                    '"alternatives", as an alternatives run writes it)',
                 )
             ]
         )

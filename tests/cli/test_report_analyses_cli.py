@@ -95,7 +95,7 @@ def test_report_refuses_saved_files_of_another_instance(tmp_path: Path) -> None:
          "with SHA-256"),
         ("--stability", stab, "is 0.7 for 'EM', but the instance weighs it 0.5"),
         ("--core", core, 'names initiative(s) "Z"'),
-        ("--core", stab, "give the CSV file that robust -o wrote"),
+        ("--core", stab, "give the CSV file of a robust run"),
     ]  # fmt: skip
     for option, path, message in cases:
         result = run("report", plan, "--instance", inst, "-o", out, option, path)
