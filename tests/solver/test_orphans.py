@@ -113,9 +113,10 @@ def test_ctrl_c_stops_highs_in_this_process_when_fork_is_missing(
     big = write_big_instance(tmp_path / "big.json")
     proc = _script(
         """
-        import os, sys, time
+        import faulthandler, os, signal, sys, time
         import pathway_opt as po
         import pathway_opt.solver.highs_run as highs_run
+        faulthandler.register(signal.SIGUSR1, all_threads=True)  # where, if stuck
         highs_run._FORK = False
         inst = po.load_instance(sys.argv[1])
         print("loaded", flush=True)
@@ -136,7 +137,14 @@ def test_ctrl_c_stops_highs_in_this_process_when_fork_is_missing(
         time.sleep(4)  # building the model, then HiGHS
         sent = time.time()
         os.kill(proc.pid, signal.SIGINT)
-        out, err = proc.communicate(timeout=60)
+        try:
+            out, err = proc.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.kill(proc.pid, signal.SIGUSR1)  # the stacks of its threads
+            time.sleep(1)
+            stop_all(proc.pid)
+            out, err = proc.communicate()
+            pytest.fail(f"no exit 60 s after Ctrl-C; its threads were at:\n{err}")
         assert proc.returncode == 130, err
         word, at = out.split()
         assert word == "interrupted"
