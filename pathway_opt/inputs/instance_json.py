@@ -129,7 +129,7 @@ def _plain_message(err: Any) -> str:
         "finite_number": f"must be a finite number, got {got}",
         "literal_error": f"must be one of {ctx.get('expected', '')}, got {got}",
         "rule_kind": "kind must be one of requires, at_most, at_least, exactly, "
-        f"synergy, got {kind_got}",
+        f"synergy, spend_share, average, got {kind_got}",
         "greater_than_equal": f"must be at least {ctx.get('ge')}, got {got}",
         "greater_than": f"must be greater than {ctx.get('gt')}, got {got}",
         "less_than_equal": f"must be at most {ctx.get('le')}, got {got}",

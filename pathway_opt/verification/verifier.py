@@ -26,6 +26,7 @@ from pathway_opt.verification.arrays import (
     initiative_table,
     rule_table,
 )
+from pathway_opt.verification.value_checks import value_rule_problems
 
 #: Relative and absolute slack allowed on limits and on the objective, far below
 #: any amount a planner would notice and above HiGHS's feasibility tolerance.
@@ -99,6 +100,7 @@ def verify(
     _recompute_usage(inst, table, start, report)
     rules = rule_table(inst, table)
     _check_rules(rules, start, report)
+    report.problems.extend(p for _, p in value_rule_problems(inst, start))
     _recompute_objective(inst, table, rules, start, report)
     check_claim(report, claimed_objective)
     return report
