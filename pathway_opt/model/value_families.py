@@ -9,7 +9,8 @@ members is :math:`\sum_{i \in M} (v_i - m) y_i \ge 0` (at least) or
 
 Which coefficients exist depends only on the structure (the rule, its members,
 the non-zero cost entries); their values are data, kept even when zero, so a
-what-if that changes a score or a cost amount only rewrites them in place.
+what-if that changes a score or a cost amount only rewrites them in place. A
+rule with no member (average) or no counted spend (spend share) has no row.
 """
 
 from __future__ import annotations
@@ -69,6 +70,8 @@ def add_spend_share(inst: Instance, cols: Columns, costs: Profiles) -> RowBlock:
         inside = np.zeros(len(cols.ids))
         inside[[member[m] for m in value_rule_members(inst, rule)]] = 1.0
         counted = np.flatnonzero(weights)
+        if len(counted) == 0:
+            continue  # no start spends what the rule counts: 0 >= 0, no row
         for bound in BOUNDS:
             share = getattr(rule, bound)
             if share is None:
@@ -98,6 +101,8 @@ def add_average(inst: Instance, cols: Columns) -> RowBlock:
         if not isinstance(rule, AverageRule):
             continue
         members = value_rule_members(inst, rule)
+        if not members:
+            continue  # nobody to average over: the rule always holds, no row
         values = np.array([field_value(inst, by_id[m], rule.field) for m in members])
         chosen = cols.select_col(np.array([position[m] for m in members], dtype=int))
         for bound in BOUNDS:

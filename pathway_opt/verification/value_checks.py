@@ -84,45 +84,23 @@ def value_rule_problems(inst: Instance, start: np.ndarray) -> Iterator[tuple[int
             theirs = sum(v for i, v in spend.items() if i in members)
             share = theirs / total if total > 0 else 0.0
             slack = TOL * max(1.0, total)
-            if rule.at_least is not None and theirs < rule.at_least * total - slack:
-                yield (
-                    k,
-                    (
-                        f"rule {k + 1}: spend share at least {rule.at_least:g}, but its "
-                        f"members take {share:.4g} ({theirs:,.2f} of {total:,.2f})"
-                    ),
-                )
-            if rule.at_most is not None and theirs > rule.at_most * total + slack:
-                yield (
-                    k,
-                    (
-                        f"rule {k + 1}: spend share at most {rule.at_most:g}, but its "
-                        f"members take {share:.4g} ({theirs:,.2f} of {total:,.2f})"
-                    ),
-                )
+            found = f"its members take {share:.4g} ({theirs:,.2f} of {total:,.2f})"
+            low, high = rule.at_least, rule.at_most
+            if low is not None and theirs < low * total - slack:
+                yield k, f"rule {k + 1}: spend share at least {low:g}, but {found}"
+            if high is not None and theirs > high * total + slack:
+                yield k, f"rule {k + 1}: spend share at most {high:g}, but {found}"
         elif isinstance(rule, AverageRule):
-            values = [
-                _value(by_id[i], rule.field)
-                for i in chosen
-                if i in _members(inst, rule)
-            ]
+            members = _members(inst, rule)
+            values = [_value(by_id[i], rule.field) for i in chosen if i in members]
             if not values:
                 continue  # an empty selection meets any average
             mean = sum(values) / len(values)
             slack = TOL * max(1.0, abs(mean))
-            if rule.at_least is not None and mean < rule.at_least - slack:
-                yield (
-                    k,
-                    (
-                        f"rule {k + 1}: average {rule.field} at least {rule.at_least:g}, "
-                        f"but the {len(values)} selected members average {mean:.4g}"
-                    ),
-                )
-            if rule.at_most is not None and mean > rule.at_most + slack:
-                yield (
-                    k,
-                    (
-                        f"rule {k + 1}: average {rule.field} at most {rule.at_most:g}, "
-                        f"but the {len(values)} selected members average {mean:.4g}"
-                    ),
-                )
+            found = f"the {len(values)} selected members average {mean:.4g}"
+            what = f"rule {k + 1}: average {rule.field}"
+            low, high = rule.at_least, rule.at_most
+            if low is not None and mean < low - slack:
+                yield k, f"{what} at least {low:g}, but {found}"
+            if high is not None and mean > high + slack:
+                yield k, f"{what} at most {high:g}, but {found}"
