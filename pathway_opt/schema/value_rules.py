@@ -149,3 +149,73 @@ def _near(value: str, known: list[str]) -> str:
         iter(difflib.get_close_matches(value, known, n=1, cutoff=0.6)), None
     )
     return f'; did you mean "{near}"?' if near else ""
+
+
+def counted_spend(
+    inst: Instance, rule: SpendShareRule, ini: Initiative, start: int
+) -> float:
+    """What `ini` started in period index `start` spends that the rule counts."""
+    periods = set(inst.periods if rule.periods is None else rule.periods)
+    total = 0.0
+    for budget, profile in ini.cost_by_budget(inst.budget_ids()).items():
+        if rule.budget is not None and budget != rule.budget:
+            continue
+        for k, amount in enumerate(profile):
+            t = start + k
+            if t < len(inst.periods) and inst.periods[t] in periods:
+                total += amount
+    return total
+
+
+def selector_text(rule: ValueRule, members: list[str]) -> str:
+    """`initiatives with type joint_lab`, or the listed ids, or `all initiatives`."""
+    if rule.where is not None:
+        chosen = {
+            key: value
+            for key in _WHERE_FIELDS
+            if (value := getattr(rule.where, key)) is not None
+        }
+        scope = " and ".join(
+            f"{key} {' or '.join(v) if isinstance(v, list) else v}"
+            for key, v in chosen.items()
+        )
+        return f"initiatives with {scope}"
+    if rule.members is not None:
+        return ", ".join(members)
+    return "all initiatives"
+
+
+#: How close a share or mean must come to its bound to count as binding.
+BINDING_TOL = 1e-6
+
+
+def value_rule_figures(
+    inst: Instance, rule: ValueRule, start: dict[str, int]
+) -> tuple[float | None, list[str]]:
+    """The plan's share or mean for the rule (None: nothing counted), members.
+
+    ``start``: initiative id -> start period index of the selected ones.
+    """
+    members = value_rule_members(inst, rule)
+    by_id = {i.id: i for i in inst.initiatives}
+    if isinstance(rule, SpendShareRule):
+        inside = set(members)
+        spend = {i: counted_spend(inst, rule, by_id[i], s) for i, s in start.items()}
+        total = sum(spend.values())
+        theirs = sum(v for i, v in spend.items() if i in inside)
+        return (theirs / total if total > 0 else None), members
+    values = [field_value(inst, by_id[m], rule.field) for m in members if m in start]
+    return (sum(values) / len(values) if values else None), members
+
+
+def binding_bound(rule: ValueRule, actual: float | None) -> str | None:
+    """`at_least` / `at_most` when the plan's share or mean sits on that bound."""
+    if actual is None:
+        return None
+    for bound in ("at_least", "at_most"):
+        value = getattr(rule, bound)
+        if value is not None and abs(actual - value) <= BINDING_TOL * max(
+            1.0, abs(value)
+        ):
+            return bound
+    return None
