@@ -80,17 +80,20 @@ def _strip_tags(
     ``list_tags`` are further tags that follow a list index (e.g. edit names).
     """
     kept: list[int | str] = []
+    tagged = False  # a tag was just dropped: what follows is a field (`at_least`)
     for part in loc:
-        if isinstance(part, str) and kept:
+        if isinstance(part, str) and kept and not tagged:
             prev = kept[-1]
             after_index = isinstance(prev, int)
             in_rules = after_index and len(kept) >= 2 and kept[-2] == "rules"
             if part in UNION_TAGS and (
                 in_rules or prev in ("cost", "type", "department", "partner")
             ):
+                tagged = True
                 continue
             if after_index and part in list_tags:
                 continue
+        tagged = False
         kept.append(part)
     return tuple(kept)
 
