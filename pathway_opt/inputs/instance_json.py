@@ -244,6 +244,7 @@ def _later_problems(data: dict[str, Any], exc: ValidationError) -> list[Problem]
     field errors (wrong structure, bad text) stop this second pass.
     """
     patched = copy.deepcopy(data)
+    stood_in: list[tuple[str, str]] = []  # (parent path, field) given a stand-in
     for err in exc.errors(include_url=False):
         loc = _strip_tags(err["loc"])
         if not loc or err["type"] not in _NUMERIC_ERRORS | {"extra_forbidden"}:
@@ -256,15 +257,28 @@ def _later_problems(data: dict[str, Any], exc: ValidationError) -> list[Problem]
                 parent.pop(loc[-1], None)
             else:
                 parent[loc[-1]] = 1
+                if isinstance(loc[-1], str):
+                    stood_in.append((format_path(loc[:-1]), loc[-1]))
         except (KeyError, IndexError, TypeError):
             return []
     try:
         Instance.model_validate(patched)
     except ValidationError as second:
-        return [
+        found = [
             Problem(*p)
             for e in second.errors(include_url=False)
             if e["type"] == "instance_consistency"
             for p in e["ctx"]["problems"]
+        ]
+        # A comparison with a stood-in value (`at_most is 0.9, below at_least 1`)
+        # would speak of a number the user did not write: leave it out.
+        return [
+            p
+            for p in found
+            if not any(
+                (p.path == parent or p.path.startswith((parent + ".", parent + "[")))
+                and field in p.message
+                for parent, field in stood_in
+            )
         ]
     return []
