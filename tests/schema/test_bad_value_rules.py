@@ -20,6 +20,8 @@ from bad_input_cases import (
     validate,
 )
 
+import pathway_opt as po
+
 SHARE: dict[str, Any] = {"kind": "spend_share", "where": {"type": "joint_lab"}}
 AVERAGE: dict[str, Any] = {"kind": "average", "field": "success_probability"}
 
@@ -120,3 +122,17 @@ def test_good_value_rules_are_accepted(tmp_path: Path) -> None:
     ]
     result = validate(tmp_path, data)
     assert result.exit_code == 0, result.output
+
+
+def test_a_selector_matching_nothing_is_a_warning() -> None:
+    data = copy.deepcopy(BASE)
+    data["rules"] += [
+        {**SHARE, "where": {"type": "alliance"}, "at_least": 0.1},
+        {**AVERAGE, "where": {"department": "Law"}, "at_least": 0.5},
+    ]
+    warnings = po.instance_warnings(po.instance_from_data(data))
+    assert (
+        "rules[4].where matches no initiative, so its members' share is always 0"
+        in (warnings)
+    )
+    assert "rules[5].where matches no initiative, so it always holds" in warnings
