@@ -101,6 +101,7 @@ def instances(draw: st.DrawFn) -> dict[str, Any]:
                 "where": {"type": initiatives[0]["type"]},
             }
         )
+    rules += draw(value_rules(ids, initiatives, budgets, periods))
     return {
         "name": "random",
         "periods": periods,
@@ -117,6 +118,126 @@ def instances(draw: st.DrawFn) -> dict[str, Any]:
             "allow_beyond_horizon": draw(st.booleans()),
         },
     }
+
+
+@st.composite
+def value_rules(
+    draw: st.DrawFn,
+    ids: list[str],
+    initiatives: list[dict[str, Any]],
+    budgets: list[dict[str, Any]],
+    periods: list[str],
+) -> list[dict[str, Any]]:
+    """Sometimes a spend_share rule, sometimes an average rule (or both)."""
+    rules: list[dict[str, Any]] = []
+    if budgets and draw(st.integers(0, 2)) == 0:
+        rule: dict[str, Any] = {"kind": "spend_share"}
+        if draw(st.booleans()):
+            rule["where"] = {"type": initiatives[0]["type"]}
+        else:
+            rule["members"] = draw(
+                st.lists(
+                    st.sampled_from(ids), min_size=1, max_size=len(ids), unique=True
+                )
+            )
+        for bound in draw(
+            st.sampled_from([["at_least"], ["at_most"], ["at_least", "at_most"]])
+        ):
+            rule[bound] = draw(st.sampled_from([0.0, 0.25, 0.5, 0.75, 1.0]))
+        if rule.get("at_least", 0) > rule.get("at_most", 1):
+            rule["at_least"], rule["at_most"] = rule["at_most"], rule["at_least"]
+        if draw(st.booleans()):
+            rule["budget"] = draw(st.sampled_from([b["id"] for b in budgets]))
+        if draw(st.booleans()):
+            rule["periods"] = draw(
+                st.lists(st.sampled_from(periods), min_size=1, unique=True)
+            )
+        rules.append(rule)
+    if draw(st.integers(0, 2)) == 0:
+        field, means = draw(
+            st.sampled_from(
+                [
+                    ("success_probability", [0.6, 0.75, 0.9]),
+                    ("score:TC", [3.0, 5.0, 7.0]),
+                    ("cost", [2.0, 5.0, 10.0]),
+                ]
+            )
+        )
+        rule = {"kind": "average", "field": field}
+        if draw(st.booleans()):
+            rule["where"] = {"type": draw(st.sampled_from(TYPES))}
+        rule[draw(st.sampled_from(["at_least", "at_most"]))] = draw(
+            st.sampled_from(means)
+        )
+        rules.append(rule)
+    return rules
+
+
+def value_rules_hold(inst: po.Instance, starts: dict[str, int]) -> bool:
+    """The spend_share and average rules evaluated here again, by definition.
+
+    ``starts``: initiative id -> start index of the selected ones. Written apart
+    from the model and the verifier: shares and means computed as fractions.
+    """
+    fields = ("type", "department", "partner")
+    for rule in inst.rules:
+        if rule.kind not in ("spend_share", "average"):
+            continue
+        if rule.members is not None:
+            members = set(rule.members)
+        else:
+            members = {
+                i.id
+                for i in inst.initiatives
+                if rule.where is None
+                or all(getattr(rule.where, f) in (None, getattr(i, f)) for f in fields)
+            }
+        if rule.kind == "spend_share":
+            total = theirs = 0.0
+            for ini in inst.initiatives:
+                if ini.id not in starts:
+                    continue
+                cost = ini.cost_by_budget(inst.budget_ids())
+                for budget, profile in cost.items():
+                    if rule.budget not in (None, budget):
+                        continue
+                    for k, amount in enumerate(profile):
+                        t = starts[ini.id] + k
+                        if t < len(inst.periods) and (
+                            rule.periods is None or inst.periods[t] in rule.periods
+                        ):
+                            total += amount
+                            theirs += amount if ini.id in members else 0.0
+            if total == 0:
+                continue  # no spend: a share of nothing holds either way
+            share = theirs / total
+        else:
+            picked = [i for i in inst.initiatives if i.id in starts and i.id in members]
+            if not picked:
+                continue
+            if rule.field == "success_probability":
+                values = [i.success_probability for i in picked]
+            elif rule.field == "cost":
+                values = [
+                    sum(sum(p) for p in i.cost_by_budget(inst.budget_ids()).values())
+                    for i in picked
+                ]
+            else:
+                values = [i.scores.get(rule.field[6:], 0.0) for i in picked]
+            share = sum(values) / len(values)
+        if rule.at_least is not None and share < rule.at_least - 1e-9:
+            return False
+        if rule.at_most is not None and share > rule.at_most + 1e-9:
+            return False
+    return True
+
+
+def _names_value_rule(inst: po.Instance, problem: str) -> bool:
+    return any(
+        problem.startswith(f"rule {k + 1}: ")
+        for k, r in enumerate(inst.rules)
+        if r.kind in ("spend_share", "average")
+    )
 
 
 def valid(data: dict[str, Any]) -> po.Instance:
@@ -136,6 +257,10 @@ def brute_force(inst: po.Instance) -> float | None:
             (i.id, p) for i, p in zip(inst.initiatives, combo, strict=True) if p
         ]
         check = po.verify(inst, selection)
+        starts = {i: inst.period_index(p) for i, p in selection}
+        holds = value_rules_hold(inst, starts)
+        flagged = any(_names_value_rule(inst, p) for p in check.problems)
+        assert flagged != holds, (selection, check.problems)
         if check.ok and (best is None or check.objective > best):
             best = check.objective
     return best

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
 from pathway_opt.schema.entities import CountRule, Initiative, RequiresRule, SynergyRule
 from pathway_opt.schema.instance import Instance
+from pathway_opt.verification.value_checks import value_rule_problems
 from pathway_opt.verification.verifier import (
     ABS_TOL,
     REL_TOL,
@@ -185,7 +188,14 @@ def _count_selected(
 
 def _check_rules(inst: Instance, starts: dict[str, int], report: Verification) -> None:
     groups = _selected_by_value(inst, starts)
+    # spend_share and average rules: the verifier already checks them one object
+    # at a time (random_instances.value_rules_hold checks them independently)
+    start = np.array([starts.get(i.id, -1) for i in inst.initiatives], dtype=np.int64)
+    shares: dict[int, list[str]] = {}
+    for k, problem in value_rule_problems(inst, start):
+        shares.setdefault(k, []).append(problem)
     for k, rule in enumerate(inst.rules):
+        report.problems += shares.get(k, [])
         if isinstance(rule, RequiresRule):
             if rule.initiative not in starts:
                 continue

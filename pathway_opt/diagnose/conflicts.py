@@ -39,6 +39,8 @@ FAMILIES = {
     "resource_limit": "the resource capacities",
     "requires_start": "the prerequisite (requires) rules",
     "count_limit": "the at_most / at_least / exactly rules",
+    "spend_share": "the spend_share rules",
+    "average": "the average rules",
 }
 
 
@@ -50,6 +52,8 @@ _REPAIR_FAMILY: dict[RepairKind, str] = {
     "lag": "requires_start",
     "count_more": "count_limit",
     "count_fewer": "count_limit",
+    "share": "spend_share",
+    "mean": "average",
     "must": "must",
     "never": "must",
 }

@@ -13,6 +13,11 @@ slack columns where a planner could bend the instance; one slack unit weighs 1:
   member fewer required;
 - ``requires`` (k, j), in every ``requires_start[k, j, s]`` row: the
   prerequisite j of rule k waived;
+- ``share`` (k, bound), in ``spend_share[k, bound]``: spend of the money unit
+  moved across the rule's share bound (the repair states the share the plan
+  reaches); ``mean`` (k, bound), in ``average[k, bound]``: the members' values
+  summed past the mean, in units of the bound (the repair states the mean
+  reached);
 - ``must`` i, in a new row :math:`y_i + m_i \ge 1` (``select`` lower bound 0):
   i released from must; ``never`` i, in a new row :math:`y_i - n_i \le 0`
   (``select`` upper bound 1): i allowed although marked never.
@@ -33,7 +38,9 @@ from typing import Any, Literal
 import numpy as np
 import scipy.sparse as sp
 
+from pathway_opt.model.columns import cost_profiles
 from pathway_opt.model.form import StandardForm
+from pathway_opt.model.value_families import spend_weights
 from pathway_opt.schema.instance import Instance
 from pathway_opt.solver.highs_run import Arrays, HighsRun
 from pathway_opt.solver.settings import SolveSettings
@@ -42,7 +49,15 @@ from pathway_opt.solver.settings import SolveSettings
 TOL = 1e-9
 
 SlackKind = Literal[
-    "budget", "resource", "count_more", "count_fewer", "requires", "must", "never"
+    "budget",
+    "resource",
+    "count_more",
+    "count_fewer",
+    "requires",
+    "must",
+    "never",
+    "share",
+    "mean",
 ]
 """What a slack column relaxes (see the module docstring)."""
 
@@ -69,6 +84,9 @@ class Need:
     """For budget and resource slack: selected initiatives charging those rows."""
     starts: dict[str, int] = field(default_factory=dict)
     """The elastic plan: initiative id -> start index."""
+    bounds: dict[Slack, float] = field(default_factory=dict)
+    """For share and mean slack: the share or mean the elastic plan reaches (the
+    bound the repair moves the rule to)."""
     proven: bool = True
     """Whether HiGHS proved this the smallest (False when a limit stopped it)."""
 
@@ -104,6 +122,7 @@ class ElasticModel:
             self._offset[name] = position
             position += block.n
         self._n_rows = position
+        self._costs = cost_profiles(inst)
         self._limit_slacks()
         self._rule_slacks()
         self._extra_lower: list[float] = []
@@ -151,6 +170,25 @@ class ElasticModel:
                     self._add(Slack("count_more", (k,)), [row], -1.0)
                 if np.isfinite(block.lower[r]) and block.lower[r] > 0:
                     self._add(Slack("count_fewer", (k,)), [row], 1.0)
+        for name, kind, unit_of in (
+            ("spend_share", "share", lambda _: money_unit(self.inst)),
+            ("average", "mean", self._mean_unit),
+        ):
+            block = self.form.blocks.get(name)
+            if block is None:
+                continue
+            for r, (k, bound) in enumerate(block.index):
+                coef = 1.0 if bound == "at_least" else -1.0
+                slack = Slack(kind, (k, bound), unit=unit_of(k))  # type: ignore[arg-type]
+                self._add(slack, [self._offset[name] + r], coef)
+
+    def _mean_unit(self, k: int) -> float:
+        """A mean's slack unit: the size of its bound (1 for a bound of 0)."""
+        rule = self.inst.rules[k]
+        bound = getattr(rule, "at_least", None)
+        if bound is None:
+            bound = getattr(rule, "at_most", None)
+        return abs(bound) if bound else 1.0
 
     def _decision_slacks(self) -> None:
         cols = self.form.columns
@@ -275,7 +313,30 @@ class ElasticModel:
         for slack in amounts:
             if slack.kind in ("budget", "resource"):
                 need.users[slack] = self._users(slack, x)
+            elif slack.kind in ("share", "mean"):
+                need.bounds[slack] = self._reached(slack, x)
         return need
+
+    def _reached(self, slack: Slack, x: np.ndarray) -> float:
+        """The share or mean the plan ``x`` reaches on the slack's rule.
+
+        From the rows themselves: a share row is members' spend minus f times
+        the total, a mean row is the members' values minus m times their count.
+        """
+        k, bound = slack.key
+        rule = self.inst.rules[k]
+        given = float(getattr(rule, bound))
+        name = "spend_share" if slack.kind == "share" else "average"
+        block = self.form.blocks[name]
+        r = block.index.index((k, bound))
+        act = float((block.matrix[[r]] @ x)[0])
+        cols = block.matrix[[r]].tocsr().indices
+        if slack.kind == "share":
+            spend = spend_weights(self.inst, self.form.columns, self._costs, k)
+            total = float(spend @ x[: len(spend)])
+            return given + act / total if total > 0 else given
+        count = float(sum(x[c] for c in cols.tolist()))
+        return given + act / count if count > 0 else given
 
     def _values(self, chosen: np.ndarray) -> np.ndarray:
         cols = self.form.columns
@@ -329,6 +390,17 @@ class ElasticModel:
                     found[by_key["count_more", (k,)]] = float(round(above[r]))
                 if below[r] > 0:
                     found[by_key["count_fewer", (k,)]] = float(round(below[r]))
+        bent: tuple[tuple[str, SlackKind], ...] = (
+            ("spend_share", "share"),
+            ("average", "mean"),
+        )
+        for name, kind in bent:
+            if name not in self.form.blocks:
+                continue
+            above, below = self._violations(name, x)
+            for r, key in enumerate(self.form.blocks[name].index):
+                if above[r] > 0 or below[r] > 0:
+                    found[by_key[kind, key]] = float(above[r] + below[r])
         ids = self.form.columns.ids
         decision: SlackKind
         for decision, chosen, wanted in (

@@ -9,14 +9,21 @@ shorter lag, the smaller change.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, NamedTuple
 
 from pathway_opt.diagnose.elastic import ElasticModel, Need, Slack, SlackKind
 from pathway_opt.inputs.instance_json import instance_from_data
 from pathway_opt.model.form import StandardForm, compile_form
-from pathway_opt.schema.entities import CountRule, RequiresRule
+from pathway_opt.schema.entities import (
+    AverageRule,
+    CountRule,
+    RequiresRule,
+    SpendShareRule,
+)
 from pathway_opt.schema.instance import Instance
+from pathway_opt.schema.value_rules import selector_text
 from pathway_opt.solver.outcome import Termination
 from pathway_opt.solver.settings import SolveSettings
 from pathway_opt.solver.solver import Solver
@@ -40,6 +47,8 @@ _ORDER: list[RepairKind] = [
     "never",
     "count_more",
     "count_fewer",
+    "share",
+    "mean",
     "requires",
 ]
 
@@ -55,7 +64,7 @@ class RepairPart:
     period: str | None
     amount: float
     """Currency, resource units, members; 1 for a decision or a waiver; for
-    ``lag`` the new lag."""
+    ``lag`` the new lag; for ``share`` and ``mean`` the rule's new bound."""
     text: str
     weight: float
     """Size in elastic units (see :mod:`pathway_opt.diagnose.elastic`)."""
@@ -148,6 +157,8 @@ def _rule_label(inst: Instance, k: int) -> str:
     rule = inst.rules[k]
     if isinstance(rule, CountRule):
         return f"rule {k + 1} ({rule.kind} {rule.count})"
+    if isinstance(rule, SpendShareRule | AverageRule):
+        return f"rule {k + 1} ({rule.kind})"
     req = requires_rule(inst, k)
     on = ", ".join(req.on)
     return f"rule {k + 1} ({req.initiative} requires {on}, lag {req.lag})"
@@ -164,9 +175,17 @@ def _who(inst: Instance, ids: list[str]) -> str:
 
 
 def describe(
-    inst: Instance, slack: Slack, amount: float, users: list[str]
+    inst: Instance,
+    slack: Slack,
+    amount: float,
+    users: list[str],
+    reached: float | None = None,
 ) -> RepairPart:
-    """A slack amount as a planner's change."""
+    """A slack amount as a planner's change.
+
+    ``reached``: for share and mean slack, the share or mean the repairing plan
+    reaches (the rule's new bound).
+    """
     kind, key = slack.kind, slack.key
     weight = amount / slack.unit
     if kind in ("budget", "resource"):
@@ -188,6 +207,8 @@ def describe(
             needed_by=list(users),
             slack=slack,
         )
+    if kind in ("share", "mean"):
+        return _bound_part(inst, slack, weight, reached)
     if kind in ("must", "never"):
         (ini,) = key
         text = (
@@ -236,9 +257,57 @@ def describe(
     )
 
 
+def _bound_part(
+    inst: Instance, slack: Slack, weight: float, reached: float | None
+) -> RepairPart:
+    """``lower rule 3's spend share (co_taught_course) to at least 0.52``."""
+    k, bound = slack.key
+    rule = inst.rules[k]
+    assert isinstance(rule, SpendShareRule | AverageRule)
+    given = float(getattr(rule, bound))
+    new = given if reached is None else _relaxed(reached, bound == "at_least")
+    if isinstance(rule, SpendShareRule):
+        new = min(max(new, 0.0), 1.0)
+        what = f"spend share of {selector_text(rule, rule.members or [])}"
+    else:
+        what = f"average {rule.field}"
+    verb = "lower" if bound == "at_least" else "raise"
+    word = "at least" if bound == "at_least" else "at most"
+    text = f"{verb} rule {k + 1}'s {what} from {word} {given:g} to {word} {new:g}"
+    return RepairPart(
+        kind=slack.kind,
+        target=rule_target(k),
+        period=bound,
+        amount=new,
+        text=text,
+        weight=weight,
+        slack=slack,
+    )
+
+
+def _relaxed(value: float, down: bool) -> float:
+    """``value`` to 4 significant digits, rounded the way that relaxes the rule."""
+    if value == 0:
+        return 0.0
+    exponent = math.floor(math.log10(abs(value))) - 3
+    scaled = value / 10.0**exponent
+    nearest = round(scaled)
+    if abs(scaled - nearest) < 1e-6:
+        digits = nearest
+    else:
+        digits = math.floor(scaled) if down else math.ceil(scaled)
+    return float(f"{digits}e{exponent}")
+
+
 def _parts(inst: Instance, need: Need) -> list[RepairPart]:
     parts = [
-        describe(inst, slack, amount, need.users.get(slack, []))
+        describe(
+            inst,
+            slack,
+            amount,
+            need.users.get(slack, []),
+            need.bounds.get(slack),
+        )
         for slack, amount in need.amounts.items()
     ]
     order = {k: n for n, k in enumerate(_ORDER)}
@@ -315,6 +384,8 @@ def apply_repair(inst: Instance, parts: list[RepairPart]) -> Instance:
                 rule["count"] -= int(p.amount)
             elif p.kind == "lag":
                 rule["lag"] = int(p.amount)
+            elif p.kind in ("share", "mean"):
+                rule[p.period or ""] = p.amount
             else:
                 assert p.slack is not None
                 _, prereq = p.slack.key

@@ -1,5 +1,8 @@
 """What binds: utilisation per period, binding limits and marginal values.
 
+Spend-share and average rules whose bound the plan meets exactly are listed
+after the limits (kind ``spend_share`` / ``average``, id ``rule N``).
+
 Utilisation comes from the verified plan's usage table (the limit that applies:
 cumulative for a carry-over budget). The marginal value of a limit is measured by
 re-solving the Session's model with that period's limit raised, and lowered, by
@@ -19,8 +22,9 @@ from typing import Any
 from pathway_opt.explanations.resolve import objective_of, resolve, restored
 from pathway_opt.outputs.explanation_tables import BINDING_COLUMNS
 from pathway_opt.plan import Plan
-from pathway_opt.schema.entities import LimitKind
+from pathway_opt.schema.entities import AverageRule, LimitKind, SpendShareRule
 from pathway_opt.schema.instance import Instance
+from pathway_opt.schema.value_rules import binding_bound, value_rule_figures
 from pathway_opt.solver.settings import SolveSettings
 from pathway_opt.verification.verifier import UsageRow
 from pathway_opt.whatif.session import Session
@@ -195,7 +199,44 @@ def binding_rows(
             if solved is not None:
                 solved(solves)
         rows.append(row)
+    rows += rule_binding_rows(plan)
     return rows, time.perf_counter() - began
+
+
+def rule_binding_rows(plan: Plan) -> list[dict[str, Any]]:
+    """One record per spend_share / average rule whose bound the plan meets exactly.
+
+    ``kind`` is the rule's kind, ``id`` ``rule N``, ``period`` the periods it
+    counts, ``applies_to`` the bound (at_least / at_most), ``limit`` the bound
+    and ``used`` the plan's share or mean. No marginal value is measured.
+    """
+    if not plan.has_plan:
+        return []
+    inst = plan.instance
+    start = {i: inst.period_index(p) for i, p in plan.starts.items()}
+    rows = []
+    for k, rule in enumerate(inst.rules):
+        if not isinstance(rule, SpendShareRule | AverageRule):
+            continue
+        actual, _ = value_rule_figures(inst, rule, start)
+        bound = binding_bound(rule, actual)
+        if bound is None or actual is None:
+            continue
+        limit = float(getattr(rule, bound))
+        periods = getattr(rule, "periods", None)
+        row: dict[str, Any] = dict.fromkeys(BINDING_COLUMNS)
+        row.update(
+            kind=rule.kind,
+            id=f"rule {k + 1}",
+            period=", ".join(periods) if periods else "all",
+            applies_to=bound,
+            limit=limit,
+            used=actual,
+            slack=actual - limit if bound == "at_least" else limit - actual,
+            binding=True,
+        )
+        rows.append(row)
+    return rows
 
 
 def bottleneck_rows(plan: Plan) -> list[dict[str, Any]]:

@@ -80,17 +80,20 @@ def _strip_tags(
     ``list_tags`` are further tags that follow a list index (e.g. edit names).
     """
     kept: list[int | str] = []
+    tagged = False  # a tag was just dropped: what follows is a field (`at_least`)
     for part in loc:
-        if isinstance(part, str) and kept:
+        if isinstance(part, str) and kept and not tagged:
             prev = kept[-1]
             after_index = isinstance(prev, int)
             in_rules = after_index and len(kept) >= 2 and kept[-2] == "rules"
             if part in UNION_TAGS and (
                 in_rules or prev in ("cost", "type", "department", "partner")
             ):
+                tagged = True
                 continue
             if after_index and part in list_tags:
                 continue
+        tagged = False
         kept.append(part)
     return tuple(kept)
 
@@ -129,7 +132,7 @@ def _plain_message(err: Any) -> str:
         "finite_number": f"must be a finite number, got {got}",
         "literal_error": f"must be one of {ctx.get('expected', '')}, got {got}",
         "rule_kind": "kind must be one of requires, at_most, at_least, exactly, "
-        f"synergy, got {kind_got}",
+        f"synergy, spend_share, average, got {kind_got}",
         "greater_than_equal": f"must be at least {ctx.get('ge')}, got {got}",
         "greater_than": f"must be greater than {ctx.get('gt')}, got {got}",
         "less_than_equal": f"must be at most {ctx.get('le')}, got {got}",
@@ -241,6 +244,7 @@ def _later_problems(data: dict[str, Any], exc: ValidationError) -> list[Problem]
     field errors (wrong structure, bad text) stop this second pass.
     """
     patched = copy.deepcopy(data)
+    stood_in: list[tuple[str, str]] = []  # (parent path, field) given a stand-in
     for err in exc.errors(include_url=False):
         loc = _strip_tags(err["loc"])
         if not loc or err["type"] not in _NUMERIC_ERRORS | {"extra_forbidden"}:
@@ -253,15 +257,28 @@ def _later_problems(data: dict[str, Any], exc: ValidationError) -> list[Problem]
                 parent.pop(loc[-1], None)
             else:
                 parent[loc[-1]] = 1
+                if isinstance(loc[-1], str):
+                    stood_in.append((format_path(loc[:-1]), loc[-1]))
         except (KeyError, IndexError, TypeError):
             return []
     try:
         Instance.model_validate(patched)
     except ValidationError as second:
-        return [
+        found = [
             Problem(*p)
             for e in second.errors(include_url=False)
             if e["type"] == "instance_consistency"
             for p in e["ctx"]["problems"]
+        ]
+        # A comparison with a stood-in value (`at_most is 0.9, below at_least 1`)
+        # would speak of a number the user did not write: leave it out.
+        return [
+            p
+            for p in found
+            if not any(
+                (p.path == parent or p.path.startswith((parent + ".", parent + "[")))
+                and field in p.message
+                for parent, field in stood_in
+            )
         ]
     return []

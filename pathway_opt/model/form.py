@@ -35,6 +35,7 @@ from pathway_opt.model.families import (
     add_synergy,
 )
 from pathway_opt.model.initiative_data import InitiativeData, read_initiatives
+from pathway_opt.model.value_families import add_average, add_spend_share
 from pathway_opt.schema.entities import SynergyRule
 from pathway_opt.schema.identity import same_objects
 from pathway_opt.schema.instance import Instance
@@ -138,14 +139,17 @@ def compile_form(inst: Instance) -> StandardForm:
     data = read_initiatives(inst)
     cols = compile_columns(inst, data)
     links, penalties = add_synergy(inst, cols)
+    costs = cost_profiles(inst)
     blocks = [
         add_start_once(cols),
-        add_budget_limit(inst, cols, cost_profiles(inst)),
+        add_budget_limit(inst, cols, costs),
         add_resource_limit(inst, cols, use_profiles(inst)),
         add_requires_start(inst, cols),
         add_count_limit(inst, cols),
         links,
         penalties,
+        add_spend_share(inst, cols, costs),
+        add_average(inst, cols),
     ]
     integrality = np.zeros(cols.n, dtype=np.int8)
     integrality[: cols.n_start + len(cols.ids)] = 1
@@ -194,7 +198,8 @@ def load_data(
     the start windows, ``"windows"`` only the windows (for an edit known to touch
     data alone), ``"none"`` nothing (for an edit that leaves the windows too).
     ``parts`` limits the update to ``costs``, ``columns``, ``rows`` or
-    ``coefficients`` (default all).
+    ``coefficients`` (default all); ``coefficients`` also rewrites those of
+    ``spend_share`` (cost amounts) and ``average`` (field values).
 
     Raises:
         StructureChanged: if the instance needs other columns or rows.
@@ -237,6 +242,7 @@ def _load(
         _load_limits(form, inst)
     if "coefficients" in parts:
         _load_cost_amounts(form, inst)
+        _load_rule_coefficients(form, inst)
     if not parts & {"costs", "columns"}:
         return
     data = form.initiatives = read_initiatives(inst, form.initiatives)
@@ -295,3 +301,31 @@ def _load_cost_amounts(form: StandardForm, inst: Instance) -> None:
         )
     held.matrix = block.matrix
     form.costs_loaded = costs
+
+
+#: Families whose coefficients are data (cost amounts, scores, probabilities).
+DATA_COEFFICIENTS = ("budget_limit", "spend_share", "average")
+
+
+def _load_rule_coefficients(form: StandardForm, inst: Instance) -> None:
+    """Rewrite the ``spend_share`` and ``average`` coefficients from the data.
+
+    Raises:
+        StructureChanged: if the new coefficients fall elsewhere.
+    """
+    for name in ("spend_share", "average"):
+        held = form.blocks.get(name)  # absent from diagnosis's forms
+        if held is None or held.n == 0:
+            continue
+        if name == "spend_share":
+            block = add_spend_share(inst, form.columns, cost_profiles(inst))
+        else:
+            block = add_average(inst, form.columns)
+        if block.index != held.index or not (
+            np.array_equal(block.matrix.indptr, held.matrix.indptr)
+            and np.array_equal(block.matrix.indices, held.matrix.indices)
+        ):
+            raise StructureChanged(
+                f"the {name} rules now count other initiatives; build the model anew"
+            )
+        held.matrix = block.matrix

@@ -14,11 +14,14 @@ the exact price of forcing an initiative in). Reasons are tried in this order:
    plan leaves of some budget or resource; the reason names the start where it
    comes closest (smallest shortfall relative to the limits' average) and the
    limit it exceeds most there, with the shortfall and the room left;
-6. ``penalty``: it fits, but would earn an overlap penalty (negative synergy)
+6. ``rule_bound``: at every start where it fits the limits, funding it as well
+   would push a ``spend_share`` or ``average`` rule past its bound (the reason
+   names the rule and the share or mean it would reach);
+7. ``penalty``: it fits, but would earn an overlap penalty (negative synergy)
    with funded initiatives;
-7. ``value``: it fits, but adds no value, or less value per money than every
+8. ``value``: it fits, but adds no value, or less value per money than every
    funded initiative;
-8. ``other``: none of the above (for instance a plan stopped by a time limit).
+9. ``other``: none of the above (for instance a plan stopped by a time limit).
 """
 
 from __future__ import annotations
@@ -27,13 +30,21 @@ from dataclasses import dataclass
 from typing import Literal
 
 from pathway_opt.plan import Plan
-from pathway_opt.schema.entities import CountRule, Initiative, RequiresRule, SynergyRule
+from pathway_opt.schema.entities import (
+    AverageRule,
+    CountRule,
+    Initiative,
+    RequiresRule,
+    SpendShareRule,
+    SynergyRule,
+)
 from pathway_opt.schema.instance import Instance, LimitKind
+from pathway_opt.schema.value_rules import BINDING_TOL, value_rule_figures
 from pathway_opt.verification.verifier import ABS_TOL, REL_TOL, UsageRow
 
 ReasonKind = Literal[
-    "never", "horizon", "prerequisite", "rule_full", "limit", "penalty", "value",
-    "other",
+    "never", "horizon", "prerequisite", "rule_full", "limit", "rule_bound",
+    "penalty", "value", "other",
 ]  # fmt: skip
 
 
@@ -289,7 +300,50 @@ def _reason(
         if len(found) > 1:
             text += f" (and exceeds {len(found) - 1} other limit(s))"
         return LeftOut("limit", text, start=inst.periods[s], shortfall=worst)
+    fitting = [s for found, s in by_start if not found]
+    bound = _rule_bound(inst, ini, start_of, fitting)
+    if bound is not None:
+        return bound
     penalty = _penalty(inst, ini, chosen)
     if penalty is not None:
         return penalty
     return _value(plan, ini)
+
+
+def _rule_bound(
+    inst: Instance, ini: Initiative, start_of: dict[str, int], starts: list[int]
+) -> LeftOut | None:
+    """The share or mean rule funding `ini` would break, if it would at every start."""
+    first: LeftOut | None = None
+    for s in starts:
+        broken = _breaks(inst, {**start_of, ini.id: s})
+        if broken is None:
+            return None
+        first = first or broken
+    return first
+
+
+def _breaks(inst: Instance, start: dict[str, int]) -> LeftOut | None:
+    for k, rule in enumerate(inst.rules):
+        if not isinstance(rule, SpendShareRule | AverageRule):
+            continue
+        actual, _ = value_rule_figures(inst, rule, start)
+        if actual is None:
+            continue
+        what = (
+            "spend share"
+            if isinstance(rule, SpendShareRule)
+            else (f"average {rule.field}")
+        )
+        for bound, word, off in (
+            (rule.at_least, "below its at least", lambda a, b: a < b),
+            (rule.at_most, "above its at most", lambda a, b: a > b),
+        ):
+            tol = BINDING_TOL * max(1.0, abs(bound or 0.0))
+            if bound is not None and off(actual, bound) and abs(actual - bound) > tol:
+                text = (
+                    f"funding it would take rule {k + 1}'s {what} to {actual:.4g}, "
+                    f"{word} {bound:g}"
+                )
+                return LeftOut("rule_bound", text, rule=k + 1)
+    return None

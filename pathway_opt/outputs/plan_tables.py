@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from pathway_opt.outputs.left_out import left_out
@@ -24,7 +25,21 @@ from pathway_opt.outputs.numbers import (
 from pathway_opt.outputs.provenance import Provenance
 from pathway_opt.plan import Plan
 from pathway_opt.schema.advice import never_start_reason
-from pathway_opt.schema.entities import CountRule, Initiative, RequiresRule, SynergyRule
+from pathway_opt.schema.entities import (
+    AverageRule,
+    CountRule,
+    Initiative,
+    RequiresRule,
+    SpendShareRule,
+    SynergyRule,
+)
+from pathway_opt.schema.instance import Instance
+from pathway_opt.schema.value_rules import (
+    BINDING_TOL,
+    binding_bound,
+    selector_text,
+    value_rule_figures,
+)
 
 SELECTED_COLUMNS = [
     "id", "name", "type", "department", "partner", "start", "expected_value",
@@ -270,6 +285,8 @@ def rules(plan: Plan) -> pd.DataFrame:
             row.update(_requires(rule, start))
         elif isinstance(rule, CountRule):
             row.update(_count(rule, members[k], start))
+        elif isinstance(rule, SpendShareRule | AverageRule):
+            row.update(_value_rule(inst, rule, start))
         else:
             row.update(_synergy(rule, start))
         rows.append(row)
@@ -329,6 +346,41 @@ def _count(
         "actual": n,
         "satisfied": satisfied,
         "binding": n == rule.count,
+    }
+
+
+def _value_rule(
+    inst: Instance, rule: SpendShareRule | AverageRule, start: dict[str, int]
+) -> dict[str, Any]:
+    """A spend share or an average: the plan's share or mean against its bounds."""
+    actual, members = value_rule_figures(inst, rule, start)
+    bounds = [
+        f"{word} {value:g}"
+        for word, value in (("at least", rule.at_least), ("at most", rule.at_most))
+        if value is not None
+    ]
+    scope = selector_text(rule, members)
+    if isinstance(rule, SpendShareRule):
+        spend = "spend" if rule.budget is None else f'"{rule.budget}" spend'
+        if rule.periods is not None:
+            spend += f" in {', '.join(rule.periods)}"
+        statement = f"{scope} take {' and '.join(bounds)} of {spend}"
+    else:
+        scope = "initiatives" if scope == "all initiatives" else scope
+        statement = (
+            f"average {rule.field} of the selected {scope} {' and '.join(bounds)}"
+        )
+    low = -np.inf if rule.at_least is None else rule.at_least
+    high = np.inf if rule.at_most is None else rule.at_most
+    tol = BINDING_TOL * max(1.0, abs(low) if rule.at_least is not None else 1.0)
+    return {
+        "statement": statement,
+        "members": "; ".join(members),
+        "selected_members": sum(1 for m in members if m in start),
+        "bound": rule.at_least if rule.at_least is not None else rule.at_most,
+        "actual": None if actual is None else round(actual, 6),
+        "satisfied": actual is None or low - tol <= actual <= high + tol,
+        "binding": binding_bound(rule, actual) is not None,
     }
 
 

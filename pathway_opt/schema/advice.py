@@ -21,9 +21,16 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 
-from pathway_opt.schema.entities import INITIATIVE_TYPES, CountRule, Initiative
+from pathway_opt.schema.entities import (
+    INITIATIVE_TYPES,
+    AverageRule,
+    CountRule,
+    Initiative,
+    SpendShareRule,
+)
 from pathway_opt.schema.instance import Instance
 from pathway_opt.schema.numerics import range_warnings
+from pathway_opt.schema.value_rules import value_rule_members
 from pathway_opt.schema.weights import weight_warnings
 
 #: How close (difflib ratio) a type must be to a usual one to be called a near miss.
@@ -39,6 +46,7 @@ def instance_warnings(inst: Instance) -> list[str]:
         *range_warnings(inst),
         *type_warnings(inst),
         *where_warnings(inst),
+        *value_rule_warnings(inst),
         *start_warnings(inst),
     ]
 
@@ -90,6 +98,23 @@ def where_warnings(inst: Instance) -> Iterator[str]:
             f"{rule.kind} {rule.count} rule counts none"
             + (f" ({'; '.join(hints)})" if hints else "")
         )
+
+
+def value_rule_warnings(inst: Instance) -> Iterator[str]:
+    """spend_share / average rules whose `where` selector matches no initiative."""
+    for k, rule in enumerate(inst.rules):
+        if not isinstance(rule, SpendShareRule | AverageRule) or rule.where is None:
+            continue
+        if not any(getattr(rule.where, f) is not None for f in _WHERE_FIELDS):
+            continue  # names no field: an error of the schema checks
+        if value_rule_members(inst, rule):
+            continue
+        then = (
+            "its members' share is always 0"
+            if isinstance(rule, SpendShareRule)
+            else "it always holds"
+        )
+        yield f"rules[{k}].where matches no initiative, so {then}"
 
 
 def start_warnings(inst: Instance) -> Iterator[str]:

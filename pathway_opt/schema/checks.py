@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from pathway_opt.errors import Problem
 from pathway_opt.schema.entities import escape_invisible
 from pathway_opt.schema.ranges import range_problems
+from pathway_opt.schema.value_rules import value_rule_problems
 from pathway_opt.schema.weights import weight_problems
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ def find_problems(inst: Instance) -> list[Problem]:
         _check_initiatives,
         _check_rules,
         _check_requires_cycles,
+        value_rule_problems,
         weight_problems,
         range_problems,
     )
@@ -244,6 +246,8 @@ def _check_rules(inst: Instance) -> Iterator[Problem]:
             refs += [(f"on[{j}]", other) for j, other in enumerate(rule.on)]
             if rule.initiative in rule.on:
                 yield Problem(f"{at}.on", f'"{rule.initiative}" cannot require itself')
+        elif rule.kind in ("spend_share", "average"):
+            continue  # schema.value_rules
         elif rule.kind == "synergy":
             refs = [(f"members[{j}]", m) for j, m in enumerate(rule.members)]
         else:

@@ -180,7 +180,7 @@ MatchValue = Annotated[
 #: removes them so paths read like the JSON the user wrote.
 UNION_TAGS = frozenset(
     {"profile", "by_budget", "one", "any_of", "requires", "at_most", "at_least"}
-    | {"exactly", "synergy"}
+    | {"exactly", "synergy", "spend_share", "average"}
 )
 
 
@@ -399,13 +399,71 @@ class SynergyRule(StrictModel):
     """The planner's own notes (free text; not used by the model)."""
 
 
+#: A share of spend, from 0 to 1.
+Share = Annotated[float, Field(ge=0, le=1)]
+
+
+class SpendShareRule(StrictModel):
+    """Bounds the share of total spend that goes to the matching initiatives.
+
+    Spend is the cost charged to `budget` (default: every budget) in `periods`
+    (default: every period) by the selected initiatives; the members' part of it
+    must be at least `at_least` and/or at most `at_most` of the whole.
+    """
+
+    kind: Literal["spend_share"]
+    """Rule kind."""
+    members: Annotated[list[Id], Field(min_length=1)] | None = None
+    """The members, listed by id (give this or `where`)."""
+    where: Where | None = None
+    """The members, chosen by initiative fields (give this or `members`)."""
+    at_least: Share | None = None
+    """Smallest share of spend the members take, from 0 to 1 (e.g. 0.1)."""
+    at_most: Share | None = None
+    """Largest share of spend the members take, from 0 to 1."""
+    budget: Id | None = None
+    """Count only the spend of this budget (default: every budget)."""
+    periods: Annotated[list[Period], Field(min_length=1)] | None = None
+    """Count only the spend in these periods (default: every period)."""
+    notes: str = ""
+    """The planner's own notes (free text; not used by the model)."""
+
+
+#: The fields an `average` rule may take the mean of, besides `score:<criterion>`.
+AVERAGE_FIELDS = ("success_probability", "cost")
+
+
+class AverageRule(StrictModel):
+    """Bounds the mean of a numeric field over the selected matching initiatives.
+
+    `field` is `success_probability`, `cost` (the whole cost profile summed over
+    budgets) or `score:<criterion>`. A selection with no matching initiative
+    satisfies the rule.
+    """
+
+    kind: Literal["average"]
+    """Rule kind."""
+    field: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    """`success_probability`, `cost` or `score:<criterion id>`."""
+    at_least: Annotated[float, Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT)] | None = None
+    """Smallest mean allowed."""
+    at_most: Annotated[float, Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT)] | None = None
+    """Largest mean allowed."""
+    members: Annotated[list[Id], Field(min_length=1)] | None = None
+    """The initiatives averaged over, by id (default: every initiative)."""
+    where: Where | None = None
+    """The initiatives averaged over, by fields (default: every initiative)."""
+    notes: str = ""
+    """The planner's own notes (free text; not used by the model)."""
+
+
 def _rule_kind(value: Any) -> str | None:
     kind = (
         value.get("kind") if isinstance(value, dict) else getattr(value, "kind", None)
     )
     if kind in ("at_most", "at_least", "exactly"):
         return kind
-    return kind if kind in ("requires", "synergy") else None
+    return kind if kind in ("requires", "synergy", "spend_share", "average") else None
 
 
 Rule = Annotated[
@@ -413,12 +471,14 @@ Rule = Annotated[
     | Annotated[CountRule, Tag("at_most")]
     | Annotated[CountRule, Tag("at_least")]
     | Annotated[CountRule, Tag("exactly")]
-    | Annotated[SynergyRule, Tag("synergy")],
+    | Annotated[SynergyRule, Tag("synergy")]
+    | Annotated[SpendShareRule, Tag("spend_share")]
+    | Annotated[AverageRule, Tag("average")],
     Discriminator(
         _rule_kind,
         custom_error_type="rule_kind",
         custom_error_message="kind must be one of requires, at_most, at_least, "
-        "exactly, synergy",
+        "exactly, synergy, spend_share, average",
     ),
 ]
 

@@ -22,7 +22,13 @@ import scipy.sparse as sp
 
 from pathway_opt.errors import SolverError
 from pathway_opt.model.distance import ExtraRow
-from pathway_opt.model.form import ALL_PARTS, Part, StandardForm, load_data
+from pathway_opt.model.form import (
+    ALL_PARTS,
+    DATA_COEFFICIENTS,
+    Part,
+    StandardForm,
+    load_data,
+)
 from pathway_opt.schema.entities import SynergyRule
 from pathway_opt.schema.instance import Instance
 from pathway_opt.solver.highs_messages import ModelStatus, RunResult
@@ -224,9 +230,12 @@ class Solver:
         else:
             arrays, self._scale = _extended(form, extension)
         self._run = HighsRun(arrays, np.arange(form.columns.n_start), keep_process)
-        # the budget_limit coefficients HiGHS holds (cost amounts are data)
-        budget = form.blocks.get("budget_limit")  # absent from diagnosis's forms
-        self._amounts = np.zeros(0) if budget is None else budget.matrix.data.copy()
+        # the coefficients HiGHS holds that are data (cost amounts, field values)
+        self._amounts = {
+            name: form.blocks[name].matrix.data.copy()
+            for name in DATA_COEFFICIENTS
+            if name in form.blocks  # absent from diagnosis's forms
+        }
 
     def update(self, inst: Instance) -> None:
         """Load an edited instance's data and send the changes to HiGHS.
@@ -257,24 +266,21 @@ class Solver:
             self._push_amounts()
 
     def _push_amounts(self) -> None:
-        """Send the ``budget_limit`` coefficients that changed (row-scaled)."""
-        block = self.form.blocks.get("budget_limit")
-        if block is None:
-            return
-        data = block.matrix.data
-        if np.array_equal(data, self._amounts):
-            return
-        changed = np.flatnonzero(data != self._amounts)
+        """Send the data coefficients that changed (row-scaled)."""
         offset = 0
-        for name, other in self.form.blocks.items():
-            if name == "budget_limit":
-                break
-            offset += other.n
-        local = np.repeat(np.arange(block.n), np.diff(block.matrix.indptr))[changed]
-        rows = offset + local
-        values = data[changed] * self._scale[rows]
-        self._run.change_coefficients(rows, block.matrix.indices[changed], values)
-        self._amounts = data.copy()
+        for name, block in self.form.blocks.items():
+            held = self._amounts.get(name)
+            data = block.matrix.data
+            if held is not None and not np.array_equal(data, held):
+                changed = np.flatnonzero(data != held)
+                local = np.repeat(np.arange(block.n), np.diff(block.matrix.indptr))
+                rows = offset + local[changed]
+                values = data[changed] * self._scale[rows]
+                self._run.change_coefficients(
+                    rows, block.matrix.indices[changed], values
+                )
+                self._amounts[name] = data.copy()
+            offset += block.n
 
     @property
     def process_id(self) -> int | None:

@@ -26,6 +26,7 @@ from pathway_opt.verification.arrays import (
     initiative_table,
     rule_table,
 )
+from pathway_opt.verification.value_checks import value_rule_problems
 
 #: Relative and absolute slack allowed on limits and on the objective, far below
 #: any amount a planner would notice and above HiGHS's feasibility tolerance.
@@ -98,7 +99,8 @@ def verify(
     report.problems.extend(p for *_, p in sorted(found))
     _recompute_usage(inst, table, start, report)
     rules = rule_table(inst, table)
-    _check_rules(rules, start, report)
+    shares = [(k, 0, p) for k, p in value_rule_problems(inst, start)]
+    _check_rules(rules, start, report, shares)
     _recompute_objective(inst, table, rules, start, report)
     check_claim(report, claimed_objective)
     return report
@@ -257,10 +259,18 @@ def _selected_by_row(start: np.ndarray) -> np.ndarray:
     return np.append(start >= 0, False)
 
 
-def _check_rules(rules: RuleTable, start: np.ndarray, report: Verification) -> None:
+def _check_rules(
+    rules: RuleTable,
+    start: np.ndarray,
+    report: Verification,
+    found: list[tuple[int, int, str]],
+) -> None:
+    """Report every broken rule, with those already in ``found``, in rule order.
+
+    ``found`` holds (rule position, order within the rule, problem) entries.
+    """
     chosen = _selected_by_row(start)
     begins = np.append(start, -1)
-    found: list[tuple[int, int, str]] = []
     ini, on = rules.requires_ini, rules.requires_on
     dependent = chosen[ini]
     missing = dependent & ~chosen[on]

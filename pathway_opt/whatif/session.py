@@ -49,7 +49,7 @@ _PARTS: dict[type, frozenset[Part]] = {
     ForceIn: frozenset({"columns"}),
     ForceOut: frozenset({"columns"}),
     Release: frozenset({"columns"}),
-    SetScore: frozenset({"costs"}),
+    SetScore: frozenset({"costs", "coefficients"}),  # average rules on scores
     SetWeight: frozenset({"costs"}),
     SetWindow: frozenset({"costs", "columns"}),
 }

@@ -137,3 +137,53 @@ def test_infeasible_verdict_is_confirmed_with_presolve_off(
     )
     with pytest.raises(po.SolverError, match="inconsistency"):
         solve_dict(data)
+
+
+def test_spend_share_that_the_musts_break_is_lowered_to_what_they_reach() -> None:
+    """Must-fund lab J (cost 48) and course C (cost 52): courses take 0.52 of
+    spend, below at_least 0.6. The smallest repair lowers rule 1's share to what
+    the musts reach (0.52); releasing J alone (weight 1) is larger than moving 8
+    of 100 money (0.08 of the money unit 100)."""
+    data = make(
+        periods=["2027"],
+        budgets=[{"id": "central", "limits": [100]}],
+        initiatives=[
+            ini("J", type="joint_lab", cost=[48], decision="must"),
+            ini("C", type="co_taught_course", cost=[52], decision="must"),
+        ],
+        rules=[
+            {
+                "kind": "spend_share",
+                "where": {"type": "co_taught_course"},
+                "at_least": 0.6,
+            }
+        ],
+    )
+    text = explanation(data)
+    assert (
+        "lower rule 1's spend share of initiatives with type co_taught_course from "
+        "at least 0.6 to at least 0.52"
+    ) in text
+    inst = po.instance_from_data(data)
+    (repair, *_) = po.find_repairs(inst, po.compile_form(inst), po.SolveSettings())
+    assert repair.confirmed
+    assert [(p.kind, p.target, p.amount) for p in repair.parts] == [
+        ("share", "rule 1", 0.52)
+    ]
+
+
+def test_average_that_the_musts_break_is_raised_to_what_they_reach() -> None:
+    """Must-fund A (p 0.9) and B (p 0.8) average 0.85, above at_most 0.8: the
+    repair raises rule 1's bound to 0.85 (or releases a must)."""
+    data = make(
+        periods=["2027"],
+        initiatives=[
+            ini("A", success_probability=0.9, decision="must"),
+            ini("B", success_probability=0.8, decision="must"),
+        ],
+        rules=[{"kind": "average", "field": "success_probability", "at_most": 0.8}],
+    )
+    text = explanation(data)
+    assert (
+        "raise rule 1's average success_probability from at most 0.8 to at most 0.85"
+    ) in text

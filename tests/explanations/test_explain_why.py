@@ -221,3 +221,30 @@ def test_explanations_travel_to_json_workbook_and_csv(
     sheets = openpyxl.load_workbook(tmp_path / "plain.xlsx", read_only=True).sheetnames
     assert "Why" not in sheets
     assert math.isfinite(section["optimum"])
+
+
+def test_binding_spend_share_and_average_rules_are_named() -> None:
+    """Budget 10 fits two of A (2.5), B (1, the member) and J (4.5), cost 5 each.
+    B must take half the spend, so B is in; B + J (5.5) beats A + B: share 0.5
+    and mean probability (1 + 0.5) / 2 = 0.75, both on their bounds."""
+    data = make(
+        periods=["2027"],
+        budgets=[{"id": "central", "limits": [10]}],
+        initiatives=[
+            {"id": "A", "scores": {"TC": 5}, "success_probability": 0.5, "cost": [5]},
+            {"id": "B", "scores": {"TC": 1}, "cost": [5], "type": "co_taught_course"},
+            {"id": "J", "scores": {"TC": 9}, "success_probability": 0.5, "cost": [5]},
+        ],
+        rules=[
+            {"kind": "spend_share", "members": ["B"], "at_least": 0.5},
+            {"kind": "average", "field": "success_probability", "at_least": 0.75},
+        ],
+    )
+    result = po.explain(po.instance_from_data(data), marginal=False)
+    rules = [r for r in result.binding if r["kind"] in ("spend_share", "average")]
+    assert [(r["kind"], r["id"], r["applies_to"]) for r in rules] == [
+        ("spend_share", "rule 1", "at_least"),
+        ("average", "rule 2", "at_least"),
+    ]
+    assert [r["used"] for r in rules] == pytest.approx([0.5, 0.75])
+    assert row(result, "A")["in_plan"] is False

@@ -157,7 +157,7 @@ CASES = [
     pytest.param(
         {"rules!A4": "at_lest"},
         "rules!A4: kind must be one of requires, at_most, at_least, exactly, synergy, "
-        'got "at_lest"',
+        'spend_share, average, got "at_lest"',
         id="unknown-rule-kind",
     ),
     pytest.param(

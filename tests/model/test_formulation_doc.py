@@ -14,6 +14,7 @@ from repo_paths import ROOT
 import pathway_opt as po
 from pathway_opt.model import families as model_module
 from pathway_opt.model import form as form_module
+from pathway_opt.model import value_families
 
 DOC = ROOT / "models" / "pathway.md"
 
@@ -31,6 +32,8 @@ FULL = {
         {"kind": "requires", "initiative": "B", "on": ["A"], "lag": 1},
         {"kind": "at_most", "count": 1, "members": ["A", "B"]},
         {"kind": "synergy", "members": ["A", "B"], "bonus": 1},
+        {"kind": "spend_share", "members": ["A"], "at_most": 0.9},
+        {"kind": "average", "field": "success_probability", "at_least": 0.5},
     ],
 }
 
@@ -143,9 +146,10 @@ def test_every_built_family_has_a_row() -> None:
     assert {_component(row) for row in rows} == _built_families()
     builders = {
         name
-        for name, func in vars(model_module).items()
+        for module in (model_module, value_families)
+        for name, func in vars(module).items()
         if name.startswith("add_")
-        and getattr(func, "__module__", None) == model_module.__name__
+        and getattr(func, "__module__", None) == module.__name__
     }
     documented = {
         name for row in rows for name in re.findall(r"`(add_[a-z_]+)`", row["builder"])

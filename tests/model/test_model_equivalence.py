@@ -78,6 +78,8 @@ def _normalise(
     """Sign-normalise: Pyomo may flip an equality row."""
     out = {}
     for name, (coefs, lo, up) in rows.items():
+        if not coefs and lo <= 0 <= up:
+            continue  # a row whose coefficients are all zero (data): always met
         first = coefs[min(coefs)] if coefs else 1.0
         if first < 0 and lo == up:
             coefs = {k: -v for k, v in coefs.items()}

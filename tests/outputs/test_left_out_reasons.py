@@ -99,6 +99,38 @@ def test_count_rule_full() -> None:
     assert found.text == "rule 2 is full (at most 1 of its members; funded: A)"
 
 
+def test_average_rule_bound() -> None:
+    """Mean probability at least 0.8: A (p 1) and B (p 0.5) average 0.75."""
+    data = make(
+        initiatives=[ini("A", 2), ini("B", 4, success_probability=0.5)],
+        rules=[{"kind": "average", "field": "success_probability", "at_least": 0.8}],
+    )
+    found = reason(data, "B")
+    assert (found.kind, found.rule) == ("rule_bound", 1)
+    assert found.text == (
+        "funding it would take rule 1's average success_probability to 0.75, "
+        "below its at least 0.8"
+    )
+
+
+def test_spend_share_rule_bound() -> None:
+    """Labs at most 0.5 of spend: L (cost 6) with C (cost 4) would take 0.6."""
+    data = make(
+        periods=["2027"],
+        budgets=[{"id": "central", "limits": [20]}],
+        initiatives=[
+            ini("C", 5, type="co_taught_course", cost=[4]),
+            ini("L", 1, type="joint_lab", cost=[6]),
+        ],
+        rules=[{"kind": "spend_share", "where": {"type": "joint_lab"}, "at_most": 0.5}],
+    )
+    found = reason(data, "L")
+    assert (found.kind, found.rule) == ("rule_bound", 1)
+    assert found.text == (
+        "funding it would take rule 1's spend share to 0.6, above its at most 0.5"
+    )
+
+
 def test_budget_short_names_the_shortfall() -> None:
     """Budget 10 in 2027; A (cost 10, value 2) beats B (cost 6, value 1)."""
     data = make(
@@ -225,6 +257,11 @@ def _holds(plan: po.Plan, ini_id: str, found: LeftOut) -> None:
         )
         assert row.slack == pytest.approx(-short.more, abs=1e-6)
         assert (row.binding_on == "cumulative") == short.cumulative
+    elif found.kind == "rule_bound":
+        assert found.rule is not None
+        assert inst.rules[found.rule - 1].kind in ("spend_share", "average")
+        for s in _allowed_starts(inst, ini_id, starts):  # no start keeps every rule
+            assert not po.verify(inst, [*starts.items(), (ini_id, s)]).ok
     elif found.kind == "penalty":
         assert found.rule is not None
         rule = inst.rules[found.rule - 1]

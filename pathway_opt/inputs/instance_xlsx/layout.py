@@ -25,7 +25,8 @@ costs_uses initiative | kind (cost/use) | budget_or_resource | year +0 |
            year +1 | ...: profiles by year since start | notes (the planner's,
            not read)
 rules      kind | initiative | on | lag | count | members | where_type |
-           where_department | where_partner | bonus | notes
+           where_department | where_partner | bonus | field | at_least |
+           at_most | budget | periods | notes
 uncertainty initiative_or_criterion | field (weight, success_probability,
            cost_factor or `score <criterion>`) | low | high | notes (the
            planner's, not read): the ranges of `weight_range` and `uncertainty`
@@ -45,6 +46,7 @@ from pydantic import BaseModel
 
 from pathway_opt.schema.entities import (
     INITIATIVE_TYPES,
+    AverageRule,
     Budget,
     Comparison,
     CountRule,
@@ -53,6 +55,7 @@ from pathway_opt.schema.entities import (
     RequiresRule,
     Resource,
     Settings,
+    SpendShareRule,
     SynergyRule,
     Where,
 )
@@ -123,7 +126,15 @@ def _doc(model: type[BaseModel], field: str) -> str:
 
 
 DECISIONS = ("optional", "must", "never")
-RULE_KINDS = ("requires", "at_most", "at_least", "exactly", "synergy")
+RULE_KINDS = (
+    "requires",
+    "at_most",
+    "at_least",
+    "exactly",
+    "synergy",
+    "spend_share",
+    "average",
+)
 PROFILE_KINDS = ("cost", "use")
 LIST_HELP = (
     "Several values are separated by `;` (or line breaks); put a value that "
@@ -295,7 +306,8 @@ FIXED_COLUMNS: dict[str, tuple[Column, ...]] = {
         Column(
             "kind",
             "id",
-            help="requires, at_most, at_least, exactly or synergy.",
+            help="requires, at_most, at_least, exactly, synergy, spend_share or "
+            "average.",
             choices=RULE_KINDS,
         ),
         Column(
@@ -337,6 +349,22 @@ FIXED_COLUMNS: dict[str, tuple[Column, ...]] = {
             "number",
             "score points",
             "synergy: " + _doc(SynergyRule, "bonus"),
+        ),
+        Column("field", "id", help="average: " + _doc(AverageRule, "field")),
+        Column(
+            "at_least",
+            "number",
+            help="spend_share: smallest share of spend (0 to 1); average: "
+            "smallest mean.",
+        ),
+        Column(
+            "at_most",
+            "number",
+            help="spend_share: largest share of spend (0 to 1); average: largest mean.",
+        ),
+        Column("budget", "id", help="spend_share: " + _doc(SpendShareRule, "budget")),
+        Column(
+            "periods", "list", help="spend_share: " + _doc(SpendShareRule, "periods")
         ),
         NOTES_COLUMN,
     ),
@@ -383,6 +411,27 @@ RULE_FIELDS: dict[str, tuple[str, ...]] = {
         NOTES,
     ),
     "synergy": ("members", "bonus", NOTES),
+    "spend_share": (
+        "members",
+        "where_type",
+        "where_department",
+        "where_partner",
+        "at_least",
+        "at_most",
+        "budget",
+        "periods",
+        NOTES,
+    ),
+    "average": (
+        "field",
+        "members",
+        "where_type",
+        "where_department",
+        "where_partner",
+        "at_least",
+        "at_most",
+        NOTES,
+    ),
 }
 RULE_FIELDS["at_least"] = RULE_FIELDS["exactly"] = RULE_FIELDS["at_most"]
 
@@ -406,8 +455,9 @@ SHEET_HELP: dict[str, str] = {
     "the start period, `year +1` the next, and so on. One row per initiative and "
     "budget (cost) or resource (use); an initiative without rows costs and uses "
     "nothing.",
-    RULES: "Prerequisite (requires), count (at_most / at_least / exactly) and "
-    "synergy rules, one row each. Fill only the columns the rule's kind uses.",
+    RULES: "Prerequisite (requires), count (at_most / at_least / exactly), "
+    "synergy, spend-share (spend_share) and average rules, one row each. Fill "
+    "only the columns the rule's kind uses.",
     UNCERTAINTY: "Ranges of uncertain values, one row each, for the robustness "
     "analysis and the robust plan (the plan itself uses the given values): a "
     "criterion's weight, or an initiative's score on a criterion, success "

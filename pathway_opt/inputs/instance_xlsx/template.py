@@ -2,7 +2,7 @@
 
 :func:`write_template` writes the layout of
 :mod:`pathway_opt.inputs.instance_xlsx.layout`
-with example rows (two initiatives, one rule of three kinds) for planners to
+with example rows (two initiatives, one rule of five kinds) for planners to
 replace with their own; ``pathway-opt template plan.xlsx`` calls it.
 """
 
@@ -96,6 +96,18 @@ def example_instance(periods: Sequence[str] = DEFAULT_PERIODS) -> Instance:
             },
             {"kind": "at_most", "count": 1, "where": {"type": "joint_lab"}},
             {"kind": "synergy", "members": ["PA-CS-01", "JL-CS-01"], "bonus": 0.2},
+            {
+                "kind": "spend_share",
+                "where": {"type": "joint_lab"},
+                "at_most": 0.9,
+                "notes": "labs take at most 90% of all spend",
+            },
+            {
+                "kind": "average",
+                "field": "success_probability",
+                "at_least": 0.6,
+                "notes": "funded initiatives succeed with 0.6 on average",
+            },
         ],
         "settings": {"delay_discount": 1.0, "allow_beyond_horizon": False},
     }

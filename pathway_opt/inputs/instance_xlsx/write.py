@@ -51,7 +51,15 @@ from pathway_opt.inputs.instance_xlsx.layout import (
     score_header,
     year_header,
 )
-from pathway_opt.schema.entities import MAX_AMOUNT, MAX_COUNT, CountRule, RequiresRule
+from pathway_opt.schema.entities import (
+    MAX_AMOUNT,
+    MAX_COUNT,
+    AverageRule,
+    CountRule,
+    RequiresRule,
+    SpendShareRule,
+    SynergyRule,
+)
 from pathway_opt.schema.instance import Instance
 
 #: Data validation covers at least this many rows below the header.
@@ -324,8 +332,11 @@ def _rules_sheet(inst: Instance) -> _Sheet:
             row.update(
                 initiative=rule.initiative, on=format_list(rule.on), lag=rule.lag
             )
-        elif isinstance(rule, CountRule):
-            row["count"] = rule.count
+        elif isinstance(rule, SynergyRule):
+            row.update(members=format_list(rule.members), bonus=rule.bonus)
+        else:
+            if isinstance(rule, CountRule):
+                row["count"] = rule.count
             if rule.members is not None:
                 row["members"] = format_list(rule.members)
             if rule.where is not None:
@@ -335,8 +346,15 @@ def _rules_sheet(inst: Instance) -> _Sheet:
                         row[f"where_{key}"] = format_list(value, mark_single=True)
                     elif value is not None:
                         row[f"where_{key}"] = format_single(value)
-        else:
-            row.update(members=format_list(rule.members), bonus=rule.bonus)
+        if isinstance(rule, SpendShareRule | AverageRule):
+            row.update(at_least=rule.at_least, at_most=rule.at_most)
+        if isinstance(rule, AverageRule):
+            row["field"] = rule.field
+        if isinstance(rule, SpendShareRule):
+            if rule.budget is not None:
+                row["budget"] = rule.budget
+            if rule.periods is not None:
+                row["periods"] = format_list(rule.periods)
         rows.append([row.get(c.key) for c in FIXED_COLUMNS[RULES] if c.key != NOTES])
         rows[-1].append(row[NOTES])
     columns = [*_fixed(RULES), _col(NOTES_COLUMN)]
