@@ -91,6 +91,9 @@ def _stdout_silenced() -> Iterator[None]:
             os.close(saved)
 
 
+#: Seconds between the checks for a stop signal while HiGHS runs in a thread.
+_WAKE = 0.1
+
 _threads_in_use: list[int | None] = [None]
 
 
@@ -278,7 +281,11 @@ class HighsRun:
                 # startSolve itself waits (interruptibly) for HiGHS's thread to
                 # begin: a Ctrl-C in that wait must cancel the solve too.
                 h.startSolve()
-                h.wait()
+                # Wait in short steps: the kernel may hand Ctrl-C to one of
+                # HiGHS's threads, and then only a main thread that wakes up
+                # runs Python's handler (an endless wait slept through it).
+                while not h.wait(_WAKE)[0]:
+                    pass
             except BaseException:
                 h.cancelSolve()
                 h.wait(GRACE)

@@ -152,3 +152,50 @@ def test_ctrl_c_stops_highs_in_this_process_when_fork_is_missing(
         assert "Ctrl-C pressed" not in out + err
     finally:
         stop_all(proc.pid)
+
+
+def test_ctrl_c_handed_to_a_highs_thread_still_stops_the_run(tmp_path: Path) -> None:
+    """The kernel may deliver Ctrl-C to any thread; delivered to HiGHS's own
+    thread, it must still stop a no-fork run (an endless wait in the main thread
+    slept through it: seen as a one-in-three hang of the test above)."""
+    big = write_big_instance(tmp_path / "big.json")
+    proc = _script(
+        """
+        import os, signal, sys, threading, time
+        import pathway_opt as po
+        import pathway_opt.solver.highs_run as highs_run
+        highs_run._FORK = False
+        inst = po.load_instance(sys.argv[1])
+
+        def hand_to_highs():
+            while True:  # HiGHS's solving thread, once it runs
+                time.sleep(0.2)
+                others = [t for t in threading.enumerate()
+                          if "solve" in repr(getattr(t, "_target", ""))]
+                if others:
+                    time.sleep(1)
+                    print("sent", time.time(), flush=True)
+                    signal.pthread_kill(others[0].ident, signal.SIGINT)
+                    return
+
+        threading.Thread(target=hand_to_highs, daemon=True).start()
+        try:
+            with po.stoppable_solves():
+                po.solve(inst)
+        except KeyboardInterrupt:
+            print("interrupted", time.time(), flush=True)
+            os._exit(130)
+        """,
+        str(big),
+    )
+    try:
+        out, err = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        stop_all(proc.pid)
+        out, err = proc.communicate()
+        pytest.fail(f"still running 60 s later: {out} {err}")
+    finally:
+        stop_all(proc.pid)
+    assert proc.returncode == 130, out + err
+    lines = dict(line.split() for line in out.splitlines())
+    assert float(lines["interrupted"]) - float(lines["sent"]) <= 2.0
