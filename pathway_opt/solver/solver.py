@@ -200,6 +200,10 @@ def _extended(form: StandardForm, extension: Extension) -> tuple[Arrays, np.ndar
     return arrays, scale
 
 
+#: The row blocks whose coefficients are cost amounts (data a what-if changes).
+_SPEND_BLOCKS = ("budget_limit", "budget_min_use")
+
+
 class Solver:
     """A HiGHS instance holding one compiled pathway model."""
 
@@ -224,9 +228,13 @@ class Solver:
         else:
             arrays, self._scale = _extended(form, extension)
         self._run = HighsRun(arrays, np.arange(form.columns.n_start), keep_process)
-        # the budget_limit coefficients HiGHS holds (cost amounts are data)
-        budget = form.blocks.get("budget_limit")  # absent from diagnosis's forms
-        self._amounts = np.zeros(0) if budget is None else budget.matrix.data.copy()
+        # the budget rows' coefficients HiGHS holds (cost amounts are data);
+        # the blocks are absent from diagnosis's forms
+        self._amounts = {
+            name: form.blocks[name].matrix.data.copy()
+            for name in _SPEND_BLOCKS
+            if name in form.blocks
+        }
 
     def update(self, inst: Instance) -> None:
         """Load an edited instance's data and send the changes to HiGHS.
@@ -257,24 +265,25 @@ class Solver:
             self._push_amounts()
 
     def _push_amounts(self) -> None:
-        """Send the ``budget_limit`` coefficients that changed (row-scaled)."""
-        block = self.form.blocks.get("budget_limit")
-        if block is None:
-            return
-        data = block.matrix.data
-        if np.array_equal(data, self._amounts):
-            return
-        changed = np.flatnonzero(data != self._amounts)
+        """Send the budget rows' coefficients that changed (row-scaled)."""
         offset = 0
-        for name, other in self.form.blocks.items():
-            if name == "budget_limit":
-                break
-            offset += other.n
-        local = np.repeat(np.arange(block.n), np.diff(block.matrix.indptr))[changed]
-        rows = offset + local
-        values = data[changed] * self._scale[rows]
-        self._run.change_coefficients(rows, block.matrix.indices[changed], values)
-        self._amounts = data.copy()
+        for name, block in self.form.blocks.items():
+            held = self._amounts.get(name)
+            if held is not None and not np.array_equal(block.matrix.data, held):
+                data = block.matrix.data
+                changed = np.flatnonzero(data != held)
+                rows = (
+                    offset
+                    + np.repeat(np.arange(block.n), np.diff(block.matrix.indptr))[
+                        changed
+                    ]
+                )
+                values = data[changed] * self._scale[rows]
+                self._run.change_coefficients(
+                    rows, block.matrix.indices[changed], values
+                )
+                self._amounts[name] = data.copy()
+            offset += block.n
 
     @property
     def process_id(self) -> int | None:
