@@ -44,6 +44,11 @@ def test_min_use_forces_the_lower_value_initiative(share: Any) -> None:
     assert plan.verified
     assert set(plan.starts) == {"A", "B"}
     assert plan.objective == pytest.approx(13)
+    # with the family's rows dropped the hand optimum A+C (14) comes back
+    form = po.compile_form(po.instance_from_data(_three(share)))
+    assert form.blocks["budget_min_use"].n == 1
+    relaxed = po.Solver(form.without("budget_min_use")).solve(po.SolveSettings())
+    assert relaxed.objective == pytest.approx(14)
 
 
 def test_verifier_refuses_a_plan_short_of_min_use() -> None:
@@ -57,8 +62,10 @@ def test_verifier_refuses_a_plan_short_of_min_use() -> None:
 def test_carry_over_min_use_is_on_the_cumulative_limit() -> None:
     """Limits 10, 10 with carry-over, min_use 0.7 in 2028: spend 14 by then.
 
-    A (value 5, costs 8 in its start year) and B (value 4, costs 8): one fits the
-    floor of 2027 (7) ... the cumulative floor of 2028 asks for 14, so both run.
+    A (value 5, costs 8) and B (value 4, costs 8) cannot both start in 2027
+    (16 > 10) but can one per year; the cumulative floor 0.7 x 20 = 14 needs
+    both (one spends 8). Raised to 0.9 x 20 = 18 it cannot be met: at most 16
+    can be spent (N is never).
     """
     data = make(
         budgets=[
