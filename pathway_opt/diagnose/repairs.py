@@ -10,7 +10,6 @@ shorter lag, the smaller change.
 from __future__ import annotations
 
 import math
-
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, NamedTuple
 
