@@ -14,12 +14,13 @@ settings   field | value | meaning: name, description, currency,
 criteria   id | name | weight | notes
 comparisons more | less | ratio | notes: pairwise judgements between
            criteria (AHP); when there are any, they derive the weights
-budgets    id | name | carry_over | one `limit <period> (<currency>)` column
+budgets    id | name | carry_over | min_use | one `limit <period> (<currency>)` column
            per period | notes
 resources  id | name | unit | one `capacity <period> (<unit>)` column per
            period | notes
 initiatives id | name | type | department | partner | success_probability |
-           earliest_start | latest_start | decision | one `score <criterion>`
+           earliest_start | latest_start | decision | decision_reason | one
+           `score <criterion>`
            column per criterion | notes
 costs_uses initiative | kind (cost/use) | budget_or_resource | year +0 |
            year +1 | ...: profiles by year since start | notes (the planner's,
@@ -229,6 +230,14 @@ FIXED_COLUMNS: dict[str, tuple[Column, ...]] = {
             _doc(Budget, "carry_over"),
             ("TRUE", "FALSE"),
         ),
+        Column(
+            "min_use",
+            "number",
+            "0-1 or %",
+            _doc(Budget, "min_use")
+            + " A fraction (0.8) or a percent (80%); for one share per period "
+            "type them separated by semicolons (80%; 60%; 0). Blank means none.",
+        ),
         NOTES_COLUMN,
     ),
     RESOURCES: (
@@ -268,6 +277,7 @@ FIXED_COLUMNS: dict[str, tuple[Column, ...]] = {
             help=_doc(Initiative, "decision") + " Blank means optional.",
             choices=DECISIONS,
         ),
+        Column("decision_reason", "text", help=_doc(Initiative, "decision_reason")),
         NOTES_COLUMN,
     ),
     COSTS_USES: (

@@ -225,9 +225,17 @@ def _budgets_sheet(inst: Instance) -> _Sheet:
         + [_col(NOTES_COLUMN)]
     )
     rows = [
-        [b.id, b.name, b.carry_over, *b.limits, _notes(b.notes)] for b in inst.budgets
+        [b.id, b.name, b.carry_over, _shares(b.min_use), *b.limits, _notes(b.notes)]
+        for b in inst.budgets
     ]
     return _Sheet(BUDGETS, columns, rows)
+
+
+def _shares(min_use: float | list[float] | None) -> float | str | None:
+    """A budget's min_use as its cell: one number, or the shares joined by `;`."""
+    if isinstance(min_use, list):
+        return "; ".join(f"{v:g}" for v in min_use)
+    return min_use
 
 
 def _resources_sheet(inst: Instance) -> _Sheet:
@@ -278,6 +286,7 @@ def _initiatives_sheet(inst: Instance) -> _Sheet:
             ini.earliest_start,
             ini.latest_start,
             ini.decision,
+            ini.decision_reason or None,
             *(ini.scores.get(c) for c in criteria),
             _notes(ini.notes),
         ]
