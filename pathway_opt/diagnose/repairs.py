@@ -341,7 +341,9 @@ def apply_repair(inst: Instance, parts: list[RepairPart]) -> Instance:
             t = periods.index(p.period or "")
             budget = next(b for b in inst.budgets if b.id == p.target)
             entry = next(e for e in data["budgets"] if e["id"] == p.target)
-            shares = budget.min_use_shares(len(periods))
+            shares = entry["min_use"]  # a list once an earlier part lowered it
+            if not isinstance(shares, list):
+                shares = budget.min_use_shares(len(periods))
             shares[t] = lowered_share(inst, p.target, t, p.amount)
             entry["min_use"] = shares
         elif p.kind in ("must", "never"):
