@@ -1,4 +1,4 @@
-"""`validate` on misused `min_use` and `decision_reason`: one message each, no traceback."""
+"""`validate` on misused `min_use` and `decision_reason`: one message each."""
 
 from __future__ import annotations
 
