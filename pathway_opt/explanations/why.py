@@ -158,6 +158,8 @@ def why_row(
         if not forced.has_plan:
             if forced.status == Status.INFEASIBLE:
                 row["reason"] = _impossible(session, ini, settings, selected)
+                if ini.decision == "must" and ini.decision_reason:
+                    row["reason"] = f"must-fund{_why(ini)}; {row['reason']}"
             else:
                 row["reason"] = f"no plan within the time limit ({forced.status.value})"
             return row
