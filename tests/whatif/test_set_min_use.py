@@ -1,4 +1,4 @@
-"""The Session's `set_min_use` edit: re-solves agree with solving the edited instance."""
+"""The Session's `set_min_use` edit: re-solves agree with solving afresh."""
 
 from __future__ import annotations
 
