@@ -280,7 +280,7 @@ def _forced_entry(ini: Initiative) -> dict[str, str]:
     """``decision`` and ``decision_reason`` of a forced initiative, else {}."""
     if ini.decision == "optional":
         return {}
-    entry = {"decision": ini.decision}
+    entry: dict[str, str] = {"decision": ini.decision}
     if ini.decision_reason:
         entry["decision_reason"] = ini.decision_reason
     return entry
