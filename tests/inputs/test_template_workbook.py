@@ -67,6 +67,7 @@ def test_template_sheets_headers_and_examples(template: Path) -> None:
         "earliest_start (period)", "latest_start (period)", "decision",
     ]  # fmt: skip
     assert [c.value for c in book["budgets"][1]][3:] == [
+        "min_use (0-1 or %)",
         "limit 2027 (CNY)", "limit 2028 (CNY)", "limit 2029 (CNY)", "notes",
     ]  # fmt: skip
     readme = " ".join(
