@@ -265,7 +265,7 @@ def _check_min_use(
     report: Verification,
 ) -> None:
     """A problem when a budget's spend falls short of its `min_use` share."""
-    if floor <= 0 or spent >= floor - REL_TOL * floor - ABS_TOL:
+    if floor <= 0 or floor <= spent + REL_TOL * abs(spent) + ABS_TOL:
         return
     report.problems.append(
         f'budget "{name}": spend {"up to" if cumulative else "in"} {period} is '

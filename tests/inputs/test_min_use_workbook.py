@@ -75,4 +75,4 @@ def test_bad_min_use_is_named_at_its_cell(
         po.load_instance(_book({3: typed}, tmp_path))
     text = str(caught.value)
     assert words in text
-    assert "budgets!D3" in text, text
+    assert "budgets!F3" in text, text

@@ -14,14 +14,13 @@ settings   field | value | meaning: name, description, currency,
 criteria   id | name | weight | notes
 comparisons more | less | ratio | notes: pairwise judgements between
            criteria (AHP); when there are any, they derive the weights
-budgets    id | name | carry_over | min_use | one `limit <period> (<currency>)` column
-           per period | notes
+budgets    id | name | carry_over | one `limit <period> (<currency>)` column
+           per period | min_use | notes
 resources  id | name | unit | one `capacity <period> (<unit>)` column per
            period | notes
 initiatives id | name | type | department | partner | success_probability |
-           earliest_start | latest_start | decision | decision_reason | one
-           `score <criterion>`
-           column per criterion | notes
+           earliest_start | latest_start | decision | one `score <criterion>`
+           column per criterion | decision_reason | notes
 costs_uses initiative | kind (cost/use) | budget_or_resource | year +0 |
            year +1 | ...: profiles by year since start | notes (the planner's,
            not read)

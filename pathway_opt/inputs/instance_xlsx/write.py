@@ -136,9 +136,21 @@ _RANGES: dict[str, dict[str, Any]] = {
 }
 
 
+#: Fixed columns written after the per-period or score columns, just before
+#: `notes`: added later, they keep the older columns where planners know them.
+_LATE = ("min_use", "decision_reason")
+
+
 def _fixed(sheet: str) -> list[_Col]:
-    """The sheet's fixed columns but `notes`, which every sheet writes last."""
-    return [_col(c) for c in FIXED_COLUMNS[sheet] if c.key != NOTES]
+    """The sheet's fixed columns but `notes` and the late ones (written last)."""
+    return [
+        _col(c) for c in FIXED_COLUMNS[sheet] if c.key != NOTES and c.key not in _LATE
+    ]
+
+
+def _late(sheet: str) -> list[_Col]:
+    """The sheet's late fixed columns (see `_LATE`), in layout order."""
+    return [_col(c) for c in FIXED_COLUMNS[sheet] if c.key in _LATE]
 
 
 def _notes(text: str) -> str | None:
@@ -222,10 +234,11 @@ def _budgets_sheet(inst: Instance) -> _Sheet:
             )
             for p in inst.periods
         ]
+        + _late(BUDGETS)
         + [_col(NOTES_COLUMN)]
     )
     rows = [
-        [b.id, b.name, b.carry_over, _shares(b.min_use), *b.limits, _notes(b.notes)]
+        [b.id, b.name, b.carry_over, *b.limits, _shares(b.min_use), _notes(b.notes)]
         for b in inst.budgets
     ]
     return _Sheet(BUDGETS, columns, rows)
@@ -273,6 +286,7 @@ def _initiatives_sheet(inst: Instance) -> _Sheet:
             )
             for c in criteria
         ]
+        + _late(INITIATIVES)
         + [_col(NOTES_COLUMN)]
     )
     rows = [
@@ -286,8 +300,8 @@ def _initiatives_sheet(inst: Instance) -> _Sheet:
             ini.earliest_start,
             ini.latest_start,
             ini.decision,
-            ini.decision_reason or None,
             *(ini.scores.get(c) for c in criteria),
+            ini.decision_reason or None,
             _notes(ini.notes),
         ]
         for ini in inst.initiatives
