@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from pathway_opt.schema.entities import Initiative
 from pathway_opt.schema.instance import Instance
 from pathway_opt.solver.outcome import SolveOutcome, Termination
 from pathway_opt.verification.verifier import Verification, check_claim, verify
@@ -185,6 +186,7 @@ class Plan:
         has_plan = self.has_plan
         usage = self.usage_table()
         usage = usage[["kind", *_JSON_USAGE]]
+        by_id = {i.id: i for i in self.instance.initiatives}
         result: dict[str, Any] = {
             "status": self.status.value,
             "objective": self.objective,
@@ -195,8 +197,16 @@ class Plan:
                     "id": row["id"],
                     "start": row["start"],
                     "expected_value": row["expected_value"],
+                    **_forced_entry(by_id[row["id"]]),
                 }
                 for row in self.selected_table().to_dict("records")
+            ]
+            if has_plan
+            else [],
+            "not_selected": [
+                {"id": ini.id, **_forced_entry(ini)}
+                for ini in self.instance.initiatives
+                if ini.id not in self.starts
             ]
             if has_plan
             else [],
@@ -264,6 +274,16 @@ class Changes(NamedTuple):
     added: list[str]
     removed: list[str]
     moved: list[str]
+
+
+def _forced_entry(ini: Initiative) -> dict[str, str]:
+    """``decision`` and ``decision_reason`` of a forced initiative, else {}."""
+    if ini.decision == "optional":
+        return {}
+    entry: dict[str, str] = {"decision": ini.decision}
+    if ini.decision_reason:
+        entry["decision_reason"] = ini.decision_reason
+    return entry
 
 
 def changes_between(before: Mapping[str, str], after: Mapping[str, str]) -> Changes:

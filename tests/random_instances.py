@@ -32,6 +32,18 @@ def instances(draw: st.DrawFn) -> dict[str, Any]:
         }
         for k in range(n_budgets)
     ]
+    for budget in budgets:  # sometimes a "use it or lose it" share
+        share = draw(st.sampled_from([None, None, 0.25, 0.5, "per_period"]))
+        if share == "per_period":
+            budget["min_use"] = draw(
+                st.lists(
+                    st.sampled_from([0, 0.3, 0.6, 1]),
+                    min_size=n_periods,
+                    max_size=n_periods,
+                )
+            )
+        elif share is not None:
+            budget["min_use"] = share
     n_resources = draw(st.integers(0, 1))
     resources = [
         {
@@ -248,8 +260,45 @@ def valid(data: dict[str, Any]) -> po.Instance:
         raise
 
 
+def meets_min_use(inst: po.Instance, selection: list[tuple[str, str]]) -> bool:
+    """Whether every budget's spend reaches its min_use, computed here by hand.
+
+    Kept apart from the verifier so the enumeration checks min_use on its own.
+    """
+    n = len(inst.periods)
+    by_id = {i.id: i for i in inst.initiatives}
+    for budget in inst.budgets:
+        if budget.min_use is None:
+            continue
+        shares = (
+            budget.min_use if isinstance(budget.min_use, list) else [budget.min_use] * n
+        )
+        spend = [0.0] * n
+        for ini_id, period in selection:
+            ini = by_id[ini_id]
+            if isinstance(ini.cost, dict):
+                profile = ini.cost.get(budget.id, [])
+            else:
+                profile = ini.cost if budget is inst.budgets[0] else []
+            start = inst.periods.index(period)
+            for k, amount in enumerate(profile):
+                if start + k < n:
+                    spend[start + k] += amount
+        spent = limit = 0.0
+        for t in range(n):
+            spent = spent + spend[t] if budget.carry_over else spend[t]
+            limit = limit + budget.limits[t] if budget.carry_over else budget.limits[t]
+            if spent < shares[t] * limit - 1e-9:
+                return False
+    return True
+
+
 def brute_force(inst: po.Instance) -> float | None:
-    """Best verified objective over every assignment, or None if none is feasible."""
+    """Best verified objective over every assignment, or None if none is feasible.
+
+    An assignment counts when the verifier accepts it and, checked here by
+    hand, it meets every budget's min_use; the two must agree.
+    """
     choices = [[None, *inst.periods] for _ in inst.initiatives]
     best = None
     for combo in itertools.product(*choices):
@@ -261,6 +310,9 @@ def brute_force(inst: po.Instance) -> float | None:
         holds = value_rules_hold(inst, starts)
         flagged = any(_names_value_rule(inst, p) for p in check.problems)
         assert flagged != holds, (selection, check.problems)
-        if check.ok and (best is None or check.objective > best):
+        uses_enough = meets_min_use(inst, selection)
+        if not uses_enough:
+            assert not check.ok, f"the verifier misses a min_use shortfall: {selection}"
+        if check.ok and uses_enough and (best is None or check.objective > best):
             best = check.objective
     return best

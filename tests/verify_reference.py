@@ -115,6 +115,11 @@ def _recompute_usage(
     report.beyond_horizon = beyond
     limits = [("budget", b.id, b.limits, b.carry_over) for b in inst.budgets]
     limits += [("resource", r.id, r.capacity, False) for r in inst.resources]
+    shares = {
+        b.id: (b.min_use if isinstance(b.min_use, list) else [b.min_use or 0.0] * n)
+        for b in inst.budgets
+        for n in [len(inst.periods)]
+    }
     for kind, owner, limit, carry in limits:
         used_total = limit_total = 0.0
         for t, period in enumerate(inst.periods):
@@ -132,6 +137,15 @@ def _recompute_usage(
                 "cumulative" if carry else "period",
             )
             report.usage.append(row)
+            if kind == "budget":  # min_use: at least a share of the limit
+                floor = shares[owner][t] * (limit_total if carry else limit[t])
+                spent = used_total if carry else used
+                if floor > 0 and not _within(floor, spent):
+                    report.problems.append(
+                        f'budget "{owner}": spend {"up to" if carry else "in"} '
+                        f"{period} is {spent:,.2f}, below the {floor:,.2f} its "
+                        "min_use asks"
+                    )
             if carry and not _within(used_total, limit_total):
                 report.problems.append(
                     f'budget "{owner}": spend up to {period} is {used_total:,.2f}, '

@@ -36,6 +36,7 @@ from pathway_opt.solver.solver import Solver
 #: Constraint families that may be switched off one at a time, with their names.
 FAMILIES = {
     "budget_limit": "the budget limits",
+    "budget_min_use": "the budgets' min_use",
     "resource_limit": "the resource capacities",
     "requires_start": "the prerequisite (requires) rules",
     "count_limit": "the at_most / at_least / exactly rules",
@@ -47,6 +48,7 @@ FAMILIES = {
 #: The family each kind of repair relaxes.
 _REPAIR_FAMILY: dict[RepairKind, str] = {
     "budget": "budget_limit",
+    "min_use": "budget_min_use",
     "resource": "resource_limit",
     "requires": "requires_start",
     "lag": "requires_start",

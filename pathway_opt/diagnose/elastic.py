@@ -6,6 +6,8 @@ slack columns where a planner could bend the instance; one slack unit weighs 1:
 - ``budget`` (b, t), in ``budget_limit[b, t]`` and, for a carry-over budget,
   every later row of b: one unit raises the limit of b in period t by the money
   unit;
+- ``min_use`` (b, t), coefficient +1 in ``budget_min_use[b, t]``: one unit
+  lowers the least spend b's ``min_use`` asks in t by the money unit;
 - ``resource`` (r, t), in ``resource_limit[r, t]``: one unit raises the
   capacity of r in t by r's unit;
 - ``count_more`` k (at_most / exactly), coefficient -1 in ``count_limit[k]``:
@@ -50,6 +52,7 @@ TOL = 1e-9
 
 SlackKind = Literal[
     "budget",
+    "min_use",
     "resource",
     "count_more",
     "count_fewer",
@@ -153,6 +156,12 @@ class ElasticModel:
                 rows = [base + row_of[owner, u] for u in later if (owner, u) in row_of]
                 if rows:
                     self._add(Slack(kind, (owner, t), unit=unit), rows, -1.0)
+        block = self.form.blocks.get("budget_min_use")
+        if block is not None:
+            base = self._offset[block.name]
+            for r, key in enumerate(block.owners):
+                if block.lower[r] > 0:
+                    self._add(Slack("min_use", key, unit=money), [base + r], 1.0)
 
     def _rule_slacks(self) -> None:
         block = self.form.blocks.get("requires_start")
@@ -377,6 +386,13 @@ class ElasticModel:
                     over = np.diff(running, prepend=0.0)
                 for t in np.flatnonzero(over > 0).tolist():
                     found[by_key[kind, (owner, t)]] = float(over[t])
+        if "budget_min_use" in self.form.blocks:
+            _, below = self._violations("budget_min_use", x)
+            for key, v in zip(
+                self.form.blocks["budget_min_use"].owners, below, strict=True
+            ):
+                if v > 0:
+                    found[by_key["min_use", key]] = float(v)
         if "requires_start" in self.form.blocks:
             above, _ = self._violations("requires_start", x)
             block = self.form.blocks["requires_start"]

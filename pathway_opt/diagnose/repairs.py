@@ -42,6 +42,7 @@ shortened instead of waived)."""
 #: Repair parts in the order they are listed.
 _ORDER: list[RepairKind] = [
     "budget",
+    "min_use",
     "resource",
     "must",
     "never",
@@ -209,6 +210,21 @@ def describe(
         )
     if kind in ("share", "mean"):
         return _bound_part(inst, slack, weight, reached)
+    if kind == "min_use":
+        owner, t = key
+        period = inst.periods[t]
+        share = lowered_share(inst, owner, t, amount)
+        return RepairPart(
+            kind=kind,
+            target=owner,
+            period=period,
+            amount=amount,
+            text=f"lower {owner}'s min_use in {period} to {share:g}"
+            + _who(inst, users),
+            weight=weight,
+            needed_by=list(users),
+            slack=slack,
+        )
     if kind in ("must", "never"):
         (ini,) = key
         text = (
@@ -216,6 +232,9 @@ def describe(
             if kind == "must"
             else (f'allow {ini} (now "never")')
         )
+        reason = next(i.decision_reason for i in inst.initiatives if i.id == ini)
+        if reason:
+            text += f" (reason: {reason})"
         return RepairPart(
             kind=kind,
             target=ini,
@@ -299,6 +318,20 @@ def _relaxed(value: float, down: bool) -> float:
     return float(f"{digits}e{exponent}")
 
 
+def lowered_share(inst: Instance, owner: str, t: int, amount: float) -> float:
+    """The min_use share of budget ``owner`` in period ``t`` lowered by ``amount``.
+
+    Rounded down to 3 decimals, so the lowered share asks no more than the plan
+    that needed the repair spends.
+    """
+    budget = next(b for b in inst.budgets if b.id == owner)
+    n = len(inst.periods)
+    limit = sum(budget.limits[: t + 1]) if budget.carry_over else budget.limits[t]
+    floor = budget.min_use_floors(n)[t] - amount
+    share = max(floor, 0.0) / limit if limit > 0 else 0.0
+    return math.floor(share * 1000 + 1e-9) / 1000
+
+
 def _parts(inst: Instance, need: Need) -> list[RepairPart]:
     parts = [
         describe(
@@ -372,6 +405,15 @@ def apply_repair(inst: Instance, parts: list[RepairPart]) -> Instance:
             entry = next(e for e in entries if e["id"] == p.target)
             name = "limits" if p.kind == "budget" else "capacity"
             entry[name][periods.index(p.period or "")] += p.amount
+        elif p.kind == "min_use":
+            t = periods.index(p.period or "")
+            budget = next(b for b in inst.budgets if b.id == p.target)
+            entry = next(e for e in data["budgets"] if e["id"] == p.target)
+            shares = entry["min_use"]  # a list once an earlier part lowered it
+            if not isinstance(shares, list):
+                shares = budget.min_use_shares(len(periods))
+            shares[t] = lowered_share(inst, p.target, t, p.amount)
+            entry["min_use"] = shares
         elif p.kind in ("must", "never"):
             entry = next(e for e in data["initiatives"] if e["id"] == p.target)
             entry["decision"] = "optional"

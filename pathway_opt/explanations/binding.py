@@ -191,6 +191,9 @@ def binding_rows(
             slack=u.slack,
             utilisation=used / limit if limit > 0 else None,
             binding=u.slack <= BINDING_TOL * max(1.0, abs(limit)),
+            min_use=u.min_use,
+            min_use_binding=u.min_use > 0
+            and used - u.min_use <= BINDING_TOL * max(1.0, abs(limit)),
         )
         if marginal:
             measured = best[u.kind, u.id, u.period]

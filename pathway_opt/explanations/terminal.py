@@ -100,12 +100,21 @@ def _why(rows: list[dict[str, Any]]) -> list[str]:
     )
 
 
+def _binds(row: dict[str, Any]) -> str:
+    """``yes`` at the limit, ``min_use`` at the least spend min_use asks."""
+    if row["binding"]:
+        return "yes"
+    return "min_use" if row.get("min_use_binding") else ""
+
+
 def _binding(rows: list[dict[str, Any]]) -> list[str]:
     if not rows:
         return []
     marginal = any(r["step"] is not None for r in rows)
     per = next((r["per"] for r in rows if r["kind"] == "budget" and r["per"]), "")
     out = ["", "What binds (used / limit that applies; binding = no slack left):"]
+    if any(r.get("min_use_binding") for r in rows):
+        out[-1] = out[-1][:-2] + "; min_use = spends just the budget's min_use):"
     if marginal:
         out[-1] = out[-1][:-2] + ";"
         out += [
@@ -119,7 +128,7 @@ def _binding(rows: list[dict[str, Any]]) -> list[str]:
         cells = [
             f"{r['kind']} {r['id']}", r["period"],
             f"{_amount(r['used'])} / {_amount(r['limit'])}",
-            _percent(r["utilisation"]), "yes" if r["binding"] else "",
+            _percent(r["utilisation"]), _binds(r),
         ]  # fmt: skip
         if marginal:
             cells += [

@@ -145,7 +145,7 @@ def why_row(
         forced="out" if selected else "in",
     )
     if not selected and ini.decision == "never":
-        row.update(forced="", reason='impossible: decision is "never"')
+        row.update(forced="", reason='impossible: decision is "never"' + _why(ini))
         return row
     if not selected and not inst.possible_starts(ini):
         reason = "impossible: no start in its window fits the horizon"
@@ -158,6 +158,8 @@ def why_row(
         if not forced.has_plan:
             if forced.status == Status.INFEASIBLE:
                 row["reason"] = _impossible(session, ini, settings, selected)
+                if ini.decision == "must" and ini.decision_reason:
+                    row["reason"] = f"must-fund{_why(ini)}; {row['reason']}"
             else:
                 row["reason"] = f"no plan within the time limit ({forced.status.value})"
             return row
@@ -170,10 +172,10 @@ def why_row(
     if selected:
         if ini.decision == "must":
             row["reason"] = (
-                "must-fund; the plan would keep it anyway"
+                f"must-fund{_why(ini)}; the plan would keep it anyway"
                 if price >= -1e-9
-                else f"must-fund; the must decision costs {-price:,.3f} (leaving it "
-                "out scores more)"
+                else f"must-fund{_why(ini)}; the must decision costs {-price:,.3f} "
+                "(leaving it out scores more)"
             )
         else:
             row["break_even"] = -price / _discount(inst, ini, base.starts[ini.id])
@@ -183,6 +185,11 @@ def why_row(
         row["keeps_out"] = keeps_out(inst, base, ini, start)
         row["start_forced"] = start
     return row
+
+
+def _why(ini: Initiative) -> str:
+    """`` (reason: ...)`` for an initiative whose forced decision has a reason."""
+    return f" (reason: {ini.decision_reason})" if ini.decision_reason else ""
 
 
 def why_rows(

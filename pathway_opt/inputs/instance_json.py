@@ -87,7 +87,7 @@ def _strip_tags(
             after_index = isinstance(prev, int)
             in_rules = after_index and len(kept) >= 2 and kept[-2] == "rules"
             if part in UNION_TAGS and (
-                in_rules or prev in ("cost", "type", "department", "partner")
+                in_rules or prev in ("cost", "type", "department", "partner", "min_use")
             ):
                 tagged = True
                 continue

@@ -126,6 +126,43 @@ def add_budget_limit(inst: Instance, cols: Columns, costs: Profiles) -> RowBlock
     return _limit_rows("budget_limit", cols, costs, carry, len(inst.periods))
 
 
+def add_budget_min_use(inst: Instance, cols: Columns, costs: Profiles) -> RowBlock:
+    r"""``budget_min_use[b, t]``: spend at least the minimum-use share.
+
+    For every budget with ``min_use`` and every period: without carry-over
+    :math:`\sum_{(i,s) \in S,\, s \le t} c_{ib,t-s} x_{is} \ge m_{bt} L_{bt}`;
+    with carry-over :math:`\sum_{(i,s) \in S,\, s \le t} (\sum_{k \le t-s}
+    c_{ibk}) x_{is} \ge m_{bt} \sum_{t' \le t} L_{bt'}`. Rows exist for every
+    period (even one no start can charge) so a share may change without a
+    rebuild; the bounds are data (:func:`pathway_opt.model.form.load_data`).
+    """
+    horizon = len(inst.periods)
+    carry = [b.carry_over for b in inst.budgets]
+    spend = _limit_rows("budget_min_use", cols, costs, carry, horizon)
+    index = [
+        (b.id, t) for b in inst.budgets if b.min_use is not None for t in range(horizon)
+    ]
+    row_of = {key: r for r, key in enumerate(spend.owners)}
+    taken = [row_of.get(key, -1) for key in index]
+    empty = sp.csr_array((1, cols.n))
+    parts = [spend.matrix[[r]] if r >= 0 else empty for r in taken]
+    matrix = (
+        sp.csr_array(sp.vstack(parts, format="csr"))
+        if parts
+        else sp.csr_array((0, cols.n))
+    )
+    n = len(index)
+    block = RowBlock(
+        name="budget_min_use",
+        index=index,
+        matrix=matrix,
+        lower=np.zeros(n),
+        upper=np.full(n, INF),
+    )
+    block.owners = index
+    return block
+
+
 def add_resource_limit(inst: Instance, cols: Columns, uses: Profiles) -> RowBlock:
     r"""``resource_limit[r, t]``: use within capacity.
 

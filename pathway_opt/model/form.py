@@ -28,6 +28,7 @@ from pathway_opt.model.columns import (
 from pathway_opt.model.families import (
     RowBlock,
     add_budget_limit,
+    add_budget_min_use,
     add_count_limit,
     add_requires_start,
     add_resource_limit,
@@ -113,7 +114,7 @@ def structure_key(inst: Instance) -> str:
     shape = (
         inst.periods,
         inst.settings.allow_beyond_horizon,
-        [(b.id, b.carry_over) for b in inst.budgets],
+        [(b.id, b.carry_over, b.min_use is not None) for b in inst.budgets],
         [r.id for r in inst.resources],
         [
             (i.id, i.type, i.department, i.partner, _nonzero(i.cost), i.uses)
@@ -143,6 +144,7 @@ def compile_form(inst: Instance) -> StandardForm:
     blocks = [
         add_start_once(cols),
         add_budget_limit(inst, cols, costs),
+        add_budget_min_use(inst, cols, costs),
         add_resource_limit(inst, cols, use_profiles(inst)),
         add_requires_start(inst, cols),
         add_count_limit(inst, cols),
@@ -187,7 +189,8 @@ def load_data(
     \sum_g b_g z_g` with :math:`v_{is} = p_i \sum_c w_c a_{ic} \delta^{s - e_i}`.
     Bounds of ``select``: must :math:`y_i = 1`, never :math:`y_i = 0`; bounds of
     ``start``: 0 outside the current start window. Right-hand sides of
-    ``budget_limit`` (cumulative with carry-over) and ``resource_limit``.
+    ``budget_limit`` (cumulative with carry-over) and ``resource_limit``; lower
+    bounds of ``budget_min_use`` (the share times the, possibly cumulative, limit).
 
     Coefficients of ``budget_limit``: the cost amounts
     :math:`c_{ibk}` (or their running sums with carry-over), when the instance's
@@ -278,6 +281,11 @@ def _load_limits(form: StandardForm, inst: Instance) -> None:
     for name, amounts in (("budget_limit", limits), ("resource_limit", capacity)):
         block = form.blocks[name]
         block.upper = np.array([amounts[o][t] for o, t in block.owners], dtype=float)
+    floor = form.blocks.get("budget_min_use")  # absent from diagnosis's forms
+    if floor is not None:
+        n = len(inst.periods)
+        floors = {b.id: b.min_use_floors(n) for b in inst.budgets}
+        floor.lower = np.array([floors[o][t] for o, t in floor.owners], dtype=float)
 
 
 def _load_cost_amounts(form: StandardForm, inst: Instance) -> None:
@@ -300,11 +308,16 @@ def _load_cost_amounts(form: StandardForm, inst: Instance) -> None:
             "a cost profile changed which entries are non-zero; build the model anew"
         )
     held.matrix = block.matrix
+    floor = form.blocks.get("budget_min_use")
+    if floor is not None:
+        floor.matrix = add_budget_min_use(
+            inst, form.columns, cost_profiles(inst)
+        ).matrix
     form.costs_loaded = costs
 
 
 #: Families whose coefficients are data (cost amounts, scores, probabilities).
-DATA_COEFFICIENTS = ("budget_limit", "spend_share", "average")
+DATA_COEFFICIENTS = ("budget_limit", "budget_min_use", "spend_share", "average")
 
 
 def _load_rule_coefficients(form: StandardForm, inst: Instance) -> None:

@@ -28,13 +28,16 @@ forced in; ``keeps_out``: what adding it to the plan at that start breaks."""
 
 BINDING_COLUMNS = [
     "kind", "id", "period", "applies_to", "limit", "used", "slack", "utilisation",
-    "binding", "step", "gain_up", "loss_down", "per", "value_up_per",
-    "value_down_per", "gap",
+    "binding", "min_use", "min_use_binding", "step", "gain_up", "loss_down", "per",
+    "value_up_per", "value_down_per", "gap",
 ]  # fmt: skip
 """``limit``, ``used`` and ``slack`` of the limit that applies (cumulative for
 carry-over budgets); ``step``: change of the period's own limit in the
 re-solves; ``gain_up`` / ``loss_down``: score bought by the raise / lost by the
-cut; ``value_up_per`` / ``value_down_per``: the same per ``per`` units."""
+cut; ``value_up_per`` / ``value_down_per``: the same per ``per`` units;
+``min_use``: least spend the budget's ``min_use`` asks (of the same, possibly
+cumulative, figure; 0 when none); ``min_use_binding``: the plan spends no more
+than that (the minimum use holds the plan, not the limit)."""
 
 REPAIR_COLUMNS = [
     "repair", "part", "kind", "target", "period", "amount", "text", "needed_by",

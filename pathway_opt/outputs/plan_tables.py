@@ -43,7 +43,7 @@ from pathway_opt.schema.value_rules import (
 
 SELECTED_COLUMNS = [
     "id", "name", "type", "department", "partner", "start", "expected_value",
-    "total_cost", "notes",
+    "total_cost", "decision", "decision_reason", "notes",
 ]  # fmt: skip
 BUDGET_COLUMNS = [
     "budget", "name", "period", "limit", "used", "slack", "utilisation",
@@ -58,8 +58,8 @@ RULE_COLUMNS = [
     "satisfied", "binding", "bonus_earned", "notes",
 ]  # fmt: skip
 NOT_SELECTED_COLUMNS = [
-    "id", "name", "type", "department", "partner", "decision", "expected_value",
-    "total_cost", "reason", "notes",
+    "id", "name", "type", "department", "partner", "decision", "decision_reason",
+    "expected_value", "total_cost", "reason", "notes",
 ]  # fmt: skip
 #: Table -> its money columns (rounded to the currency's unit; the Schedule grid's
 #: period columns are money too); other numbers get DECIMALS decimals.
@@ -167,8 +167,10 @@ def selected(plan: Plan) -> pd.DataFrame:
     if not plan.has_plan:
         return _frame([], SELECTED_COLUMNS)
     table = plan.selected_table()
-    notes = {i.id: i.notes for i in plan.instance.initiatives}
-    table["notes"] = [notes[i] for i in table["id"]]
+    by_id = {i.id: i for i in plan.instance.initiatives}
+    table["decision"] = [by_id[i].decision for i in table["id"]]
+    table["decision_reason"] = [by_id[i].decision_reason for i in table["id"]]
+    table["notes"] = [by_id[i].notes for i in table["id"]]
     return table[SELECTED_COLUMNS].reset_index(drop=True)
 
 
@@ -426,6 +428,7 @@ def not_selected(plan: Plan) -> pd.DataFrame:
                 "department": ini.department or "",
                 "partner": ini.partner or "",
                 "decision": ini.decision,
+                "decision_reason": ini.decision_reason,
                 "expected_value": inst.base_value(ini),
                 "total_cost": sum(
                     sum(p) for p in ini.cost_by_budget(inst.budget_ids()).values()

@@ -48,7 +48,19 @@ def instance_warnings(inst: Instance) -> list[str]:
         *where_warnings(inst),
         *value_rule_warnings(inst),
         *start_warnings(inst),
+        *reason_warnings(inst),
     ]
+
+
+def reason_warnings(inst: Instance) -> Iterator[str]:
+    """A `decision_reason` on an optional initiative explains nothing forced."""
+    for k, ini in enumerate(inst.initiatives):
+        if ini.decision_reason and ini.decision == "optional":
+            yield (
+                f'initiatives[{k}].decision_reason: "{ini.id}" has a reason but its '
+                'decision is optional; set decision to "must" or "never", or remove '
+                "the reason"
+            )
 
 
 def suggestion(word: str, known: list[str] | tuple[str, ...]) -> str | None:

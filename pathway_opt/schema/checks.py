@@ -155,6 +155,12 @@ def _check_lengths(inst: Instance) -> Iterator[Problem]:
                 f"has {_entries(len(b.limits))} but {_there_are(n)}; "
                 "give one limit per period",
             )
+        if isinstance(b.min_use, list) and len(b.min_use) != n:
+            yield Problem(
+                f"budgets[{k}].min_use",
+                f"has {_entries(len(b.min_use))} but {_there_are(n)}; give one "
+                "share per period, or one number for every period",
+            )
     for k, r in enumerate(inst.resources):
         if len(r.capacity) != n:
             yield Problem(

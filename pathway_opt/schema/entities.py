@@ -180,8 +180,23 @@ MatchValue = Annotated[
 #: removes them so paths read like the JSON the user wrote.
 UNION_TAGS = frozenset(
     {"profile", "by_budget", "one", "any_of", "requires", "at_most", "at_least"}
-    | {"exactly", "synergy", "spend_share", "average"}
+    | {"exactly", "synergy", "spend_share", "average", "share", "per_period"}
 )
+
+
+#: A share in [0, 1], e.g. of a budget's limit.
+Share = Annotated[float, Field(ge=0, le=1)]
+
+
+def _share_kind(value: Any) -> str:
+    return "per_period" if isinstance(value, list) else "share"
+
+
+#: One share for every period, or a list of shares, one per period.
+ShareSpec = Annotated[
+    Annotated[Share, Tag("share")] | Annotated[list[Share], Tag("per_period")],
+    Discriminator(_share_kind),
+]
 
 
 class StrictModel(BaseModel):
@@ -252,8 +267,30 @@ class Budget(StrictModel):
     """If true, money unspent in a period may be spent later: cumulative spend up
     to each period must stay within the cumulative limit. If false, each period's
     spend must stay within that period's limit."""
+    min_use: ShareSpec | None = None
+    """Share of the limit that must be spent ("use it or lose it" funds): a
+    fraction in [0, 1] for every period, or a list with one per period. Each
+    period's spend must be at least that share of its limit; with carry-over, the
+    spend up to each period at least that share of the cumulative limit."""
     notes: str = ""
     """The planner's own notes (free text; not used by the model)."""
+
+    def min_use_shares(self, n_periods: int) -> list[float]:
+        """The minimum-use share of each period (0 where none is set)."""
+        if self.min_use is None:
+            return [0.0] * n_periods
+        if isinstance(self.min_use, list):
+            return [float(v) for v in self.min_use]
+        return [float(self.min_use)] * n_periods
+
+    def min_use_floors(self, n_periods: int) -> list[float]:
+        """Least spend per period (cumulative with carry-over) that min_use asks."""
+        shares = self.min_use_shares(n_periods)
+        limits, total = [], 0.0
+        for limit in self.limits[:n_periods]:
+            total += limit
+            limits.append(total if self.carry_over else limit)
+        return [s * v for s, v in zip(shares, limits, strict=False)]
 
 
 class Resource(StrictModel):
@@ -316,6 +353,9 @@ class Initiative(StrictModel):
     """Last period in which it may start (default: the last period)."""
     decision: Decision = "optional"
     """`optional` (the model decides), `must` (always funded) or `never`."""
+    decision_reason: str = ""
+    """Why the decision is forced, e.g. `Ministry pilot commitment`; shown with
+    the decision in plans, explanations and infeasibility repairs."""
     uncertainty: Uncertainty | None = None
     """Ranges of its scores, success probability and cost, used by the
     robustness analysis and the robust plan; the plan itself uses the given
@@ -397,10 +437,6 @@ class SynergyRule(StrictModel):
     """Score added when all are selected; negative for an overlap penalty."""
     notes: str = ""
     """The planner's own notes (free text; not used by the model)."""
-
-
-#: A share of spend, from 0 to 1.
-Share = Annotated[float, Field(ge=0, le=1)]
 
 
 class SpendShareRule(StrictModel):

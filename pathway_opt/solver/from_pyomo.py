@@ -9,9 +9,9 @@ import numpy as np
 import scipy.sparse as sp
 
 from pathway_opt.solver.highs_run import Arrays, HighsRun
-from pathway_opt.solver.outcome import SolveOutcome
+from pathway_opt.solver.outcome import SolveOutcome, Termination
 from pathway_opt.solver.settings import SolveSettings
-from pathway_opt.solver.solver import _outcome, _run
+from pathway_opt.solver.solver import _outcome, _run, solver_version
 
 if TYPE_CHECKING:
     import pyomo.environ as pyo
@@ -24,9 +24,26 @@ def solve_pyomo(model: pyo.ConcreteModel, settings: SolveSettings) -> SolveOutco
     from the model's ``start`` variables.
     """
     import pyomo.environ as pyo
+    from pyomo.common.errors import InfeasibleConstraintException
     from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
-    info = LinearStandardFormCompiler().write(model, mixed_form=True, set_sense=None)
+    try:
+        info = LinearStandardFormCompiler().write(
+            model, mixed_form=True, set_sense=None
+        )
+    except InfeasibleConstraintException as exc:
+        # a row with no variables and a bound 0 misses (e.g. a min_use nothing
+        # can spend on): HiGHS would say infeasible too
+        return SolveOutcome(
+            termination=Termination.INFEASIBLE,
+            starts=None,
+            objective=None,
+            bound=None,
+            seconds=0.0,
+            solver=solver_version(),
+            detail=str(exc),
+            settings=settings,
+        )
     kinds = np.array([row.bound_type for row in info.rows], dtype=np.int8)
     rhs = np.asarray(info.rhs, dtype=float)
     lower = np.where(kinds <= 0, rhs, -np.inf)

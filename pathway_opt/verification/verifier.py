@@ -50,6 +50,8 @@ class UsageRow:
     cumulative_limit: float
     binding_on: AppliesTo
     """Which comparison the limit applies to."""
+    min_use: float = 0.0
+    """Least use asked by the budget's `min_use` (on `binding_on`'s figure)."""
 
     @property
     def slack(self) -> float:
@@ -221,8 +223,10 @@ def _recompute_usage(
     carry = np.array([o.cumulative for o in owners], dtype=bool)[:, None]
     fine = np.where(carry, _within(used_total, limit_total), _within(used, limit))
     figures = [a.tolist() for a in (used, limit, used_total, limit_total, fine)]
+    floors = {b.id: b.min_use_floors(horizon) for b in inst.budgets}
     for k, owner in enumerate(owners):
         kind, name, carries = owner.kind, owner.id, owner.cumulative
+        floor = floors[name] if kind == "budget" else [0.0] * horizon
         for t, period in enumerate(inst.periods):
             u, cap, u_total, cap_total, ok = (f[k][t] for f in figures)
             report.usage.append(
@@ -235,8 +239,11 @@ def _recompute_usage(
                     cumulative_used=u_total,
                     cumulative_limit=cap_total,
                     binding_on="cumulative" if carries else "period",
+                    min_use=floor[t],
                 )
             )
+            spent = u_total if carries else u
+            _check_min_use(name, period, spent, floor[t], carries, report)
             if ok:
                 continue
             if carries:
@@ -249,6 +256,23 @@ def _recompute_usage(
                     f'{kind} "{name}": {u:,.2f} used in {period}, above the '
                     f"limit {cap:,.2f}"
                 )
+
+
+def _check_min_use(
+    name: str,
+    period: str,
+    spent: float,
+    floor: float,
+    cumulative: bool,
+    report: Verification,
+) -> None:
+    """A problem when a budget's spend falls short of its `min_use` share."""
+    if floor <= 0 or floor <= spent + REL_TOL * abs(spent) + ABS_TOL:
+        return
+    report.problems.append(
+        f'budget "{name}": spend {"up to" if cumulative else "in"} {period} is '
+        f"{spent:,.2f}, below the {floor:,.2f} its min_use asks"
+    )
 
 
 def _selected_by_row(start: np.ndarray) -> np.ndarray:

@@ -17,7 +17,13 @@ from pydantic import Field, TypeAdapter, ValidationError
 
 from pathway_opt.errors import InputError, Problem, listing
 from pathway_opt.inputs.instance_json import problems_from_validation
-from pathway_opt.schema.entities import MAX_AMOUNT, Id, Initiative, StrictModel
+from pathway_opt.schema.entities import (
+    MAX_AMOUNT,
+    Id,
+    Initiative,
+    ShareSpec,
+    StrictModel,
+)
 from pathway_opt.schema.instance import Instance
 
 Amount = Annotated[float, Field(ge=0, le=MAX_AMOUNT)]
@@ -137,6 +143,33 @@ class SetBudget(_Edit):
         return _with_series(
             inst, self, at, "budgets", self.budget, change, self.periods
         )
+
+
+class SetMinUse(_Edit):
+    """Set a budget's min_use: one share for every (listed) period, or one each."""
+
+    op: Literal["set_min_use"]
+    budget: Id
+    min_use: ShareSpec
+    """A share in [0, 1] for every period (or every listed one), or a list with
+    one share per period (or per listed period)."""
+    periods: list[str] | None = None
+
+    def apply(self, inst: Instance, base: Instance, at: str = "") -> Instance:
+        """New minimum-use shares."""
+        items = list(inst.budgets)
+        k = _position([b.id for b in items], self.budget, self, at, "budget")
+        where = self._periods(inst, self.periods, at)
+        new = (
+            self.min_use
+            if isinstance(self.min_use, list)
+            else [self.min_use] * len(where)
+        )
+        shares = _assign(new, self, at, "min_use")(
+            items[k].min_use_shares(len(inst.periods)), where
+        )
+        items[k] = items[k].model_copy(update={"min_use": shares})
+        return inst.model_copy(update={"budgets": items})
 
 
 class ScaleCapacity(_Edit):
@@ -290,6 +323,7 @@ class SetWindow(_Edit):
 Edit = Annotated[
     ScaleBudget
     | SetBudget
+    | SetMinUse
     | ScaleCapacity
     | SetCapacity
     | ForceIn
@@ -306,6 +340,7 @@ Edit = Annotated[
 EDIT_OPS = frozenset(
     {"scale_budget", "set_budget", "scale_capacity", "set_capacity", "force_in"}
     | {"force_out", "release", "set_score", "set_weight", "set_window"}
+    | {"set_min_use"}
 )
 
 
@@ -313,6 +348,7 @@ EDIT_OPS = frozenset(
 EDIT_CLASSES: dict[str, type[_Edit]] = {
     "scale_budget": ScaleBudget,
     "set_budget": SetBudget,
+    "set_min_use": SetMinUse,
     "scale_capacity": ScaleCapacity,
     "set_capacity": SetCapacity,
     "force_in": ForceIn,

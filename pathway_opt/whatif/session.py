@@ -34,6 +34,7 @@ from pathway_opt.whatif.edits import (
     Scenario,
     SetBudget,
     SetCapacity,
+    SetMinUse,
     SetScore,
     SetWeight,
     SetWindow,
@@ -44,6 +45,7 @@ from pathway_opt.whatif.edits import (
 _PARTS: dict[type, frozenset[Part]] = {
     ScaleBudget: frozenset({"rows"}),
     SetBudget: frozenset({"rows"}),
+    SetMinUse: frozenset({"rows"}),
     ScaleCapacity: frozenset({"rows"}),
     SetCapacity: frozenset({"rows"}),
     ForceIn: frozenset({"columns"}),
@@ -114,7 +116,9 @@ class Session:
             check_values(edited)
         parts = _PARTS[type(chosen)]
         try:
-            if isinstance(chosen, SetWindow):
+            if isinstance(chosen, SetMinUse):  # a first min_use adds rows
+                load_data(self.form, edited, check="full", parts=parts)
+            elif isinstance(chosen, SetWindow):
                 load_data(self.form, edited, check="windows", parts=parts)
             else:
                 load_data(self.form, edited, check="none", parts=parts)
@@ -188,6 +192,21 @@ class Session:
         """Set a budget's limits (one per period, or per listed period)."""
         self.apply(
             {"op": "set_budget", "budget": budget, "limits": limits}
+            | ({} if periods is None else {"periods": periods})
+        )
+
+    def set_min_use(
+        self,
+        budget: str,
+        min_use: float | list[float],
+        periods: list[str] | None = None,
+    ) -> None:
+        """Set a budget's min_use: one share, or one per period (or listed period).
+
+        A budget that had no min_use gets its rows in a rebuilt model.
+        """
+        self.apply(
+            {"op": "set_min_use", "budget": budget, "min_use": min_use}
             | ({} if periods is None else {"periods": periods})
         )
 

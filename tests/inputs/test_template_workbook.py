@@ -67,7 +67,8 @@ def test_template_sheets_headers_and_examples(template: Path) -> None:
         "earliest_start (period)", "latest_start (period)", "decision",
     ]  # fmt: skip
     assert [c.value for c in book["budgets"][1]][3:] == [
-        "limit 2027 (CNY)", "limit 2028 (CNY)", "limit 2029 (CNY)", "notes",
+        "limit 2027 (CNY)", "limit 2028 (CNY)", "limit 2029 (CNY)",
+        "min_use (0-1 or %)", "notes",
     ]  # fmt: skip
     readme = " ".join(
         str(c.value) for row in book["README"].iter_rows() for c in row if c.value
@@ -294,7 +295,11 @@ def test_template_with_own_periods(tmp_path: Path) -> None:
     write_template(path, ["2030", "2031"])
     inst = po.load_instance(path)
     assert inst.periods == ["2030", "2031"]
-    assert [b.limits for b in inst.budgets] == [[5_000_000.0, 5_000_000.0]]
+    assert [b.limits for b in inst.budgets] == [
+        [5_000_000.0, 5_000_000.0],
+        [200_000.0, 200_000.0],
+    ]
+    assert inst.budgets[1].min_use == [0.5, 0.0]
 
 
 def test_template_under_a_regular_file_exits_6(tmp_path: Path) -> None:

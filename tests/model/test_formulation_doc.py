@@ -22,7 +22,7 @@ FULL = {
     "name": "every family",
     "periods": ["2027", "2028"],
     "criteria": [{"id": "TC", "weight": 1.0}],
-    "budgets": [{"id": "central", "limits": [5, 5]}],
+    "budgets": [{"id": "central", "limits": [5, 5], "min_use": 0.1}],
     "resources": [{"id": "fte", "capacity": [2, 2]}],
     "initiatives": [
         {"id": "A", "scores": {"TC": 1}, "cost": [1], "uses": {"fte": [1]}},

@@ -68,6 +68,8 @@ def _rows_of_form(
                 )
                 if v != 0
             }
+            if not coefs and block.lower[n] <= 0 <= block.upper[n]:
+                continue  # Pyomo drops a row without variables that 0 satisfies
             out[component[key].name] = (coefs, block.lower[n], block.upper[n])
     return out
 
@@ -88,9 +90,25 @@ def _normalise(
     return out
 
 
+def _has_empty_infeasible_row(form: po.StandardForm) -> bool:
+    """A row without coefficients whose bounds exclude 0 (a min_use nothing pays)."""
+    return any(
+        block.matrix.indptr[n] == block.matrix.indptr[n + 1]
+        and not block.lower[n] <= 0 <= block.upper[n]
+        for block in form.blocks.values()
+        for n in range(block.n)
+    )
+
+
 def check_equivalent(inst: po.Instance) -> None:
     form = po.compile_form(inst)
     model = po.build_model(inst)
+    if _has_empty_infeasible_row(form):
+        # Pyomo's compiler refuses such a row; both forms must say infeasible
+        infeasible = po.Termination.INFEASIBLE
+        assert po.Solver(form).solve(po.SolveSettings()).termination == infeasible
+        assert po.solve_pyomo(model, po.SolveSettings()).termination == infeasible
+        return
     assert _normalise(_rows_of_form(form, model)) == _normalise(
         _rows_by_constraint(model)
     )

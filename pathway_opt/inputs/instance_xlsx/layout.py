@@ -15,12 +15,12 @@ criteria   id | name | weight | notes
 comparisons more | less | ratio | notes: pairwise judgements between
            criteria (AHP); when there are any, they derive the weights
 budgets    id | name | carry_over | one `limit <period> (<currency>)` column
-           per period | notes
+           per period | min_use | notes
 resources  id | name | unit | one `capacity <period> (<unit>)` column per
            period | notes
 initiatives id | name | type | department | partner | success_probability |
            earliest_start | latest_start | decision | one `score <criterion>`
-           column per criterion | notes
+           column per criterion | decision_reason | notes
 costs_uses initiative | kind (cost/use) | budget_or_resource | year +0 |
            year +1 | ...: profiles by year since start | notes (the planner's,
            not read)
@@ -240,6 +240,14 @@ FIXED_COLUMNS: dict[str, tuple[Column, ...]] = {
             _doc(Budget, "carry_over"),
             ("TRUE", "FALSE"),
         ),
+        Column(
+            "min_use",
+            "number",
+            "0-1 or %",
+            _doc(Budget, "min_use")
+            + " A fraction (0.8) or a percent (80%); for one share per period "
+            "type them separated by semicolons (80%; 60%; 0). Blank means none.",
+        ),
         NOTES_COLUMN,
     ),
     RESOURCES: (
@@ -279,6 +287,7 @@ FIXED_COLUMNS: dict[str, tuple[Column, ...]] = {
             help=_doc(Initiative, "decision") + " Blank means optional.",
             choices=DECISIONS,
         ),
+        Column("decision_reason", "text", help=_doc(Initiative, "decision_reason")),
         NOTES_COLUMN,
     ),
     COSTS_USES: (

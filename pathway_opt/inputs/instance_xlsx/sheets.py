@@ -37,7 +37,7 @@ from pathway_opt.inputs.instance_xlsx.layout import (
     normalise_key,
     period_of_header,
 )
-from pathway_opt.inputs.instance_xlsx.reader import Reader, Source, as_text
+from pathway_opt.inputs.instance_xlsx.reader import Reader, Source, as_number, as_text
 
 _SETTINGS_PATHS = {
     "name": "name",
@@ -160,6 +160,9 @@ def read_entities(r: Reader, name: str, per_period: PerPeriod | None = None) -> 
         entry: dict[str, Any] = {}
         r.note(at, row.cell(cols.get("id", 1)))
         for key, col in cols.items():
+            if name == BUDGETS and key == "min_use" and _is_list(row.cell(col)):
+                entry[key] = _shares(r, row.cell(col), f"{at}.{key}")
+                continue
             value = r.value(
                 row.cell(col), fixed[key].kind, f"{at}.{key}", key, fixed[key].choices
             )
@@ -181,6 +184,26 @@ def read_entities(r: Reader, name: str, per_period: PerPeriod | None = None) -> 
         entries.append(entry)
     if name in REQUIRED_SHEETS and not entries:
         r.problem(name, "has no rows; add at least one below the header", name)
+
+
+def _is_list(cell: Cell) -> bool:
+    """A text cell holding several values separated by semicolons."""
+    return isinstance(cell.value, str) and ";" in cell.value
+
+
+def _shares(r: Reader, cell: Cell, path: str) -> list[Any]:
+    """`80%; 60%; 0` as numbers (each checked by the schema, cell named)."""
+    assert isinstance(cell.value, str)
+    shares: list[Any] = []
+    r.note(path, cell, "min_use")
+    for j, part in enumerate(cell.value.split(";")):
+        r.note(f"{path}[{j}]", cell, f"min_use (value {j + 1})")
+        try:
+            shares.append(as_number(part.strip()))
+        except ValueError as exc:
+            r.problem(cell, f"min_use: {exc}", path)
+            shares.append(0.0)
+    return shares
 
 
 def _extra_columns(

@@ -44,7 +44,13 @@ def example_instance(periods: Sequence[str] = DEFAULT_PERIODS) -> Instance:
                 "name": "University own IEI budget",
                 "limits": [5_000_000.0] * n,
                 "carry_over": True,
-            }
+            },
+            {
+                "id": "gov_special",
+                "name": "Provincial special fund (lapses if unspent)",
+                "limits": [200_000.0] * n,
+                "min_use": [0.5] + [0.0] * (n - 1),
+            },
         ],
         "resources": [
             {
@@ -67,6 +73,7 @@ def example_instance(periods: Sequence[str] = DEFAULT_PERIODS) -> Instance:
                 "uses": {"faculty_fte": [0.1]},
                 "latest_start": first,
                 "decision": "must",
+                "decision_reason": "Framework agreement already signed",
             },
             {
                 "id": "JL-CS-01",
@@ -81,7 +88,10 @@ def example_instance(periods: Sequence[str] = DEFAULT_PERIODS) -> Instance:
                     "success_probability": [0.7, 0.95],
                     "cost_factor": [0.9, 1.3],
                 },
-                "cost": {"central": [1_200_000.0, 300_000.0, 300_000.0][:n]},
+                "cost": {
+                    "central": [1_200_000.0, 300_000.0, 300_000.0][:n],
+                    "gov_special": [100_000.0, 100_000.0, 100_000.0][:n],
+                },
                 "uses": {"faculty_fte": [2.0, 1.0, 1.0][:n]},
                 "earliest_start": first,
                 "latest_start": last,

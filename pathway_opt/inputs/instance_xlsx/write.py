@@ -144,9 +144,21 @@ _RANGES: dict[str, dict[str, Any]] = {
 }
 
 
+#: Fixed columns written after the per-period or score columns, just before
+#: `notes`: added later, they keep the older columns where planners know them.
+_LATE = ("min_use", "decision_reason")
+
+
 def _fixed(sheet: str) -> list[_Col]:
-    """The sheet's fixed columns but `notes`, which every sheet writes last."""
-    return [_col(c) for c in FIXED_COLUMNS[sheet] if c.key != NOTES]
+    """The sheet's fixed columns but `notes` and the late ones (written last)."""
+    return [
+        _col(c) for c in FIXED_COLUMNS[sheet] if c.key != NOTES and c.key not in _LATE
+    ]
+
+
+def _late(sheet: str) -> list[_Col]:
+    """The sheet's late fixed columns (see `_LATE`), in layout order."""
+    return [_col(c) for c in FIXED_COLUMNS[sheet] if c.key in _LATE]
 
 
 def _notes(text: str) -> str | None:
@@ -230,12 +242,21 @@ def _budgets_sheet(inst: Instance) -> _Sheet:
             )
             for p in inst.periods
         ]
+        + _late(BUDGETS)
         + [_col(NOTES_COLUMN)]
     )
     rows = [
-        [b.id, b.name, b.carry_over, *b.limits, _notes(b.notes)] for b in inst.budgets
+        [b.id, b.name, b.carry_over, *b.limits, _shares(b.min_use), _notes(b.notes)]
+        for b in inst.budgets
     ]
     return _Sheet(BUDGETS, columns, rows)
+
+
+def _shares(min_use: float | list[float] | None) -> float | str | None:
+    """A budget's min_use as its cell: one number, or the shares joined by `;`."""
+    if isinstance(min_use, list):
+        return "; ".join(f"{v:g}" for v in min_use)
+    return min_use
 
 
 def _resources_sheet(inst: Instance) -> _Sheet:
@@ -273,6 +294,7 @@ def _initiatives_sheet(inst: Instance) -> _Sheet:
             )
             for c in criteria
         ]
+        + _late(INITIATIVES)
         + [_col(NOTES_COLUMN)]
     )
     rows = [
@@ -287,6 +309,7 @@ def _initiatives_sheet(inst: Instance) -> _Sheet:
             ini.latest_start,
             ini.decision,
             *(ini.scores.get(c) for c in criteria),
+            ini.decision_reason or None,
             _notes(ini.notes),
         ]
         for ini in inst.initiatives
