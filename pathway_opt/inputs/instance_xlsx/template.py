@@ -108,9 +108,9 @@ def example_instance(periods: Sequence[str] = DEFAULT_PERIODS) -> Instance:
             {"kind": "synergy", "members": ["PA-CS-01", "JL-CS-01"], "bonus": 0.2},
             {
                 "kind": "spend_share",
-                "where": {"type": "joint_lab"},
-                "at_most": 0.9,
-                "notes": "labs take at most 90% of all spend",
+                "where": {"type": "partner_agreement"},
+                "at_least": 0.02,
+                "notes": "agreements take at least 2% of all spend",
             },
             {
                 "kind": "average",
