@@ -14,6 +14,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import warnings
 from pathlib import Path
 
 import pytest
@@ -28,15 +29,38 @@ pytestmark = pytest.mark.skipif(
 SMALL = ROOT / "instances" / "small_applied_college.json"
 
 
+#: A shell starts a program with Ctrl-C at its default; a child of this test
+#: process may inherit it ignored or held (seen in about one full test run in
+#: three, never in part runs): it says so on stderr and starts as from a shell.
+AS_FROM_A_SHELL = """
+import signal as _signal, sys as _sys
+_got = (
+    _signal.getsignal(_signal.SIGINT),
+    _signal.pthread_sigmask(_signal.SIG_BLOCK, []),
+)
+if _got[0] is not _signal.default_int_handler or _signal.SIGINT in _got[1]:
+    print("inherited SIGINT", _got, file=_sys.stderr, flush=True)
+_signal.signal(_signal.SIGINT, _signal.default_int_handler)
+_signal.pthread_sigmask(_signal.SIG_UNBLOCK, {_signal.SIGINT})
+"""
+
+
 def _script(code: str, *args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(code), *args],
+        [sys.executable, "-c", AS_FROM_A_SHELL + textwrap.dedent(code), *args],
         env=cli_env(),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
     )
+
+
+def _note_inherited(err: str) -> None:
+    """Say (in pytest's warnings summary) when the child got Ctrl-C ignored or held."""
+    for line in err.splitlines():
+        if line.startswith("inherited SIGINT"):
+            warnings.warn(f"this test process handed its child {line}", stacklevel=2)
 
 
 def test_kept_children_see_their_parent_end() -> None:
@@ -145,6 +169,7 @@ def test_ctrl_c_stops_highs_in_this_process_when_fork_is_missing(
             stop_all(proc.pid)
             out, err = proc.communicate()
             pytest.fail(f"no exit 60 s after Ctrl-C; its threads were at:\n{err}")
+        _note_inherited(err)
         assert proc.returncode == 130, err
         word, at = out.split()
         assert word == "interrupted"
@@ -196,6 +221,7 @@ def test_ctrl_c_handed_to_a_highs_thread_still_stops_the_run(tmp_path: Path) -> 
         pytest.fail(f"still running 60 s later: {out} {err}")
     finally:
         stop_all(proc.pid)
+    _note_inherited(err)
     assert proc.returncode == 130, out + err
     lines = dict(line.split() for line in out.splitlines())
     assert float(lines["interrupted"]) - float(lines["sent"]) <= 2.0
