@@ -29,9 +29,10 @@ pytestmark = pytest.mark.skipif(
 SMALL = ROOT / "instances" / "small_applied_college.json"
 
 
-#: A shell starts a program with Ctrl-C at its default; a child of this test
-#: process may inherit it ignored or held (seen in about one full test run in
-#: three, never in part runs): it says so on stderr and starts as from a shell.
+#: A shell starts a program with Ctrl-C at its default, but a test run started as
+#: a background job of a non-interactive shell (``pytest &`` in a script) has
+#: SIGINT ignored, and so would these children: they say so on stderr and start
+#: as from an interactive shell.
 AS_FROM_A_SHELL = """
 import signal as _signal, sys as _sys
 _got = (
