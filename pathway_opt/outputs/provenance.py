@@ -20,6 +20,14 @@ class Provenance:
     """ISO 8601 time of the run, with its UTC offset."""
 
 
+def tool_version() -> str:
+    """This package's installed version, "unknown" when run from a bare source tree."""
+    try:
+        return version("pathway-opt")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "unknown"
+
+
 def make_provenance(
     source: str | Path | None = None, run_at: datetime | None = None
 ) -> Provenance:
@@ -30,14 +38,10 @@ def make_provenance(
             digest = hashlib.sha256(Path(source).read_bytes()).hexdigest()
         except OSError:
             digest = None
-    try:
-        tool = version("pathway-opt")
-    except PackageNotFoundError:  # pragma: no cover - running from a source tree
-        tool = "unknown"
     when = (run_at or datetime.now(UTC)).astimezone()
     return Provenance(
         source=None if source is None else str(source),
         sha256=digest,
-        tool_version=tool,
+        tool_version=tool_version(),
         run_at=when.isoformat(timespec="seconds"),
     )

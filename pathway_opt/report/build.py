@@ -14,14 +14,13 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from pathway_opt.errors import InputError, Problem
 from pathway_opt.explanations.explanation import Explanation
 from pathway_opt.files import write_atomic, write_folder
-from pathway_opt.outputs.provenance import Provenance
+from pathway_opt.outputs.provenance import Provenance, tool_version
 from pathway_opt.plan import Plan
 from pathway_opt.report.headline import headline_section
 from pathway_opt.report.initiatives import initiatives_section
@@ -137,13 +136,6 @@ def _parts(
     )
 
 
-def _tool_version() -> str:
-    try:
-        return version("pathway-opt")
-    except PackageNotFoundError:  # pragma: no cover - running from a source tree
-        return "unknown"
-
-
 def make_report(
     plan: Plan,
     *,
@@ -203,7 +195,7 @@ def make_report(
             instance=plan.instance.name,
             status=plan.status.value,
             made_at=made_at.strftime("%Y-%m-%d %H:%M"),
-            version=_tool_version(),
+            version=tool_version(),
             sections=sections,
         )
     )
