@@ -105,6 +105,7 @@ if TYPE_CHECKING:
         value_problems,
     )
     from pathway_opt.solver.from_pyomo import solve_pyomo
+    from pathway_opt.solver.methods import SolveProgress
     from pathway_opt.solver.outcome import SolveOutcome, Termination
     from pathway_opt.solver.processes import STOP_SIGNALS, stoppable_solves
     from pathway_opt.solver.settings import SolveSettings
@@ -165,6 +166,7 @@ _HOMES: dict[str, str] = {
     "build_model": "model.pyomo_model",
     "SolveSettings": "solver.settings",
     "SolveOutcome": "solver.outcome",
+    "SolveProgress": "solver.methods",
     "Termination": "solver.outcome",
     "Solver": "solver.solver",
     "solve_pyomo": "solver.from_pyomo",
@@ -282,6 +284,7 @@ __all__ = [
     "Scenario",
     "Session",
     "SolveOutcome",
+    "SolveProgress",
     "SolveSettings",
     "Solver",
     "SolverError",

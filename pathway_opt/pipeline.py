@@ -16,6 +16,13 @@ from pathway_opt.model.form import StandardForm, compile_form
 from pathway_opt.plan import CheckAhead, Plan, Status, make_plan
 from pathway_opt.schema.instance import Instance
 from pathway_opt.schema.numerics import check_values
+from pathway_opt.solver.methods import (
+    METHODS,
+    Method,
+    SolveProgress,
+    chosen_method,
+    run_heuristic,
+)
 from pathway_opt.solver.outcome import SolveOutcome
 from pathway_opt.solver.settings import SolveSettings, settings_from
 from pathway_opt.solver.solver import Solver, confirm_infeasible
@@ -58,6 +65,8 @@ def solve(
     time_limit: float | None = None,
     threads: int | None = None,
     mip_gap: float | None = None,
+    method: Method = "auto",
+    progress: Callable[[SolveProgress], None] | None = None,
 ) -> Plan:
     """Build, solve and verify an instance; infeasible plans carry an explanation.
 
@@ -71,35 +80,118 @@ def solve(
         time_limit: seconds the solve may take (None: no limit).
         threads: threads HiGHS may use (None: HiGHS decides).
         mip_gap: relative gap at which a plan counts as optimal (default 0).
+        method: ``"highs"`` (HiGHS alone), ``"heuristic"`` (a plan from the
+            Lagrangian-priced heuristic first, with a Lagrangian bound, then
+            HiGHS from that plan where the model allows) or ``"auto"`` (HiGHS
+            alone for models it solves quickly, else the heuristic first). The
+            plan records it (``settings["method"]``), who found the plan
+            (``found_by``) and where the bound comes from (``bound_source``).
+        progress: called with a :class:`SolveProgress` (elapsed seconds, best
+            objective, bound, who found the plan) as the solve goes on.
 
     Raises:
         InputError: for an instance that does not load, an option out of range,
-            ``settings`` given together with a keyword option, or an initiative
-            whose value is 1e15 or more (HiGHS cannot solve it; see
-            :func:`pathway_opt.schema.numerics.value_problems`).
+            ``settings`` given together with a keyword option, an unknown
+            ``method``, or an initiative whose value is 1e15 or more (HiGHS
+            cannot solve it; see :func:`pathway_opt.schema.numerics.value_problems`).
         SolverError: when HiGHS calls the instance infeasible but a second solve
             with presolve off finds a plan (a solver inconsistency).
     """
     settings = settings_from(
         settings, time_limit=time_limit, threads=threads, mip_gap=mip_gap
     )
+    if method not in METHODS:
+        raise InputError(
+            [
+                Problem(
+                    "method",
+                    f"must be one of {', '.join(map(repr, METHODS))}, got {method!r}",
+                )
+            ]
+        )
     inst = as_instance(inst)
     check_values(inst)
     began = time.perf_counter()
     deadline = None if settings.time_limit is None else began + settings.time_limit
     form = compile_form(inst)
     built = time.perf_counter()
-    solver = Solver(form)
-    handed = time.perf_counter()
+    chosen = chosen_method(form, method)
+    if chosen == "heuristic":
+        plan = _solve_heuristic(inst, form, settings, deadline, began, progress)
+        plan.timings = {"build": built - began, **plan.timings}
+    else:
+        solver = Solver(form)
+        handed = time.perf_counter()
 
-    def once(s: SolveSettings) -> Plan:
-        ahead = CheckAhead(inst)
-        outcome = solver.solve(s, deadline, on_plan=ahead.offer)
-        return finish_plan(inst, form, outcome, s, handed, ahead=ahead)
+        def once(s: SolveSettings) -> Plan:
+            ahead = CheckAhead(inst)
+            outcome = solver.solve(s, deadline, on_plan=_reporting(ahead, progress))
+            return finish_plan(inst, form, outcome, s, handed, ahead=ahead)
 
-    plan = checked(once, settings)
-    plan.timings = {"build": built - began, "handover": handed - built, **plan.timings}
+        plan = checked(once, settings)
+        plan.timings = {
+            "build": built - began,
+            "handover": handed - built,
+            **plan.timings,
+        }
+    plan.method = chosen
+    plan.settings["method"] = method
     plan.timings["total"] = time.perf_counter() - began
+    return plan
+
+
+def _reporting(
+    ahead: CheckAhead, progress: Callable[[SolveProgress], None] | None
+) -> Callable[[dict[str, int]], None]:
+    """Verify HiGHS's improving plans ahead, and report each verified one."""
+    began = time.perf_counter()
+
+    def offer(starts: dict[str, int]) -> None:
+        ahead.offer(starts)
+        checked = ahead.take(starts)
+        if progress is not None and checked is not None and checked.verification.ok:
+            objective = checked.verification.objective
+            progress(
+                SolveProgress(time.perf_counter() - began, objective, None, "highs")
+            )
+
+    return offer
+
+
+def _solve_heuristic(
+    inst: Instance,
+    form: StandardForm,
+    settings: SolveSettings,
+    deadline: float | None,
+    began: float,
+    progress: Callable[[SolveProgress], None] | None,
+) -> Plan:
+    """The heuristic's plan, then HiGHS's from it; verified, the better kept.
+
+    Raises:
+        SolverError: as :func:`finish_plan`.
+    """
+    ahead = CheckAhead(inst)
+    found = run_heuristic(form, settings, deadline, began, progress, ahead.offer)
+    plan = finish_plan(inst, form, found.outcome, settings, began, ahead=ahead)
+    own = found.heuristic
+    if own is not None and (
+        not plan.verified
+        or (
+            plan.objective is not None
+            and own.objective is not None
+            and own.objective > plan.objective + 1e-9
+        )
+    ):
+        # HiGHS's plan failed verification or fell short: the heuristic's stands
+        kept = finish_plan(inst, form, replace(own, bound=found.outcome.bound),
+                           settings, began)  # fmt: skip
+        if kept.verified:
+            kept.messages.extend(plan.messages)
+            plan, found.found_by = kept, "heuristic"
+    if plan.has_plan:
+        plan.found_by = found.found_by
+    plan.bound_source = found.bound_source if plan.bound is not None else ""
     return plan
 
 

@@ -89,6 +89,14 @@ class Plan:
     changes: dict[str, list[str]] | None = None
     """Against a baseline plan: initiatives added, removed and moved (the fields
     of :func:`changes_between`)."""
+    method: str = ""
+    """The method that solved: ``highs``, or ``heuristic`` (the heuristic's plan,
+    then HiGHS from it where the model allows); '' for a plan not from solve."""
+    found_by: str = ""
+    """Who found the plan reported: ``highs`` or ``heuristic`` ('' without one)."""
+    bound_source: str = ""
+    """Where ``bound`` comes from: ``highs`` (its branch and bound),
+    ``lagrangian`` (the Lagrangian dual) or ``lp``; '' without a bound."""
     warm_started: bool = False
     """Whether the previous plan was offered to HiGHS as a first plan."""
     robust: dict[str, Any] | None = None
@@ -192,6 +200,8 @@ class Plan:
             "objective": self.objective,
             "bound": self.bound,
             "gap": self.gap,
+            "bound_source": self.bound_source or None,
+            "found_by": self.found_by or None,
             "selected": [
                 {
                     "id": row["id"],
@@ -429,6 +439,7 @@ def make_plan(
         seconds=outcome.seconds,
         settings=outcome.settings.to_dict(),
         bound=outcome.bound,
+        bound_source="" if outcome.bound is None else "highs",
     )
     if outcome.termination == Termination.ERROR:
         plan.messages.append(f"HiGHS failed: {outcome.detail}")
@@ -465,4 +476,5 @@ def make_plan(
         if outcome.termination == Termination.OPTIMAL
         else Status.FEASIBLE
     )
+    plan.found_by = "highs"
     return plan

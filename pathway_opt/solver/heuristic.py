@@ -95,8 +95,11 @@ class State:
     def repair_row(
         self, row: int, weight: float, priced: np.ndarray, limit: int = 60
     ) -> bool:
-        """The best move of a group in a violated row: summed violation down most,
-        value as the tie-break (``weight`` value points per unit of violation)."""
+        """Make the best move in a violated row (False when none helps).
+
+        Best: the summed violation down most, value as the tie-break (``weight``
+        value points per unit of violation).
+        """
         st = self.st
         lo, hi = self._rows.indptr[row], self._rows.indptr[row + 1]
         cols = self._rows.indices[lo:hi]
@@ -398,7 +401,9 @@ def drop_until_met(
                 if state.col_group[col] >= 0 or _met(state, row):
                     continue
                 # a free column (a synergy indicator): to the bound that lowers the row
-                state.set_free(col, st.col_lower[col] if coef > 0 else st.col_upper[col])
+                state.set_free(
+                    col, st.col_lower[col] if coef > 0 else st.col_upper[col]
+                )
             groups = np.unique(state.col_group[cols])
             groups = groups[groups >= 0]
             groups = groups[state.choice[groups] >= 0]

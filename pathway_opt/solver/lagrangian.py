@@ -56,7 +56,9 @@ def relaxed(st: Structure, prices: np.ndarray) -> Relaxed:
     with np.errstate(invalid="ignore"):
         free_value = float(np.sum(np.where(rf != 0, rf * free_values, 0.0)))
     # groups: the best open start, taken when it pays (or when selection is forced)
-    option_rc = np.where(st.col_upper[st.option_col] > 0, reduced[st.option_col], -np.inf)
+    option_rc = np.where(
+        st.col_upper[st.option_col] > 0, reduced[st.option_col], -np.inf
+    )
     best, where = best_per_group(st, option_rc)
     sel = st.group_select
     total = reduced[sel] + best
@@ -76,7 +78,9 @@ def relaxed(st: Structure, prices: np.ndarray) -> Relaxed:
     )
 
 
-def best_per_group(st: Structure, option_value: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def best_per_group(
+    st: Structure, option_value: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Per group: the best option value (-inf without options) and its position."""
     n = st.n_groups
     best = np.full(n, -np.inf)
