@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import click
 
@@ -135,12 +135,18 @@ class ReportRequest:
             found.append(po.Target("--png-dir", self.png_dir, names=()))
         return found
 
-    def plan(self, inst: po.Instance, settings: po.SolveSettings) -> po.Plan:
-        """The plan solved, explained in the same run when asked."""
+    def plan(
+        self,
+        inst: po.Instance,
+        settings: po.SolveSettings,
+        method: Literal["auto", "highs", "heuristic"] = "auto",
+        progress: Callable[[po.SolveProgress], None] | None = None,
+    ) -> po.Plan:
+        """The plan solved, explained in the same run when asked (by HiGHS)."""
         if self.explain:
             doing("solving and explaining the plan")
             return po.explain(inst, settings=settings).plan
-        return po.solve(inst, settings)
+        return po.solve(inst, settings, method=method, progress=progress)
 
     def frontier_of(
         self, plan: po.Plan, settings: po.SolveSettings

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import click
 
@@ -25,6 +25,7 @@ from pathway_opt.cli.options import (
 from pathway_opt.cli.report import ReportRequest, report_options
 from pathway_opt.cli.robust import samples_option, seed_option
 from pathway_opt.cli.signals import doing
+from pathway_opt.cli.solve_progress import SolveLines
 from pathway_opt.cli.stdout import DASH, data_stream, print_plan
 from pathway_opt.cli.words import counts
 
@@ -75,6 +76,16 @@ def _measure(ctx: click.Context, param: click.Parameter, value: str | None) -> A
 )  # fmt: skip
 @samples_option(None)
 @seed_option(None)
+@click.option(
+    "--method", type=click.Choice(["auto", "highs", "heuristic"]), default="auto",
+    show_default=True,
+    help="highs: HiGHS alone. heuristic: a plan from the Lagrangian-priced "
+    "heuristic first (with a Lagrangian bound), then HiGHS from it where the "
+    "model allows. auto: HiGHS alone for models it solves quickly (up to 25,000 "
+    "columns), else heuristic. The plan records the method, who found the plan "
+    "(found_by) and where the bound comes from (bound_source). --explain and "
+    "--robust solve with HiGHS.",
+)  # fmt: skip
 @force_option
 @time_limit_option("the solve (with --robust: each of its two solves)")
 @node_limit_option
@@ -97,6 +108,7 @@ def solve_command(
     robust: str | None,
     samples: int | None,
     seed: int | None,
+    method: Literal["auto", "highs", "heuristic"],
     force: bool,
     time_limit: float | None,
     node_limit: int | None,
@@ -134,7 +146,7 @@ def solve_command(
     )  # fmt: skip
     doing(f"solving {instance}")
     if robust is None:
-        plan = extra.plan(inst, settings)
+        plan = extra.plan(inst, settings, method, SolveLines())
     else:
         plan = po.solve_robust(
             inst, robust, samples or 100, seed or 0, settings=settings
