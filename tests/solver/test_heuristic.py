@@ -1,0 +1,133 @@
+"""The heuristic and the Lagrangian bound against brute force, and the MIP start.
+
+On random tiny instances using every rule kind the heuristic either finds no
+plan (and says so) or a plan the verifier accepts whose objective is at most
+the brute-force optimum; the Lagrangian bound is never below that optimum.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from random_instances import brute_force, instances, valid
+
+import pathway_opt as po
+from pathway_opt.inputs.generate import generate
+from pathway_opt.model.form import compile_form
+from pathway_opt.solver.heuristic import greedy_plan, read_options
+from pathway_opt.solver.lagrangian import Dual, relaxed
+from pathway_opt.solver.methods import rows_met, starts_of
+from pathway_opt.solver.structure import read_structure
+
+TOL = 1e-6
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(instances())
+def test_heuristic_plan_verified_and_bound_valid(data: dict) -> None:
+    inst = valid(data)
+    best = brute_force(inst)
+    form = compile_form(inst)
+    st = read_structure(form)
+    dual = Dual.start(st)
+    dual.run(time.perf_counter() + 5, 60)
+    if best is not None:
+        assert dual.bound >= best - TOL * max(1.0, abs(best))
+    prices = dual.best_prices
+    choice = relaxed(st, prices).choice if prices is not None else None
+    state = greedy_plan(st, read_options(st), prices, time.perf_counter() + 5, choice)
+    if state is None:
+        return  # it says it found none: HiGHS solves alone
+    x = state.values()
+    assert rows_met(form, x)
+    starts = starts_of(form, x)
+    check = po.verify(inst, {i: inst.periods[t] for i, t in starts.items()})
+    assert check.ok, check.problems
+    assert best is not None, "a plan for an instance brute force calls infeasible"
+    assert check.objective <= best + TOL * max(1.0, abs(best))
+    assert abs(check.objective - float(form.cost @ x)) <= 1e-6 * max(1, abs(best))
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(instances())
+def test_solve_with_heuristic_matches_brute_force(data: dict) -> None:
+    """The heuristic then HiGHS from its plan: the proven optimum, as HiGHS alone."""
+    inst = valid(data)
+    best = brute_force(inst)
+    plan = po.solve(inst, method="heuristic")
+    if best is None:
+        assert plan.status == po.Status.INFEASIBLE
+        return
+    assert plan.verified and plan.status == po.Status.OPTIMAL
+    assert plan.objective == pytest.approx(best, abs=1e-6)
+    assert plan.bound is not None and plan.bound >= best - 1e-6
+    assert plan.bound_source == "highs" and plan.found_by in ("highs", "heuristic")
+    assert plan.settings["method"] == "heuristic" and plan.method == "heuristic"
+
+
+def test_mip_start_is_kept_or_improved() -> None:
+    """HiGHS receives the heuristic's plan; its result is at least as good."""
+    inst = po.instance_from_data(generate(150, 3, seed=4))
+    form = compile_form(inst)
+    st = read_structure(form)
+    dual = Dual.start(st)
+    dual.run(time.perf_counter() + 5, 200)
+    state = greedy_plan(
+        st,
+        read_options(st),
+        dual.best_prices,
+        time.perf_counter() + 5,
+        relaxed(st, dual.best_prices).choice,
+    )
+    assert state is not None
+    own = state.objective()
+    plan = po.solve(inst, method="heuristic", time_limit=20)
+    assert plan.verified
+    assert plan.objective is not None and plan.objective >= own - 1e-6
+    alone = po.solve(inst, method="highs", time_limit=20)
+    assert alone.found_by == "highs" and alone.settings["method"] == "highs"
+    if alone.status == po.Status.OPTIMAL and plan.status == po.Status.OPTIMAL:
+        assert plan.objective == pytest.approx(alone.objective, rel=1e-9)
+    assert plan.bound is not None and plan.bound >= plan.objective - 1e-6
+    assert plan.to_dict()["bound_source"] in ("highs", "lagrangian")
+
+
+def test_large_model_bound_is_lagrangian(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the size HiGHS can take, the plan is the heuristic's, bounded by the dual."""
+    import pathway_opt.solver.methods as methods
+
+    monkeypatch.setattr(methods, "HIGHS_NONZEROS", 0)
+    inst = po.instance_from_data(generate(120, 3, seed=2))
+    plan = po.solve(inst, method="heuristic", time_limit=3)
+    exact = po.solve(inst, method="highs")
+    assert plan.status == po.Status.FEASIBLE  # never optimal without HiGHS's proof
+    assert plan.verified and plan.found_by == "heuristic"
+    assert plan.bound_source == "lagrangian"
+    assert exact.status == po.Status.OPTIMAL
+    assert plan.objective <= exact.objective + 1e-6 <= plan.bound + 2e-6
+
+
+def test_unknown_method_is_one_clear_problem() -> None:
+    with pytest.raises(po.InputError) as caught:
+        po.solve(po.instance_from_data(generate(5, 2, seed=1)), method="fast")  # type: ignore[arg-type]
+    assert caught.value.problems[0].path == "method"
+
+
+def test_auto_keeps_highs_alone_for_small_models(tmp_path: Path) -> None:
+    inst = po.instance_from_data(generate(40, 3, seed=3))
+    plan = po.solve(inst, method="auto")
+    assert plan.method == "highs" and plan.settings["method"] == "auto"
+    assert plan.status == po.Status.OPTIMAL and plan.bound_source == "highs"
+    data = plan.to_dict()
+    assert data["found_by"] == "highs"
+    json.dumps(data)
+    assert np.isfinite(data["bound"])
