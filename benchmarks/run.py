@@ -26,7 +26,9 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-PATHS = ("pathway-opt", "reference", "linopy")
+PATHS = ("pathway-opt", "heuristic", "reference", "linopy")
+#: Instants (s) of the quality-over-time table.
+CHECKPOINTS = (5.0, 15.0, 30.0, 60.0)
 FULL_SIZES = "100x1,100x5,1000x1,1000x5,10000x1,10000x5,50000x1,50000x5"
 
 
@@ -61,6 +63,31 @@ def _highs_run(h: Any, limit: float) -> tuple[float, dict[str, Any]]:
     }
 
 
+def _quality(
+    events: list[tuple[float, float | None, float | None]], plan: Any, total: float
+) -> list[list[float | None]]:
+    """Best verified objective and best bound known at each checkpoint.
+
+    The objectives reported while solving are of plans verified as they came
+    (the heuristic's are checked against every row and by the verifier); the
+    final plan counts from the end of the run.
+    """
+    final = (total, plan.objective if plan.verified else None, plan.bound)
+    rows = []
+    for at in CHECKPOINTS:
+        seen = [e for e in [*events, final] if e[0] <= at]
+        objectives = [e[1] for e in seen if e[1] is not None]
+        bounds = [e[2] for e in seen if e[2] is not None]
+        rows.append(
+            [
+                at,
+                max(objectives) if objectives else None,
+                min(bounds) if bounds else None,
+            ]
+        )
+    return rows
+
+
 def _size(h: Any) -> dict[str, Any]:
     lp = h.getLp()
     return {
@@ -82,8 +109,16 @@ def run_one(path: str, instance_file: str, limit: float) -> dict[str, Any]:
     elif path == "linopy":
         import linopy_model as builder  # type: ignore[no-redef]
     began = time.perf_counter()
-    if path == "pathway-opt":
-        plan = po.solve(inst, po.SolveSettings(time_limit=limit))
+    events: list[tuple[float, float | None, float | None]] = []
+
+    def record(report: Any) -> None:
+        events.append((time.perf_counter() - began, report.objective, report.bound))
+
+    if path in ("pathway-opt", "heuristic"):
+        method = "auto" if path == "pathway-opt" else "heuristic"
+        plan = po.solve(
+            inst, po.SolveSettings(time_limit=limit), method=method, progress=record
+        )
         total = time.perf_counter() - began
         peak = _peak_mb()
         form = plan.timings
@@ -102,6 +137,9 @@ def run_one(path: str, instance_file: str, limit: float) -> dict[str, Any]:
             "nnz": matrix.nnz,
             "coef_sum": float(matrix.sum()),
             "peak_mb": peak,
+            "bound_source": plan.bound_source,
+            "found_by": plan.found_by,
+            "quality": _quality(events, plan, total),
         }
     else:
         model = builder.build(inst)
@@ -215,7 +253,7 @@ def to_markdown(rows: list[dict[str, Any]], machine: str, limit: float) -> str:
     for row in rows:
         for path in PATHS:
             r = row["paths"].get(path, {})
-            if "error" in r:
+            if r and "error" in r:
                 lines.append(f"| {row['size']} | {path} | error: {r['error']} |")
                 continue
             if not r:
@@ -262,6 +300,36 @@ def to_markdown(rows: list[dict[str, Any]], machine: str, limit: float) -> str:
         else:
             cells.append("-")
         lines.append("| " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "## Quality over time (best verified objective / best valid bound)",
+        "",
+        "| size | path | "
+        + " | ".join(
+            f"{c:g} s objective | {c:g} s bound | {c:g} s gap" for c in CHECKPOINTS
+        )
+        + " | bound from |",
+        "|---|---|" + "---|" * (3 * len(CHECKPOINTS) + 1),
+    ]
+    for row in rows:
+        for path in ("pathway-opt", "heuristic"):
+            r = row["paths"].get(path, {})
+            if not r or "error" in r:
+                continue
+            cells = []
+            for _, objective, bound in r["quality"]:
+                gap = (
+                    (bound - objective) / abs(objective)
+                    if objective is not None and bound is not None
+                    else None
+                )
+                cells += [_fmt(objective, 2), _fmt(bound, 2),
+                          "-" if gap is None else f"{gap:.3%}"]  # fmt: skip
+            lines.append(
+                f"| {row['size']} | {path} | "
+                + " | ".join(cells)
+                + f" | {r.get('bound_source') or '-'} |"
+            )
     checks = [c for row in rows for c in row["checks"]]
     lines += ["", "## Agreement checks", ""]
     lines += [f"- {c}" for c in checks] or [
@@ -275,7 +343,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default=FULL_SIZES, help="NxT list, comma separated")
     parser.add_argument("--time-limit", type=float, default=60.0)
-    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--seeds", default="1", help="generator seeds, comma separated")
     parser.add_argument("--paths", default=",".join(PATHS))
     parser.add_argument("--output", default=str(HERE / "RESULTS.md"))
     parser.add_argument("--one", help=argparse.SUPPRESS)
@@ -288,17 +356,21 @@ def main() -> None:
 
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        for size in args.sizes.split(","):
+        for size, seed in [
+            (size, seed)
+            for size in args.sizes.split(",")
+            for seed in (int(s) for s in str(args.seeds).split(","))
+        ]:
             n, t = (int(x) for x in size.split("x"))
-            file = Path(tmp) / f"gen-{n}x{t}.json"
-            file.write_text(json.dumps(generate(n, t, args.seed)), encoding="utf-8")
+            file = Path(tmp) / f"gen-{n}x{t}-{seed}.json"
+            file.write_text(json.dumps(generate(n, t, seed)), encoding="utf-8")
             results = {}
             for path in args.paths.split(","):
                 results[path] = _spawn(path, str(file), args.time_limit)
                 print(size, path, json.dumps(results[path]), flush=True)
             rows.append(
                 {
-                    "size": f"{n} x {t}",
+                    "size": f"{n} x {t} (seed {seed})",
                     "paths": results,
                     "checks": [f"{n} x {t}: {c}" for c in check_agreement(results)],
                 }

@@ -408,11 +408,20 @@ def drop_until_met(
             groups = groups[groups >= 0]
             groups = groups[state.choice[groups] >= 0]
             at = st.group_options[groups] + state.choice[groups]
-            for g in groups[np.argsort(priced[at], kind="stable")].tolist():
-                if _met(state, row) or time.perf_counter() >= deadline:
-                    break
-                rows, delta = state.swap_delta(g, -1)
-                if delta[rows == row].sum() < 0:
+            ordered = groups[np.argsort(priced[at], kind="stable")].tolist()
+            # first drop only groups whose going breaks no other row (no
+            # dependant left without its prerequisite), then any
+            for careful in (True, False):
+                for g in ordered:
+                    if _met(state, row) or time.perf_counter() >= deadline:
+                        break
+                    if state.choice[g] < 0:
+                        continue
+                    rows, delta = state.swap_delta(g, -1)
+                    if delta[rows == row].sum() >= 0:
+                        continue
+                    if careful and not state.allowed(rows, delta):
+                        continue
                     state.try_group_any(g, -1)
     return len(state.violated()) == 0
 

@@ -27,9 +27,7 @@ from pathway_opt.solver.structure import read_structure
 TOL = 1e-6
 
 
-@settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instances())
 def test_heuristic_plan_verified_and_bound_valid(data: dict) -> None:
     inst = valid(data)
@@ -55,9 +53,7 @@ def test_heuristic_plan_verified_and_bound_valid(data: dict) -> None:
     assert abs(check.objective - float(form.cost @ x)) <= 1e-6 * max(1, abs(best))
 
 
-@settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instances())
 def test_solve_with_heuristic_matches_brute_force(data: dict) -> None:
     """The heuristic then HiGHS from its plan: the proven optimum, as HiGHS alone."""
@@ -102,7 +98,7 @@ def test_mip_start_is_kept_or_improved() -> None:
 
 
 def test_large_model_bound_is_lagrangian(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Past the size HiGHS can take, the plan is the heuristic's, bounded by the dual."""
+    """Past what HiGHS can take in time: the heuristic's plan, the dual's bound."""
     import pathway_opt.solver.methods as methods
 
     monkeypatch.setattr(methods, "HIGHS_NONZEROS", 0)
