@@ -81,6 +81,17 @@ class State:
         after = np.maximum(0.0, np.maximum(lo - new, new - up))
         return float((after - before).sum())
 
+    def load(self, x: np.ndarray) -> None:
+        """Take every column's value from a plan (its groups' starts, free values)."""
+        st = self.st
+        on = x[st.option_col] > 0.5
+        choice = np.full(st.n_groups, -1, dtype=np.int64)
+        where = np.flatnonzero(on)
+        groups = st.option_group[where]
+        choice[groups] = where - st.group_options[groups]
+        self.free_values = x[st.free].copy()
+        self.set_choice(choice)
+
     def set_choice(self, choice: np.ndarray) -> None:
         """Take a whole choice per group at once (e.g. the relaxed solution's)."""
         self.choice = choice.copy()

@@ -24,12 +24,19 @@ from typing import Literal
 import numpy as np
 
 from pathway_opt.model.form import StandardForm
-from pathway_opt.solver.heuristic import greedy_plan, read_options
-from pathway_opt.solver.lagrangian import Dual, relaxed
+from pathway_opt.solver.heuristic import (
+    Options,
+    State,
+    greedy_plan,
+    priced_values,
+    read_options,
+)
+from pathway_opt.solver.lagrangian import Dual, best_per_group, relaxed
 from pathway_opt.solver.outcome import SolveOutcome, Termination
+from pathway_opt.solver.residual import lp_rounding, neighbourhood, residual_plan
 from pathway_opt.solver.settings import SolveSettings
 from pathway_opt.solver.solver import Solver, solver_version
-from pathway_opt.solver.structure import read_structure
+from pathway_opt.solver.structure import Structure, read_structure
 
 Method = Literal["auto", "highs", "heuristic"]
 METHODS: tuple[str, ...] = ("auto", "highs", "heuristic")
@@ -108,6 +115,37 @@ def rows_met(form: StandardForm, x: np.ndarray) -> bool:
     return bool(((act >= lower - slack) & (act <= upper + slack)).all())
 
 
+@dataclass
+class _Best:
+    """The best plan and the tightest bound so far, and who gave each."""
+
+    form: StandardForm
+    x: np.ndarray | None = None
+    objective: float | None = None
+    found_by: str = ""
+    bound: float | None = None
+    bound_source: str = ""
+
+    def offer(self, x: np.ndarray, by: str) -> bool:
+        """Keep a plan that meets every row and scores higher; True if kept."""
+        objective = float(self.form.cost @ x)
+        if self.objective is not None and objective <= self.objective + 1e-9:
+            return False
+        if not rows_met(self.form, x):
+            return False  # never report what the rows refuse
+        self.x, self.objective, self.found_by = x.copy(), objective, by
+        return True
+
+    def bound_by(self, bound: float | None, source: str) -> None:
+        """Keep a valid bound that is tighter."""
+        if (
+            bound is not None
+            and math.isfinite(bound)
+            and (self.bound is None or bound < self.bound)
+        ):
+            self.bound, self.bound_source = bound, source
+
+
 def run_heuristic(
     form: StandardForm,
     settings: SolveSettings,
@@ -116,56 +154,145 @@ def run_heuristic(
     report: Callable[[SolveProgress], None] | None = None,
     on_plan: Callable[[dict[str, int]], None] | None = None,
 ) -> Found:
-    """Dual prices, a heuristic plan, then HiGHS from it (or the dual on)."""
+    """Dual prices and a heuristic plan, then better plans and bounds.
+
+    Where the model is small enough: LP-guided fixing, then HiGHS from the best
+    plan; where it is not: residual MIPs around the best plan, the dual between.
+    """
     limit = settings.time_limit
-    first_by = (
-        time.perf_counter() + max(1.0, DUAL_SHARE * limit)
-        if limit is not None
-        else math.inf
-    )
-    if deadline is not None:
-        first_by = min(first_by, deadline)
+    now = time.perf_counter()
+    first_by = now + max(1.0, DUAL_SHARE * limit) if limit is not None else math.inf
+    end = deadline if deadline is not None else math.inf
+    first_by = min(first_by, end)
     st = read_structure(form)
     options = read_options(st)
     dual = Dual.start(st)
     dual.run(first_by, FIRST_STEPS)
     prices = dual.best_prices
     choice = relaxed(st, prices).choice if prices is not None else None
-    plan_by = deadline if deadline is not None else math.inf
-    state = greedy_plan(st, options, prices, plan_by, choice)
-    x = state.values() if state is not None else None
-    if x is not None and not rows_met(form, x):
-        x = None  # never report what the rows refuse
-    bound = dual.bound if math.isfinite(dual.bound) else None
-    objective = float(form.cost @ x) if x is not None else None
-    heuristic = _outcome(form, settings, x, objective, bound, began)
+    best = _Best(form)
+    best.bound_by(dual.bound, "lagrangian")
+    state = greedy_plan(st, options, prices, end, choice)
+    if state is not None:
+        best.offer(state.values(), "heuristic")
 
-    def say(objective: float | None, bound: float | None, by: str) -> None:
+    def say() -> None:
         if report is not None:
-            report(SolveProgress(time.perf_counter() - began, objective, bound, by))
+            elapsed = time.perf_counter() - began
+            report(SolveProgress(elapsed, best.objective, best.bound, best.found_by))
 
-    say(objective, bound, "heuristic" if x is not None else "")
-    if x is not None and on_plan is not None and heuristic.starts is not None:
-        on_plan(heuristic.starts)
-    if x is None or form.stacked()[0].nnz <= HIGHS_NONZEROS:
-        # HiGHS from the plan (or, without one, HiGHS alone, honestly)
-        return _highs_from(form, settings, deadline, heuristic, say, on_plan)
-    # too large for HiGHS in the time: the dual bounds the plan
-    end = deadline if deadline is not None else time.perf_counter() + 60.0
-    last = time.perf_counter()
-    while time.perf_counter() < end - 0.05:
-        dual.step()
-        if time.perf_counter() - last >= 1.0:
-            last = time.perf_counter()
-            say(objective, dual.bound, "heuristic" if x is not None else "")
-    bound = dual.bound if math.isfinite(dual.bound) else None
-    heuristic = replace(heuristic, bound=bound, seconds=time.perf_counter() - began)
+    def tell() -> None:  # a new best plan: verified ahead, and reported
+        if on_plan is not None and best.x is not None:
+            on_plan(starts_of(form, best.x))
+        say()
+
+    tell()
+    small = form.stacked()[0].nnz <= HIGHS_NONZEROS
+    if best.x is None:  # rules the moves cannot meet: HiGHS alone, honestly
+        return _highs_from(form, settings, deadline, best, say, on_plan)
+    priced = priced_values(options, prices)
+    doubt = np.argsort(np.abs(best_per_group(st, priced)[0]), kind="stable")
+    if small:
+        _lp_guided(st, options, best, doubt, settings, end, tell)
+        if end - time.perf_counter() >= HIGHS_AT_LEAST:
+            return _highs_from(form, settings, deadline, best, say, on_plan)
+    _residual_rounds(st, options, best, dual, doubt, choice, settings, end, tell, say)
+    return _found(form, settings, best, began)
+
+
+#: Seconds that must be left for HiGHS's own run from the best plan to pay.
+HIGHS_AT_LEAST = 10.0
+#: Groups freed in a residual model, and the share of the time left one may take.
+RESIDUAL_GROUPS, RESIDUAL_SHARE, RESIDUAL_SECONDS = 2000, 0.3, 15.0
+#: Share of the time left the LP relaxation may take.
+LP_SHARE = 0.5
+
+
+def _lp_guided(
+    st: Structure,
+    options: Options,
+    best: _Best,
+    doubt: np.ndarray,
+    settings: SolveSettings,
+    end: float,
+    tell: Callable[[], None],
+) -> None:
+    """The LP rounded, then HiGHS on its doubtful groups with the rest fixed."""
+    left = end - time.perf_counter()
+    rounded = lp_rounding(
+        st, State(st, options), LP_SHARE * left if math.isfinite(left) else None,
+        settings.threads,
+    )  # fmt: skip
+    if rounded is None:
+        return
+    x, lp_bound = rounded
+    if lp_bound is not None:
+        best.bound_by(lp_bound * (1 + 1e-9) + 1e-9, "lp")
+    state = State(st, options)
+    state.load(x)
+    selected = x[st.group_select] > 0.5
+    started = np.zeros(st.n_groups, dtype=bool)
+    started[st.option_group[x[st.option_col] > 0.5]] = True
+    split = np.flatnonzero(selected != started)  # fractional in the LP
+    groups = np.unique(np.concatenate([split, doubt[:RESIDUAL_GROUPS]]))
+    left = end - time.perf_counter()
+    limit = (
+        min(RESIDUAL_SECONDS, RESIDUAL_SHARE * left) if math.isfinite(left) else None
+    )
+    found = residual_plan(st, state, groups, limit, settings.threads, 0)
+    if found is not None and best.offer(found[0], "lp_guided"):
+        tell()
+
+
+def _residual_rounds(
+    st: Structure,
+    options: Options,
+    best: _Best,
+    dual: Dual,
+    doubt: np.ndarray,
+    choice: np.ndarray | None,
+    settings: SolveSettings,
+    end: float,
+    tell: Callable[[], None],
+    say: Callable[[], None],
+) -> None:
+    """HiGHS on neighbourhoods of the best plan, the dual steps in between."""
+    rounds = 0
+    while time.perf_counter() < end - 1.0 and (math.isfinite(end) or rounds < 5):
+        assert best.x is not None
+        state = State(st, options)
+        state.load(best.x)
+        relaxed_choice = choice if choice is not None else state.choice
+        groups = neighbourhood(
+            st, state, doubt, relaxed_choice, RESIDUAL_GROUPS,
+            skip=(rounds * RESIDUAL_GROUPS) // 2 % max(1, st.n_groups),
+        )  # fmt: skip
+        left = end - time.perf_counter()
+        limit = (
+            min(RESIDUAL_SECONDS, max(1.0, left - 1.0))
+            if math.isfinite(left)
+            else RESIDUAL_SECONDS
+        )
+        found = residual_plan(st, state, groups, limit, settings.threads, rounds)
+        if found is not None and best.offer(found[0], "residual"):
+            tell()
+        rounds += 1
+        steps_until = min(end - 0.5, time.perf_counter() + 1.0)
+        dual.run(steps_until, 10**6 if math.isfinite(end) else 100)
+        best.bound_by(dual.bound, "lagrangian")
+        say()
+
+
+def _found(
+    form: StandardForm, settings: SolveSettings, best: _Best, began: float
+) -> Found:
+    outcome = _outcome(form, settings, best.x, best.objective, best.bound, began)
     return Found(
-        outcome=heuristic,
+        outcome=outcome,
         method="heuristic",
-        found_by="heuristic" if x is not None else "",
-        bound_source="lagrangian" if bound is not None else "",
-        heuristic=heuristic if x is not None else None,
+        found_by=best.found_by,
+        bound_source=best.bound_source if best.bound is not None else "",
+        heuristic=outcome if best.x is not None else None,
     )
 
 
@@ -195,63 +322,43 @@ def _highs_from(
     form: StandardForm,
     settings: SolveSettings,
     deadline: float | None,
-    heuristic: SolveOutcome,
-    say: Callable[[float | None, float | None, str], None],
+    best: _Best,
+    say: Callable[[], None],
     on_plan: Callable[[dict[str, int]], None] | None,
 ) -> Found:
-    """HiGHS from the heuristic's plan; the better plan and the tighter bound."""
-    found_by = "heuristic" if heuristic.starts is not None else ""
-
+    """HiGHS from the best plan (if any): the better plan and the tighter bound."""
+    began = time.perf_counter()
     solver = Solver(form)
+    start = starts_of(form, best.x) if best.x is not None else None
+    ours = best.objective
 
     def improving(starts: dict[str, int]) -> None:
         if on_plan is not None:
             on_plan(starts)
         objective = float(form.cost @ solver._column_values(starts))
-        say(objective, heuristic.bound, "highs")
+        if ours is None or objective > ours + 1e-9:
+            best.objective, best.found_by = objective, "highs"
+        say()
 
-    outcome = solver.solve(settings, deadline, heuristic.starts, improving)
-    if outcome.termination == Termination.ERROR and heuristic.starts is not None:
-        return Found(
-            outcome=heuristic,
-            method="heuristic",
-            found_by="heuristic",
-            bound_source="lagrangian" if heuristic.bound is not None else "",
-            heuristic=heuristic,
-        )
-    lagrangian = heuristic.bound
-    highs_bound = outcome.bound
-    source = "highs"
-    bound = highs_bound
-    if lagrangian is not None and (bound is None or lagrangian < bound):
-        bound, source = lagrangian, "lagrangian"
+    outcome = solver.solve(settings, deadline, start, improving)
+    found = _found(form, settings, best, began)
+    if outcome.termination == Termination.ERROR and best.x is not None:
+        return found  # HiGHS failed: the plan found before stands
     if outcome.termination == Termination.OPTIMAL:
-        bound, source = outcome.bound, "highs"  # HiGHS proved it: its own figures
+        # HiGHS proved it: its own figures
+        return Found(outcome, "heuristic", "highs" if ours is None or
+                     (outcome.objective or -math.inf) > ours + 1e-9 else
+                     found.found_by, "highs", found.heuristic)  # fmt: skip
+    if outcome.bound is not None:
+        best.bound_by(outcome.bound, "highs")
+    source = best.bound_source if best.bound is not None else ""
     if outcome.starts is not None and (
-        heuristic.objective is None
-        or (outcome.objective or -math.inf) > heuristic.objective + 1e-9
+        ours is None or (outcome.objective or -math.inf) > ours + 1e-9
     ):
-        found_by = "highs"
-    elif heuristic.starts is not None and outcome.termination not in (
-        Termination.OPTIMAL,
-        Termination.ERROR,
-    ):
-        # HiGHS ended without improving: its plan is the start offered
-        outcome = replace(
-            outcome, starts=heuristic.starts, objective=heuristic.objective
-        )
-    if outcome.termination == Termination.ERROR or outcome.starts is None:
-        return Found(
-            outcome=replace(outcome, bound=bound) if outcome.starts else outcome,
-            method="heuristic",
-            found_by="" if outcome.starts is None else found_by,
-            bound_source=source if bound is not None else "",
-            heuristic=heuristic if heuristic.starts is not None else None,
-        )
-    return Found(
-        outcome=replace(outcome, bound=bound),
-        method="heuristic",
-        found_by=found_by,
-        bound_source=source if bound is not None else "",
-        heuristic=heuristic if heuristic.starts is not None else None,
-    )
+        return Found(replace(outcome, bound=best.bound), "heuristic", "highs",
+                     source, found.heuristic)  # fmt: skip
+    if found.heuristic is not None:
+        # HiGHS ended without improving: the plan found before, HiGHS's bound too
+        return Found(replace(found.outcome, bound=best.bound), "heuristic",
+                     found.found_by, source, found.heuristic)  # fmt: skip
+    return Found(outcome, "heuristic", "", source, None)

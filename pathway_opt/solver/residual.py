@@ -1,0 +1,171 @@
+"""A better plan near the current one: HiGHS on the groups still in doubt.
+
+Relaxation-induced neighbourhoods: the groups whose priced value is near zero
+(the Lagrangian relaxation is unsure of them) or whose relaxed choice differs
+from the plan's are left free, every other column keeps the plan's value. The
+fixed columns' share of each row moves into the row's bounds, so the residual
+model is small (a few thousand groups) and HiGHS solves it, from the current
+plan, in seconds. Its plan is taken when it scores higher and meets every row.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from pathway_opt.solver.heuristic import State
+from pathway_opt.solver.highs_run import Arrays, HighsRun
+from pathway_opt.solver.structure import Structure
+
+#: HiGHS's share of effort on primal heuristics in a residual model (default
+#: 0.05): here a better plan is all that is wanted, the bound comes from elsewhere.
+HEURISTIC_EFFORT = 0.3
+
+
+def neighbourhood(
+    st: Structure,
+    state: State,
+    priced_best: np.ndarray,
+    relaxed_choice: np.ndarray,
+    size: int,
+    skip: int = 0,
+) -> np.ndarray:
+    """Groups to free: those the relaxation disagrees on, then the least sure.
+
+    ``priced_best`` is each group's best priced option value (its distance from
+    zero says how sure the relaxation is); ``skip`` passes over the first
+    ``skip`` of the least-sure ranking (another neighbourhood each round).
+    """
+    differ = np.flatnonzero(relaxed_choice != state.choice)
+    doubt = np.argsort(np.abs(priced_best), kind="stable")
+    doubt = np.concatenate([doubt[skip:], doubt[:skip]])
+    chosen = np.concatenate([differ[:size], doubt])
+    _, first = np.unique(chosen, return_index=True)
+    return chosen[np.sort(first)][:size]
+
+
+def _sub_arrays(
+    st: Structure, state: State, groups: np.ndarray, relax: bool = False
+) -> tuple[Arrays, np.ndarray]:
+    """The model with only ``groups`` and the [0, 1] free columns free.
+
+    The fixed columns keep the state's values: their share of each row moves
+    into the row's bounds. Returns the arrays and the kept columns. With
+    ``relax`` every column is continuous (the LP).
+    """
+    x = state.values()
+    n = len(x)
+    free_cols = st.free[(st.col_lower[st.free] >= 0) & (st.col_upper[st.free] <= 1)]
+    sizes = np.diff(st.group_options)
+    starts = st.group_options[groups]
+    option_cols = st.option_col[
+        np.repeat(starts, sizes[groups]) + _ranges(sizes[groups])
+    ]
+    kept = np.concatenate([st.group_select[groups], option_cols, free_cols])
+    position = np.full(n, -1, dtype=np.int64)
+    position[kept] = np.arange(len(kept))
+    sub = sp.csc_array(sp.csc_array(st.matrix)[:, kept])
+    fixed_activity = state.activity - sub @ x[kept]
+    rows = np.flatnonzero(np.diff(sp.csr_array(sub).indptr) > 0)
+    sub = sp.csc_array(sp.csr_array(sub)[rows])
+    # the groups' own rows: sum of its options - select = 0
+    k = len(groups)
+    own = sp.csc_array(
+        (
+            np.concatenate([-np.ones(k), np.ones(len(option_cols))]),
+            (
+                np.concatenate([np.arange(k), np.repeat(np.arange(k), sizes[groups])]),
+                np.concatenate(
+                    [position[st.group_select[groups]], position[option_cols]]
+                ),
+            ),
+        ),
+        shape=(k, len(kept)),
+    )
+    slack = 1e-9 * (1.0 + np.abs(fixed_activity[rows]))
+    integral = np.where(st.integrality[kept] == 1, 1, 0).astype(np.int8)
+    arrays = Arrays(
+        cost=st.cost[kept],
+        col_lower=st.col_lower[kept],
+        col_upper=st.col_upper[kept],
+        integrality=np.zeros_like(integral) if relax else integral,
+        matrix=sp.csc_array(sp.vstack([sub, own], format="csc")),
+        row_lower=np.concatenate([st.lower[rows] - fixed_activity[rows] - slack,
+                                  np.zeros(k)]),
+        row_upper=np.concatenate([st.upper[rows] - fixed_activity[rows] + slack,
+                                  np.zeros(k)]),
+    )  # fmt: skip
+    return arrays, kept
+
+
+def _options(seed: int) -> dict[str, object]:
+    return {
+        "random_seed": seed,
+        "mip_rel_gap": 0.0,
+        "mip_abs_gap": 1e-6,
+        "presolve": "on",
+        "mip_max_nodes": 2**31 - 1,
+        "mip_heuristic_effort": HEURISTIC_EFFORT,
+    }
+
+
+def residual_plan(
+    st: Structure,
+    state: State,
+    groups: np.ndarray,
+    limit: float | None,
+    threads: int | None,
+    seed: int,
+) -> tuple[np.ndarray, float] | None:
+    """HiGHS's best plan with only ``groups`` (and the free columns) free.
+
+    Returns every column's value and the objective, or None when HiGHS found
+    no plan (or failed).
+    """
+    x = state.values()
+    arrays, kept = _sub_arrays(st, state, groups)
+    try:
+        run = HighsRun(arrays, np.arange(len(kept)))
+        result = run.run(_options(seed), threads, limit, x[kept].copy())
+    except Exception:  # a failed neighbourhood leaves the plan as it was
+        return None
+    if result.chosen is None or result.objective is None:
+        return None
+    new = x.copy()
+    new[kept] = 0.0
+    new[kept[result.chosen]] = 1.0
+    return new, float(st.cost @ new)
+
+
+def lp_rounding(
+    st: Structure, options_state: State, limit: float | None, threads: int | None
+) -> tuple[np.ndarray, float | None] | None:
+    """The LP relaxation's columns at 1 (rounded at 0.5), and its optimum if proven.
+
+    ``options_state`` is an empty plan (no group chosen) of the same structure.
+    Returns every column's rounded value and the LP optimum (a valid upper bound
+    when HiGHS proved it optimal, else None), or None when the LP gave nothing.
+    """
+    groups = np.arange(st.n_groups)
+    arrays, kept = _sub_arrays(st, options_state, groups, relax=True)
+    try:
+        run = HighsRun(arrays, np.arange(len(kept)))
+        result = run.run(_options(0), threads, limit)
+    except Exception:
+        return None
+    if result.chosen is None:
+        return None
+    x = options_state.values()
+    x[kept] = 0.0
+    x[kept[result.chosen]] = 1.0
+    proven = result.status == "kOptimal" and result.objective is not None
+    return x, result.objective if proven else None
+
+
+def _ranges(sizes: np.ndarray) -> np.ndarray:
+    """0..size-1 for each size, concatenated."""
+    total = int(sizes.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    offsets = np.repeat(np.cumsum(sizes) - sizes, sizes)
+    return np.arange(total) - offsets
