@@ -51,6 +51,9 @@ class RunResult:
     seconds: float
     """Wall time of the run, starting and stopping HiGHS's process included."""
     detail: str = ""
+    values: np.ndarray | None = None
+    """Every column's value, when the run was asked for them (an LP's, whose
+    fractional columns matter; see ``HighsRun.report_values``)."""
     solving: float | None = None
     """Time HiGHS itself ran: from its start in its process to its end or to being
     stopped (None when the process never started it)."""

@@ -131,6 +131,8 @@ class HighsRun:
             self.highs = highspy.Highs()
         self.highs.setOptionValue("output_flag", False)
         self.plan_cols = plan_cols
+        self.report_values = False
+        """Whether a run's result carries every column's value (for an LP)."""
         # HiGHS 1.16 returns, after setSolution, the offered start from
         # getSolution() with the objective of a better plan; the last improving
         # solution it reported is then the plan. Its final plan, however, is not
@@ -256,6 +258,9 @@ class HighsRun:
             objective=objective if has_plan else None,
             bound=_finite(info.mip_dual_bound),
             chosen=self._chosen(objective) if has_plan else None,
+            values=np.asarray(h.getSolution().col_value, dtype=float)
+            if has_plan and self.report_values
+            else None,
             seconds=(spent := time.perf_counter() - began),
             solving=spent,
         )

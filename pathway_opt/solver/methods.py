@@ -27,6 +27,8 @@ from pathway_opt.model.form import StandardForm
 from pathway_opt.solver.heuristic import (
     Options,
     State,
+    drop_until_met,
+    fill,
     greedy_plan,
     priced_values,
     read_options,
@@ -193,53 +195,75 @@ def run_heuristic(
     priced = priced_values(options, prices)
     doubt = np.argsort(np.abs(best_per_group(st, priced)[0]), kind="stable")
     if small:
-        _lp_guided(st, options, best, doubt, settings, end, tell)
+        every = np.arange(st.n_groups)
+        _lp_guided(st, options, best, every, doubt, priced, settings, end, tell)
         if end - time.perf_counter() >= HIGHS_AT_LEAST:
             return _highs_from(form, settings, deadline, best, say, on_plan)
-    _residual_rounds(st, options, best, dual, doubt, choice, settings, end, tell, say)
+    _residual_rounds(
+        st, options, best, dual, doubt, priced, choice, settings, end, tell, say
+    )
     return _found(form, settings, best, began)
 
 
 #: Seconds that must be left for HiGHS's own run from the best plan to pay.
 HIGHS_AT_LEAST = 10.0
 #: Groups freed in a residual model, and the share of the time left one may take.
-RESIDUAL_GROUPS, RESIDUAL_SHARE, RESIDUAL_SECONDS = 2000, 0.3, 15.0
+RESIDUAL_GROUPS, RESIDUAL_SHARE, RESIDUAL_SECONDS = 2000, 0.3, 8.0
 #: Share of the time left the LP relaxation may take.
 LP_SHARE = 0.5
+#: Least-sure groups freed in the residual MIP after an LP's rounding.
+RESIDUAL_MIP = 1000
+#: Groups freed in a neighbourhood's LP (large models).
+LP_GROUPS = 15000
 
 
 def _lp_guided(
     st: Structure,
     options: Options,
     best: _Best,
+    groups: np.ndarray,
     doubt: np.ndarray,
+    priced: np.ndarray,
     settings: SolveSettings,
     end: float,
     tell: Callable[[], None],
+    lp_share: float = LP_SHARE,
 ) -> None:
-    """The LP rounded, then HiGHS on its doubtful groups with the rest fixed."""
+    """LP-guided fixing: the LP with ``groups`` free, rounded, then a residual MIP.
+
+    The LP frees ``groups`` (the rest as in the best plan); its rounding is
+    fixed but for the groups it split, the groups of rows the rounding breaks
+    and the least sure ones, which HiGHS then solves as a MIP.
+    """
+    assert best.x is not None
+    plan = State(st, options)
+    plan.load(best.x)
     left = end - time.perf_counter()
     rounded = lp_rounding(
-        st, State(st, options), LP_SHARE * left if math.isfinite(left) else None,
+        st, plan, groups, lp_share * left if math.isfinite(left) else None,
         settings.threads,
     )  # fmt: skip
     if rounded is None:
         return
-    x, lp_bound = rounded
-    if lp_bound is not None:
-        best.bound_by(lp_bound * (1 + 1e-9) + 1e-9, "lp")
+    if rounded.bound is not None:
+        best.bound_by(rounded.bound * (1 + 1e-9) + 1e-9, "lp")
     state = State(st, options)
-    state.load(x)
-    selected = x[st.group_select] > 0.5
-    started = np.zeros(st.n_groups, dtype=bool)
-    started[st.option_group[x[st.option_col] > 0.5]] = True
-    split = np.flatnonzero(selected != started)  # fractional in the LP
-    groups = np.unique(np.concatenate([split, doubt[:RESIDUAL_GROUPS]]))
+    state.load(rounded.x)
+    if len(state.violated()):
+        # the rounding overshoots a few rows: drop the worst-priced there, refill
+        drop_until_met(state, priced, end)
+        worth = np.flatnonzero(options.open & (options.value > 0))
+        fill(state, worth[np.argsort(-priced[worth], kind="stable")], end, passes=1)
+    if len(state.violated()) == 0 and best.offer(state.values(), "lp_guided"):
+        tell()
+    if len(state.violated()):
+        state.load(best.x)
+    free = np.unique(np.concatenate([rounded.split, doubt[:RESIDUAL_MIP]]))
     left = end - time.perf_counter()
     limit = (
         min(RESIDUAL_SECONDS, RESIDUAL_SHARE * left) if math.isfinite(left) else None
     )
-    found = residual_plan(st, state, groups, limit, settings.threads, 0)
+    found = residual_plan(st, state, free, limit, settings.threads, 0)
     if found is not None and best.offer(found[0], "lp_guided"):
         tell()
 
@@ -250,35 +274,31 @@ def _residual_rounds(
     best: _Best,
     dual: Dual,
     doubt: np.ndarray,
+    priced: np.ndarray,
     choice: np.ndarray | None,
     settings: SolveSettings,
     end: float,
     tell: Callable[[], None],
     say: Callable[[], None],
 ) -> None:
-    """HiGHS on neighbourhoods of the best plan, the dual steps in between."""
+    """LP-guided fixing on neighbourhoods of the best plan, the dual in between.
+
+    A neighbourhood: the groups the priced relaxation takes otherwise than the
+    plan, then the least sure (another slice each round).
+    """
     rounds = 0
-    while time.perf_counter() < end - 1.0 and (math.isfinite(end) or rounds < 5):
+    while time.perf_counter() < end - 2.0 and (math.isfinite(end) or rounds < 3):
         assert best.x is not None
         state = State(st, options)
         state.load(best.x)
         relaxed_choice = choice if choice is not None else state.choice
         groups = neighbourhood(
-            st, state, doubt, relaxed_choice, RESIDUAL_GROUPS,
-            skip=(rounds * RESIDUAL_GROUPS) // 2 % max(1, st.n_groups),
+            st, state, doubt, relaxed_choice, LP_GROUPS,
+            skip=(rounds * LP_GROUPS) // 2 % max(1, st.n_groups),
         )  # fmt: skip
-        left = end - time.perf_counter()
-        limit = (
-            min(RESIDUAL_SECONDS, max(1.0, left - 1.0))
-            if math.isfinite(left)
-            else RESIDUAL_SECONDS
-        )
-        found = residual_plan(st, state, groups, limit, settings.threads, rounds)
-        if found is not None and best.offer(found[0], "residual"):
-            tell()
+        _lp_guided(st, options, best, groups, doubt, priced, settings, end, tell, 0.6)
         rounds += 1
-        steps_until = min(end - 0.5, time.perf_counter() + 1.0)
-        dual.run(steps_until, 10**6 if math.isfinite(end) else 100)
+        dual.run(min(end - 0.5, time.perf_counter() + 1.0), 10**6)
         best.bound_by(dual.bound, "lagrangian")
         say()
 

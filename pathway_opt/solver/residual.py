@@ -10,6 +10,8 @@ plan, in seconds. Its plan is taken when it scores higher and meets every row.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -137,29 +139,52 @@ def residual_plan(
     return new, float(st.cost @ new)
 
 
-def lp_rounding(
-    st: Structure, options_state: State, limit: float | None, threads: int | None
-) -> tuple[np.ndarray, float | None] | None:
-    """The LP relaxation's columns at 1 (rounded at 0.5), and its optimum if proven.
+@dataclass
+class Rounded:
+    """An LP relaxation's solution rounded at 0.5, and where it was fractional."""
 
-    ``options_state`` is an empty plan (no group chosen) of the same structure.
-    Returns every column's rounded value and the LP optimum (a valid upper bound
-    when HiGHS proved it optimal, else None), or None when the LP gave nothing.
+    x: np.ndarray
+    """Every column's value: the LP's kept columns rounded, the rest as fixed."""
+    split: np.ndarray
+    """Groups with a fractional column in the LP."""
+    bound: float | None
+    """The LP optimum when HiGHS proved it and every group was free (a valid
+    upper bound on the whole model), else None."""
+
+
+def lp_rounding(
+    st: Structure,
+    state: State,
+    groups: np.ndarray,
+    limit: float | None,
+    threads: int | None,
+) -> Rounded | None:
+    """The LP with only ``groups`` free (the rest as in ``state``), rounded.
+
+    None when the LP gave no solution in the time.
     """
-    groups = np.arange(st.n_groups)
-    arrays, kept = _sub_arrays(st, options_state, groups, relax=True)
+    arrays, kept = _sub_arrays(st, state, groups, relax=True)
     try:
         run = HighsRun(arrays, np.arange(len(kept)))
+        run.report_values = True
         result = run.run(_options(0), threads, limit)
     except Exception:
         return None
-    if result.chosen is None:
+    if result.values is None:
         return None
-    x = options_state.values()
-    x[kept] = 0.0
-    x[kept[result.chosen]] = 1.0
-    proven = result.status == "kOptimal" and result.objective is not None
-    return x, result.objective if proven else None
+    values = result.values
+    x = state.values()
+    x[kept] = np.where(values > 0.5, 1.0, 0.0)
+    fractional = kept[(values > 1e-6) & (values < 1 - 1e-6)]
+    owner = np.full(len(x), -1, dtype=np.int64)
+    owner[st.option_col] = st.option_group
+    owner[st.group_select] = np.arange(st.n_groups)
+    split = np.unique(owner[fractional])
+    whole = len(groups) == st.n_groups
+    proven = whole and result.status == "kOptimal" and result.objective is not None
+    return Rounded(
+        x=x, split=split[split >= 0], bound=result.objective if proven else None
+    )
 
 
 def _ranges(sizes: np.ndarray) -> np.ndarray:
