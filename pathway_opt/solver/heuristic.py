@@ -40,7 +40,7 @@ class Options:
 
 def read_options(st: Structure) -> Options:
     """The move of each option, from the group's select and start columns."""
-    a = sp.csc_array(st.matrix)
+    a = st.by_column
     sel = st.group_select[st.option_group]
     loose = st.col_lower[sel] <= 0  # a forced select is 1 from the start
     starts = a[:, st.option_col]
@@ -63,13 +63,13 @@ class State:
         self.activity = st.matrix @ st.values(self.choice, self.free_values)
         m = options.matrix
         self._p = (m.indptr, m.indices, m.data)
-        a = sp.csc_array(st.matrix)
+        a = st.by_column
         self._a = (a.indptr, a.indices, a.data)
         self._free_pos = {int(c): k for k, c in enumerate(st.free.tolist())}
         self.col_group = np.full(len(st.cost), -1, dtype=np.int64)
         self.col_group[st.option_col] = st.option_group
         self.col_group[st.group_select] = np.arange(st.n_groups)
-        self._rows = sp.csr_array(st.matrix)
+        self._rows = st.matrix
 
     def change(self, rows: np.ndarray, delta: np.ndarray) -> float:
         """How much the summed violation of the rows changes."""

@@ -66,7 +66,7 @@ def _sub_arrays(
     kept = np.concatenate([st.group_select[groups], option_cols, free_cols])
     position = np.full(n, -1, dtype=np.int64)
     position[kept] = np.arange(len(kept))
-    sub = sp.csc_array(sp.csc_array(st.matrix)[:, kept])
+    sub = sp.csc_array(st.by_column[:, kept])
     fixed_activity = state.activity - sub @ x[kept]
     rows = np.flatnonzero(np.diff(sp.csr_array(sub).indptr) > 0)
     sub = sp.csc_array(sp.csr_array(sub)[rows])

@@ -13,6 +13,7 @@ coefficient is 1. Columns outside a group are *free* columns.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import scipy.sparse as sp
@@ -45,6 +46,11 @@ class Structure:
     """Offsets: group g's options are ``group_options[g]:group_options[g + 1]``."""
     free: np.ndarray
     """Columns in no group (synergy indicators, continuous columns, ...)."""
+
+    @cached_property
+    def by_column(self) -> sp.csc_array:
+        """``matrix`` by column (made once; every move reads columns)."""
+        return sp.csc_array(self.matrix)
 
     @property
     def n_groups(self) -> int:

@@ -39,10 +39,10 @@ def test_progress_line_shows_plan_bound_gap_and_finder(
     lines = [line for line in stderr.splitlines() if line.startswith("solve: ")]
     assert lines, stderr
     assert "plan " in lines[0] and "bound " in lines[0] and "gap " in lines[0]
-    assert "(heuristic)" in lines[0] or "(highs)" in lines[0]
+    assert any(f"({by})" in lines[0] for by in ("heuristic", "lp_guided", "highs"))
     assert plan["settings"]["method"] == "heuristic"
-    assert plan["bound_source"] in ("highs", "lagrangian")
-    assert plan["found_by"] in ("highs", "heuristic")
+    assert plan["bound_source"] in ("highs", "lp", "lagrangian")
+    assert plan["found_by"] in ("highs", "heuristic", "lp_guided")
 
 
 def test_quiet_silences_the_progress_line(
