@@ -209,8 +209,8 @@ def run_heuristic(
 
 #: Seconds that must be left for HiGHS's own run from the best plan to pay.
 HIGHS_AT_LEAST = 10.0
-#: Groups freed in a residual model, and the share of the time left one may take.
-RESIDUAL_GROUPS, RESIDUAL_SHARE, RESIDUAL_SECONDS = 2000, 0.3, 8.0
+#: Share of the time left a residual MIP may take, and its most seconds.
+RESIDUAL_SHARE, RESIDUAL_SECONDS = 0.3, 8.0
 #: Share of the time left the LP relaxation may take.
 LP_SHARE = 0.5
 #: Least-sure groups freed in the residual MIP after an LP's rounding.
@@ -263,7 +263,9 @@ def _lp_guided(
     free = np.unique(np.concatenate([rounded.split, doubt[:RESIDUAL_MIP]]))
     left = end - time.perf_counter()
     limit = (
-        min(RESIDUAL_SECONDS, RESIDUAL_SHARE * left) if math.isfinite(left) else None
+        min(RESIDUAL_SECONDS, RESIDUAL_SHARE * left)
+        if math.isfinite(left)
+        else RESIDUAL_SECONDS  # without a limit too: a neighbourhood, not the model
     )
     found = residual_plan(st, state, free, limit, settings.threads, 0)
     if found is not None and best.offer(found[0], "lp_guided"):
