@@ -72,7 +72,10 @@ def _quality(
     (the heuristic's are checked against every row and by the verifier); the
     final plan counts from the end of the run.
     """
-    final = (total, plan.objective if plan.verified else None, plan.bound)
+    # the run ends at the limit plus verifying: its final plan counts at the last
+    # checkpoint when that is the limit
+    ended = min(total, CHECKPOINTS[-1]) if total <= CHECKPOINTS[-1] + 5 else total
+    final = (ended, plan.objective if plan.verified else None, plan.bound)
     rows = []
     for at in CHECKPOINTS:
         seen = [e for e in [*events, final] if e[0] <= at]
