@@ -483,8 +483,15 @@ def greedy_plan(
     fill(state, _first_of_groups(st, order), deadline)
     fill(state, order, deadline, passes=1)  # other starts of groups left out
     free_columns(state)
-    shift(state, deadline)
-    fill(state, order, deadline, passes=1)
     if state.violation() > 0:
         return None
     return state
+
+
+def polish(state: State, prices: np.ndarray | None, deadline: float) -> None:
+    """Move starts earlier where that pays, then fill the room that leaves."""
+    options = state.opt
+    priced = priced_values(options, prices)
+    worth = np.flatnonzero(options.open & (options.value > 0))
+    shift(state, deadline)
+    fill(state, worth[np.argsort(-priced[worth], kind="stable")], deadline, passes=1)

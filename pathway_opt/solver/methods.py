@@ -30,6 +30,7 @@ from pathway_opt.solver.heuristic import (
     drop_until_met,
     fill,
     greedy_plan,
+    polish,
     priced_values,
     read_options,
 )
@@ -177,8 +178,6 @@ def run_heuristic(
     best = _Best(form)
     best.bound_by(dual.bound, "lagrangian")
     state = greedy_plan(st, options, prices, end, choice)
-    if state is not None:
-        best.offer(state.values(), "heuristic")
 
     def say() -> None:
         if report is not None:
@@ -190,7 +189,13 @@ def run_heuristic(
             on_plan(starts_of(form, best.x))
         say()
 
-    tell()
+    if state is not None and best.offer(state.values(), "heuristic"):
+        tell()  # the first plan, as soon as there is one
+        polish(state, prices, end)
+        if best.offer(state.values(), "heuristic"):
+            tell()
+    else:
+        say()
     small = sum(b.matrix.nnz for b in form.blocks.values()) <= HIGHS_NONZEROS
     if best.x is None:  # rules the moves cannot meet: HiGHS alone, honestly
         return _highs_from(form, settings, deadline, best, say, on_plan)

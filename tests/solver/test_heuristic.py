@@ -129,3 +129,17 @@ def test_auto_keeps_highs_alone_for_small_models(tmp_path: Path) -> None:
     assert data["found_by"] == "highs"
     json.dumps(data)
     assert np.isfinite(data["bound"])
+
+
+def test_residual_rounds_keep_a_verified_plan(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Mid-size path without HiGHS's whole-model run: residual MIP rounds only."""
+    import pathway_opt.solver.methods as methods
+
+    monkeypatch.setattr(methods, "HIGHS_FINAL_NONZEROS", 0)
+    inst = po.instance_from_data(generate(120, 3, seed=6))
+    plan = po.solve(inst, method="heuristic", time_limit=4)
+    exact = po.solve(inst, method="highs")
+    assert plan.status == po.Status.FEASIBLE and plan.verified
+    assert plan.found_by in ("heuristic", "lp_guided")
+    assert plan.bound_source in ("lp", "lagrangian")
+    assert plan.objective <= exact.objective + 1e-6 <= plan.bound + 2e-6
