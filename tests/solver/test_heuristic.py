@@ -27,7 +27,7 @@ from pathway_opt.solver.structure import read_structure
 TOL = 1e-6
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instances())
 def test_heuristic_plan_verified_and_bound_valid(data: dict) -> None:
     inst = valid(data)
@@ -53,7 +53,7 @@ def test_heuristic_plan_verified_and_bound_valid(data: dict) -> None:
     assert abs(check.objective - float(form.cost @ x)) <= 1e-6 * max(1, abs(best))
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instances())
 def test_solve_with_heuristic_matches_brute_force(data: dict) -> None:
     """The heuristic then HiGHS from its plan: the proven optimum, as HiGHS alone."""
