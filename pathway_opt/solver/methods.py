@@ -53,7 +53,7 @@ HIGHS_NONZEROS = 1_500_000
 #: Share of the time limit the dual may take before the first plan.
 DUAL_SHARE = 0.15
 #: Dual steps before the first plan (50,000 x 5: about 18 ms each).
-FIRST_STEPS = 200
+FIRST_STEPS = 150
 
 
 @dataclass(frozen=True)
