@@ -54,6 +54,8 @@ HIGHS_NONZEROS = 1_500_000
 DUAL_SHARE = 0.15
 #: Dual steps before the first plan (50,000 x 5: about 18 ms each).
 FIRST_STEPS = 150
+#: Dual steps (and most seconds) after the first plan, before the neighbourhoods.
+MORE_STEPS, MORE_DUAL_SECONDS = 250, 5.0
 
 
 @dataclass(frozen=True)
@@ -196,6 +198,12 @@ def run_heuristic(
             tell()
     else:
         say()
+    # better prices before they choose the neighbourhoods (and a tighter bound)
+    dual.run(min(end, time.perf_counter() + MORE_DUAL_SECONDS), MORE_STEPS)
+    best.bound_by(dual.bound, "lagrangian")
+    if dual.best_prices is not None:
+        prices = dual.best_prices
+        choice = relaxed(st, prices).choice
     small = sum(b.matrix.nnz for b in form.blocks.values()) <= HIGHS_NONZEROS
     if best.x is None:  # rules the moves cannot meet: HiGHS alone, honestly
         return _highs_from(form, settings, deadline, best, say, on_plan)
