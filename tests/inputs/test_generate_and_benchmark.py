@@ -78,10 +78,13 @@ def test_benchmark_smoke_run_agrees_across_paths(tmp_path: Path) -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
     text = out.read_text(encoding="utf-8")
-    for path in ("pathway-opt", "reference", "linopy"):
-        assert text.count(f"| {path} |") == 2
+    main, _, rest = text.partition("## Ratios")
+    for path in ("pathway-opt", "heuristic", "reference", "linopy"):
+        assert main.count(f"| {path} |") == 2
     assert "all paths agree on model size, coefficient sum and proven optima" in text
-    assert text.count("| optimal |") == 6
+    assert main.count("| optimal |") == 8
+    quality = rest.partition("## Quality over time")[2]
+    assert quality.count("| heuristic |") == 2
 
 
 def test_session_speed_benchmark_smoke_run() -> None:
