@@ -54,14 +54,16 @@ def test_a_good_split_passes_and_is_charged(inst: po.Instance) -> None:
 @pytest.mark.parametrize(
     ("funding", "words"),
     [
-        ({**GOOD, ("A", "central", "2028"): 1.0}, "owes 2.00 in 2028 but its budgets pay 1.00"),
+        ({**GOOD, ("A", "central", "2028"): 1.0}, "owes 2.00 in 2028 but its "
+         "budgets pay 1.00"),
         (
             {("A", "gov", "2027"): 5.0, ("A", "central", "2027"): 3.0,
              ("A", "central", "2028"): 2.0},
             "above its max_share 0.5",
         ),
         ({**GOOD, ("B", "gov", "2027"): 1.0}, "not in its funded_by"),
-        ({**GOOD, ("A", "partner", "2027"): 1.0}, "not an initiative, budget and period"),
+        ({**GOOD, ("A", "partner", "2027"): 1.0}, "not an initiative, budget "
+         "and period"),
         (
             {("A", "gov", "2027"): 4.0, ("A", "central", "2027"): 4.0},
             "owes 2.00 in 2028 but its budgets pay 0.00",
