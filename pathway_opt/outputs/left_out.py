@@ -108,7 +108,7 @@ class _Room:
         """(kind, id) -> profile of what the initiative charges to that limit."""
         found: dict[tuple[LimitKind, str], list[float]] = {
             ("budget", b): p
-            for b, p in ini.cost_by_budget(self.inst.budget_ids()).items()
+            for b, p in ini.least_cost_by_budget(self.inst.budget_ids()).items()
         }
         found.update({("resource", r): p for r, p in ini.uses.items()})
         return found
