@@ -58,7 +58,9 @@ def changes_table(optimum: Plan, plans: Sequence[Plan]) -> pd.DataFrame:
     """
     rows = []
     for rank, plan in enumerate(plans, start=1):
-        change = changes_between(optimum.starts, plan.starts)
+        change = changes_between(
+            optimum.starts, plan.starts, optimum.variants, plan.variants
+        )
         loss, share = loss_of(optimum, plan)
         rows.append(
             {

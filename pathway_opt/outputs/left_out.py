@@ -324,6 +324,10 @@ def _rule_bound(
 
 
 def _breaks(inst: Instance, start: dict[str, int]) -> LeftOut | None:
+    by_id = {i.id: i for i in inst.initiatives}
+    if any(by_id[i].variants or by_id[i].funded_by for i in start):
+        # a version or a split this sketch does not know: say nothing unsure
+        return None
     for k, rule in enumerate(inst.rules):
         if not isinstance(rule, SpendShareRule | AverageRule):
             continue

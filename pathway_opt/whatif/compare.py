@@ -325,7 +325,11 @@ def compare(
     rows = []
     for name, plan in named.items():
         has = plan.has_plan
-        change = changes_between(first.starts, plan.starts) if has else None
+        change = (
+            changes_between(first.starts, plan.starts, first.variants, plan.variants)
+            if has
+            else None
+        )
         row: dict[str, Any] = {
             "scenario": name,
             "status": plan.status.value,
