@@ -42,6 +42,7 @@ FAMILIES = {
     "count_limit": "the at_most / at_least / exactly rules",
     "spend_share": "the spend_share rules",
     "average": "the average rules",
+    "fund_max_share": "the funding caps (max_share)",
 }
 
 
@@ -56,6 +57,7 @@ _REPAIR_FAMILY: dict[RepairKind, str] = {
     "count_fewer": "count_limit",
     "share": "spend_share",
     "mean": "average",
+    "max_share": "fund_max_share",
     "must": "must",
     "never": "must",
 }
@@ -127,13 +129,22 @@ def _earliest_starts(inst: Instance, forced: dict[str, str]) -> dict[str, int]:
         changed = False
         for rule in inst.rules:
             if isinstance(rule, RequiresRule) and rule.initiative in forced:
-                need = max(earliest[o] + rule.lag for o in rule.on)
+                need = max(
+                    _earliest(inst, by_id[o], earliest) + rule.lag for o in rule.on
+                )
                 if need > earliest[rule.initiative]:
                     earliest[rule.initiative] = need
                     changed = True
         if not changed:
             break
     return earliest
+
+
+def _earliest(inst: Instance, ini: Initiative, known: dict[str, int]) -> int:
+    """A forced initiative's earliest start; else its earliest in any version."""
+    if ini.id in known:
+        return known[ini.id]
+    return min(inst.start_window(version).start for _, version in ini.versions)
 
 
 def structural_conflicts(inst: Instance) -> Iterator[str]:

@@ -23,17 +23,29 @@ def _due(
 ) -> dict[tuple[int, int], tuple[np.ndarray, np.ndarray]]:
     """Per (version, period): the start columns owing cost then, and the amounts."""
     assert costs.funded is not None
-    due: dict[tuple[int, int], tuple[list[int], list[float]]] = {}
-    versions = cols.versions
-    for col in range(cols.n_start):
-        v, s = int(versions[col]), int(cols.start_period[col])
-        for t in range(s, horizon):
-            amount = float(costs.funded[v, t - s])
-            if amount != 0:
-                entry = due.setdefault((v, t), ([], []))
-                entry[0].append(col)
-                entry[1].append(amount)
-    return {k: (np.array(c, dtype=np.int64), np.array(a)) for k, (c, a) in due.items()}
+    funded = np.flatnonzero(costs.funded.any(axis=1))
+    mine = np.flatnonzero(np.isin(cols.versions, funded))
+    version, start = cols.versions[mine], cols.start_period[mine]
+    keys, where, amounts = [], [], []
+    for d in range(horizon):
+        t = start + d
+        inside = t < horizon
+        amount = np.where(inside, costs.funded[version, np.minimum(d, horizon - 1)], 0)
+        keep = inside & (amount != 0)
+        keys.append(version[keep] * horizon + t[keep])
+        where.append(mine[keep])
+        amounts.append(amount[keep])
+    key, col, amount = (np.concatenate(a) for a in (keys, where, amounts))
+    order = np.lexsort((col, key))
+    key, col, amount = key[order], col[order], amount[order]
+    cut = np.flatnonzero(np.diff(key)) + 1
+    firsts = key[np.r_[0, cut]] if len(key) else np.zeros(0, dtype=np.int64)
+    return {
+        (int(k // horizon), int(k % horizon)): (c, a)
+        for k, c, a in zip(
+            firsts.tolist(), np.split(col, cut), np.split(amount, cut), strict=False
+        )
+    }
 
 
 def add_fund_split(inst: Instance, cols: Columns, costs: Profiles) -> RowBlock:

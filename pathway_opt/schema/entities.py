@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import unicodedata
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -383,6 +384,8 @@ VARIANT_FIELDS = (
 )  # fmt: skip
 #: Of those, the ones replaced key by key (a dict merged over the initiative's).
 _MERGED_FIELDS = ("uses", "scores", "max_share")
+#: What an initiative caches from its fields (dropped from an updated copy).
+_CACHED = ("last_entry", "variant_versions")
 
 
 class Initiative(StrictModel):
@@ -472,30 +475,53 @@ class Initiative(StrictModel):
             sum(p[k] for p in self.cost.values() if k < len(p)) for k in range(width)
         ]
 
-    @functools.cached_property
+    @property
     def versions(self) -> tuple[tuple[str | None, Initiative], ...]:
         """(variant id, the initiative as that version runs): the base first.
 
         The base version is the initiative itself; each variant's is a copy with
         the variant's fields applied and no variants of its own.
         """
-        found: list[tuple[str | None, Initiative]] = [(None, self)]
-        for variant in self.variants:
-            found.append((variant.id, self.version(variant.id)))
-        return tuple(found)
+        return ((None, self), *self.variant_versions)
+
+    @functools.cached_property
+    def variant_versions(self) -> tuple[tuple[str, Initiative], ...]:
+        """(variant id, version) of each variant, made once per initiative."""
+        return tuple((v.id, self.version(v.id)) for v in self.variants)
+
+    def model_copy(
+        self, *, update: Mapping[str, Any] | None = None, deep: bool = False
+    ) -> Initiative:
+        """A copy (with fields updated); what was cached from the fields is not."""
+        copy = super().model_copy(update=update, deep=deep)
+        if update:
+            for cached in _CACHED:
+                copy.__dict__.pop(cached, None)
+        return copy
 
     def version(self, variant_id: str | None) -> Initiative:
         """The initiative as version `variant_id` runs (None: the base)."""
         if variant_id is None:
             return self
         variant = next(v for v in self.variants if v.id == variant_id)
-        data = self.model_dump(exclude={"variants"})
+        update: dict[str, Any] = {"variants": []}
         for name in VARIANT_FIELDS:
             value = getattr(variant, name)
-            if value is None:
-                continue
-            data[name] = {**data[name], **value} if name in _MERGED_FIELDS else value
-        return Initiative.model_validate(data)
+            if value is not None:  # each field was validated in the variant
+                merged = name in _MERGED_FIELDS
+                update[name] = {**getattr(self, name), **value} if merged else value
+        if variant.funded_by is not None and variant.max_share is None:
+            # caps of budgets the version no longer lists do not apply to it
+            listed = set(variant.funded_by)
+            update["max_share"] = {
+                b: v for b, v in self.max_share.items() if b in listed
+            }
+        elif variant.funded_by is not None:
+            listed = set(variant.funded_by)
+            update["max_share"] = {
+                b: v for b, v in update["max_share"].items() if b in listed
+            } | dict(variant.max_share or {})
+        return self.model_copy(update=update)
 
     def variant_ids(self) -> list[str]:
         """Ids of its variants, in order."""
