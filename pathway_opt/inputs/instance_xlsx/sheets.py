@@ -368,6 +368,8 @@ def read_profiles(r: Reader) -> None:
         target = None
         if vid is not None:
             target = variant_entry(r, index[ini], vid)
+            if target is None and vid in r.refused_variants:
+                continue  # its variants row is reported already
             if target is None:
                 assert var_cell is not None
                 r.problem(

@@ -54,6 +54,8 @@ def read_variants(r: Reader) -> None:
         if ini is None or ini not in index:
             text = "is blank" if ini is None else f'"{ini}" is not'
             r.problem(ini_cell, f"initiative {text} on the {INITIATIVES} sheet")
+            if vid is not None:
+                r.refused_variants.add(vid)
             continue
         if vid is None:
             r.problem(id_cell, "variant is blank; name the version, e.g. lite")
