@@ -29,7 +29,8 @@ from pathway_opt.schema.entities import Initiative, Variant
 
 #: Every new field at once: a selector on two budgets (a list and a single
 #: value), caps with a 17-digit share, three variants (a cheaper one funded by
-#: central only, a later one with its own cap and use, one that costs nothing).
+#: all three budgets, a later one with its own cap and use, one that costs
+#: nothing), and a per-period min_use that needs 17 digits.
 FUNDED: dict[str, Any] = {
     "name": "funding choice",
     "periods": ["2027", "2028"],
@@ -45,7 +46,12 @@ FUNDED: dict[str, Any] = {
                 "department": "CS",
             },
         },
-        {"id": "partner", "limits": [5, 5], "eligible": {"partner": ["X"]}},
+        {
+            "id": "partner",
+            "limits": [5, 5],
+            "eligible": {"partner": ["X"]},
+            "min_use": [0.1, 0.30000000000000004],
+        },
     ],
     "resources": [{"id": "fte", "capacity": [3, 3]}],
     "initiatives": [

@@ -292,7 +292,7 @@ def _where_cells(where: Where | None) -> list[str | None]:
 def _shares(min_use: float | list[float] | None) -> float | str | None:
     """A budget's min_use as its cell: one number, or the shares joined by `;`."""
     if isinstance(min_use, list):
-        return "; ".join(f"{v:g}" for v in min_use)
+        return "; ".join(repr(float(v)) for v in min_use)  # exact: read back equal
     return min_use
 
 
@@ -408,11 +408,11 @@ def _profile_rows(
 ) -> list[list[Any]]:
     """Cost and use rows, each starting with `key` (initiative, maybe variant).
 
-    A variant's cost of nothing (`[]`) is a cost row without amounts: it
-    replaces the initiative's cost; the initiative's own is simply no row.
+    A variant's cost of nothing (`[]`, or `{}`) is a cost row without amounts:
+    it replaces the initiative's cost; the initiative's own is simply no row.
     """
     rows: list[list[Any]] = []
-    if isinstance(cost, dict):
+    if isinstance(cost, dict) and cost:
         rows += [[*key, "cost", b, *p] for b, p in cost.items()]
     elif cost or (cost is not None and variant):
         rows.append([*key, "cost", None, *cost])
