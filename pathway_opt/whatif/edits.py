@@ -19,9 +19,11 @@ from pathway_opt.errors import InputError, Problem, listing
 from pathway_opt.inputs.instance_json import problems_from_validation
 from pathway_opt.schema.entities import (
     MAX_AMOUNT,
+    AverageRule,
     Id,
     Initiative,
     ShareSpec,
+    SpendShareRule,
     StrictModel,
 )
 from pathway_opt.schema.instance import Instance
@@ -320,6 +322,87 @@ class SetWindow(_Edit):
         return edited
 
 
+Bound = Annotated[float, Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT)]
+
+
+class SetRuleBound(_Edit):
+    """Set the bounds of a spend_share or average rule (None keeps a bound).
+
+    A bound the rule already has changes the rule's coefficients only; one it did
+    not have adds a row (a rebuild). Lifting a bound: at_least 0 or at_most 1 for
+    a share. The rule keeps every other field.
+    """
+
+    op: Literal["set_rule_bound"]
+    rule: Annotated[int, Field(ge=1)]
+    """The rule's number, 1-based in the order of the instance's rules and of
+    the Rules sheet (``rule 3`` in messages and repairs)."""
+    at_least: Bound | None = None
+    """The new smallest share (0 to 1) or mean; None keeps it."""
+    at_most: Bound | None = None
+    """The new largest share (0 to 1) or mean; None keeps it."""
+
+    def apply(self, inst: Instance, base: Instance, at: str = "") -> Instance:
+        """The rule with its new bounds, checked against each other."""
+        if self.rule > len(inst.rules):
+            raise self._fail(
+                at, "rule", f"there is no rule {self.rule}; {_rules(inst)}"
+            )
+        k = self.rule - 1
+        rule = inst.rules[k]
+        if not isinstance(rule, SpendShareRule | AverageRule):
+            raise self._fail(
+                at,
+                "rule",
+                f"rule {self.rule} is a {rule.kind} rule, which has no share or "
+                f"mean to bound; {_rules(inst)}",
+            )
+        if self.at_least is None and self.at_most is None:
+            raise self._fail(at, "at_least", "give at_least, at_most or both")
+        given = {
+            b: v for b in ("at_least", "at_most") if (v := getattr(self, b)) is not None
+        }
+        if isinstance(rule, SpendShareRule):
+            for bound, value in given.items():
+                if not 0 <= value <= 1:
+                    raise self._fail(
+                        at,
+                        bound,
+                        f"is {value:g}, but rule {self.rule} bounds a share of "
+                        "spend: give a fraction from 0 to 1 (e.g. 0.1)",
+                    )
+        low = given.get("at_least", rule.at_least)
+        high = given.get("at_most", rule.at_most)
+        if low is not None and high is not None and low > high:
+            field = "at_least" if "at_least" in given else "at_most"
+            raise self._fail(
+                at,
+                field,
+                f"leaves rule {self.rule} with at_least {low:g} above at_most "
+                f"{high:g}, which no plan meets; give a bound on the other side "
+                "too, or one that keeps at_least <= at_most",
+            )
+        rules = list(inst.rules)
+        rules[k] = rule.model_copy(update=given)
+        return inst.model_copy(update={"rules": rules})
+
+
+def _bounded_rules(inst: Instance) -> list[int]:
+    """1-based numbers of the rules whose bounds set_rule_bound may set."""
+    return [
+        k + 1
+        for k, r in enumerate(inst.rules)
+        if isinstance(r, SpendShareRule | AverageRule)
+    ]
+
+
+def _rules(inst: Instance) -> str:
+    numbers = _bounded_rules(inst)
+    if not numbers:
+        return "the instance has no spend_share or average rule"
+    return f"the spend_share and average rules are {', '.join(map(str, numbers))}"
+
+
 Edit = Annotated[
     ScaleBudget
     | SetBudget
@@ -331,7 +414,8 @@ Edit = Annotated[
     | Release
     | SetScore
     | SetWeight
-    | SetWindow,
+    | SetWindow
+    | SetRuleBound,
     Field(discriminator="op"),
 ]
 
@@ -340,7 +424,7 @@ Edit = Annotated[
 EDIT_OPS = frozenset(
     {"scale_budget", "set_budget", "scale_capacity", "set_capacity", "force_in"}
     | {"force_out", "release", "set_score", "set_weight", "set_window"}
-    | {"set_min_use"}
+    | {"set_min_use", "set_rule_bound"}
 )
 
 
@@ -357,6 +441,7 @@ EDIT_CLASSES: dict[str, type[_Edit]] = {
     "set_score": SetScore,
     "set_weight": SetWeight,
     "set_window": SetWindow,
+    "set_rule_bound": SetRuleBound,
 }
 
 _PLURAL = {"budget": "budgets", "resource": "resources", "criterion": "criteria"}
@@ -377,6 +462,8 @@ def _valid(field: str, inst: Instance) -> str:
     """The values a field of an edit may take in this instance ('' if not ids)."""
     if field in ("periods", "earliest_start", "latest_start"):
         return f"the periods are {listing(inst.periods)}"
+    if field == "rule":
+        return _rules(inst)
     ids = {
         "budget": [b.id for b in inst.budgets],
         "resource": [r.id for r in inst.resources],

@@ -2,8 +2,9 @@
 
 Each edit produces a new validated-by-construction :class:`Instance` (kept as
 ``session.instance``) and sends only data to the HiGHS model already built. A
-window widened past the built starts is the one edit that rebuilds (counted in
-``session.rebuilds``). Every plan is verified against the edited instance, and
+window widened past the built starts, a budget's first ``min_use`` and a rule's
+first bound of a kind (at_least or at_most) are the edits that rebuild (counted
+in ``session.rebuilds``). Every plan is verified against the edited instance, and
 ``session.plan`` is always the latest solve's, even when that one failed, so a
 stale plan is never shown as current.
 """
@@ -35,6 +36,7 @@ from pathway_opt.whatif.edits import (
     SetBudget,
     SetCapacity,
     SetMinUse,
+    SetRuleBound,
     SetScore,
     SetWeight,
     SetWindow,
@@ -54,6 +56,7 @@ _PARTS: dict[type, frozenset[Part]] = {
     SetScore: frozenset({"costs", "coefficients"}),  # average rules on scores
     SetWeight: frozenset({"costs"}),
     SetWindow: frozenset({"costs", "columns"}),
+    SetRuleBound: frozenset({"coefficients"}),  # the bound is in each coefficient
 }
 
 
@@ -90,7 +93,7 @@ class Session:
         """The instance with every edit so far applied."""
         self.edits: list[Edit] = []
         self.rebuilds = 0
-        """How many edits needed a new model (a window widened past the built one)."""
+        """How many edits needed a new model (see the module's docstring)."""
         self.plan: Plan | None = None
         """The latest solve's plan (None before the first solve or after an edit)."""
         self._previous: Plan | None = None  # the last verified plan, for warm starts
@@ -116,17 +119,19 @@ class Session:
             check_values(edited)
         parts = _PARTS[type(chosen)]
         try:
-            if isinstance(chosen, SetMinUse):  # a first min_use adds rows
-                load_data(self.form, edited, check="full", parts=parts)
-            elif isinstance(chosen, SetWindow):
-                load_data(self.form, edited, check="windows", parts=parts)
-            else:
-                load_data(self.form, edited, check="none", parts=parts)
+            if isinstance(chosen, SetMinUse) and _new_min_use(self.form.source, edited):
+                raise StructureChanged("a budget's first min_use adds its rows")
+            # A rule-bound edit leaves the structure key of the built form stale
+            # (bounds are part of the rules), so no edit compares it: each one
+            # loads only what it changes, and a rule's new bound is caught when
+            # its coefficients find no row.
+            window = isinstance(chosen, SetWindow)
+            load_data(
+                self.form, edited, check="windows" if window else "none", parts=parts
+            )
             self.solver.push(parts)
         except StructureChanged:
-            self.form = compile_form(edited)
-            self.solver = Solver(self.form, keep_process=True)
-            self.rebuilds += 1
+            self._rebuild(edited)
         self.instance = edited
         self.edits.append(chosen)
         self.plan = None  # a plan of the previous data is no longer current
@@ -162,20 +167,31 @@ class Session:
             load_data(self.form, inst, check="full")
             self.solver.push()
         except StructureChanged:
-            self.form = compile_form(inst)
-            self.solver = Solver(self.form, keep_process=True)
-            self.rebuilds += 1
+            self._rebuild(inst)
         self.instance = inst
         self.edits = []
         self.plan = None
 
     def reset(self) -> None:
-        """Back to the instance as given."""
-        load_data(self.form, self.base, check="windows")
-        self.solver.push()
+        """Back to the instance as given.
+
+        A model rebuilt with a row the base has not (a rule's added bound) is
+        built anew for the base.
+        """
+        try:
+            load_data(self.form, self.base, check="windows")
+            self.solver.push()
+        except StructureChanged:
+            self._rebuild(self.base)
         self.instance = self.base
         self.edits = []
         self.plan = None
+
+    def _rebuild(self, inst: Instance) -> None:
+        """Build the model anew for ``inst`` (counted in ``rebuilds``)."""
+        self.form = compile_form(inst)
+        self.solver = Solver(self.form, keep_process=True)
+        self.rebuilds += 1
 
     def scale_budget(
         self, budget: str, factor: float, periods: list[str] | None = None
@@ -208,6 +224,25 @@ class Session:
         self.apply(
             {"op": "set_min_use", "budget": budget, "min_use": min_use}
             | ({} if periods is None else {"periods": periods})
+        )
+
+    def set_rule_bound(
+        self,
+        rule: int,
+        at_least: float | None = None,
+        at_most: float | None = None,
+    ) -> None:
+        """Set a spend_share or average rule's bounds (None keeps a bound).
+
+        ``rule`` is its number as in messages and repairs ("rule 3"): 1-based,
+        in the order of the instance's rules and of the Rules sheet. A share is
+        a fraction from 0 to 1. Changing a bound the rule has rewrites the
+        rule's coefficients; giving it a bound it had not rebuilds the model.
+        """
+        self.apply(
+            {"op": "set_rule_bound", "rule": rule}
+            | ({} if at_least is None else {"at_least": at_least})
+            | ({} if at_most is None else {"at_most": at_most})
         )
 
     def scale_capacity(
@@ -436,3 +471,9 @@ class Session:
         ).ok:
             return None
         return {i: self.instance.periods.index(p) for i, p in selection}
+
+
+def _new_min_use(built: Instance, edited: Instance) -> bool:
+    """Whether a budget has a min_use the built model has no rows for."""
+    had = {b.id: b.min_use is not None for b in built.budgets}
+    return any(b.min_use is not None and not had.get(b.id) for b in edited.budgets)
