@@ -296,3 +296,16 @@ def test_eligibility_that_would_leave_no_budget_is_refused() -> None:
     (problem,) = caught.value.problems
     assert problem.path == "eligible"
     assert "L2" in problem.message or "initiatives[1]" in problem.message
+
+
+def test_warm_starts_carry_the_variant_and_survive_its_removal() -> None:
+    session = po.Session(po.instance_from_data(_data()))
+    assert session.solve().variants == {"L1": "lite"}
+    session.set_score("C", "TC", 2.0)  # lite + L2 + C (9) ties L1 + L2 (9)
+    plan = session.solve(warm_start=True)
+    assert plan.warm_started and plan.verified  # the last plan, lite and all
+    assert plan.objective == pytest.approx(_brute(session.instance))
+    session.variant_off("L1", "lite")  # the last plan runs lite: no warm start
+    plan = session.solve(warm_start=True)
+    assert not plan.warm_started and plan.verified
+    assert plan.objective == pytest.approx(_brute(session.instance))
