@@ -19,6 +19,7 @@ from tiny_instances import make
 
 import pathway_opt as po
 from pathway_opt.schema.instance import Instance
+from pathway_opt.whatif.uncertainty import sampled_instance, uncertain_parameters
 
 LIMITS = {"central": 6.0, "gov": 6.0}
 
@@ -309,3 +310,18 @@ def test_warm_starts_carry_the_variant_and_survive_its_removal() -> None:
     plan = session.solve(warm_start=True)
     assert not plan.warm_started and plan.verified
     assert plan.objective == pytest.approx(_brute(session.instance))
+
+
+def test_a_sampled_instance_reaches_the_variants() -> None:
+    """Robust samples copy initiatives too: a variant that keeps the base's
+    success probability must run with the sampled one."""
+    data = _data()
+    data["initiatives"][0]["uncertainty"] = {"success_probability": [0.2, 1.0]}
+    inst = po.instance_from_data(data)
+    assert len(inst.initiatives[0].versions) == 2  # cached before the sample
+    params = uncertain_parameters(inst)
+    (k,) = [n for n, p in enumerate(params) if p.kind == "success_probability"]
+    values = [0.5 if n == k else 1.0 for n in range(len(params))]
+    sample = sampled_instance(inst, params, values)
+    lite = sample.initiatives[0].versions[1][1]
+    assert lite.success_probability == 0.5
