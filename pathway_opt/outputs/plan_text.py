@@ -56,6 +56,7 @@ def summary(plan: Plan) -> str:
         shown["total_cost"] = [_amount(v) for v in shown["total_cost"]]
         with pd.option_context("display.unicode.east_asian_width", True):
             lines.append(_indent(shown.to_string(index=False)))
+    lines += forced_lines(plan)
     usage = plan.usage_table()
     if not usage.empty:
         lines += ["", "Use per period (used / limit; carry-over budgets cumulative):"]
@@ -66,6 +67,22 @@ def summary(plan: Plan) -> str:
         lines += ["", "Committed beyond the horizon:"]
         lines += [f"  {owner}: {amount:,.2f}" for owner, amount in beyond.items()]
     return "\n".join(lines)
+
+
+def forced_lines(plan: Plan) -> list[str]:
+    """The must and never initiatives with the planner's decision_reason.
+
+    Nothing when every initiative is optional.
+    """
+    forced = [i for i in plan.instance.initiatives if i.decision != "optional"]
+    if not forced:
+        return []
+    width = max(display_width(i.id) for i in forced)
+    lines = ["", "Decided by the planner (must / never):"]
+    for ini in forced:
+        reason = ini.decision_reason or "(no reason given)"
+        lines.append(f"  {ini.decision:<5}  {pad(ini.id, width)}  {reason}")
+    return lines
 
 
 def robust_lines(figures: dict[str, Any]) -> list[str]:

@@ -3,7 +3,8 @@
 The reason comes from the explanations when they were computed (the exact price
 of forcing the initiative the other way, found by re-solving), else from the
 plan alone (:mod:`pathway_opt.outputs.left_out`; a funded initiative then needs
-no reason: it is in the best plan found).
+no reason: it is in the best plan found). A table with a must or never
+initiative gets a decision column with the planner's ``decision_reason``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathway_opt.plan import Plan
 from pathway_opt.report import words
 from pathway_opt.report.schedule_chart import run_length
 from pathway_opt.report.section import Section
+from pathway_opt.schema.entities import Initiative
 
 
 def why_text(row: Mapping[str, Any]) -> str:
@@ -39,6 +41,20 @@ def why_text(row: Mapping[str, Any]) -> str:
     return "; ".join(parts)
 
 
+def decision_text(ini: Initiative) -> str:
+    """``must: <reason>`` for a forced initiative, "" for an optional one.
+
+    A forced initiative without a ``decision_reason`` shows its decision alone.
+    """
+    if ini.decision == "optional":
+        return ""
+    return (
+        f"{ini.decision}: {ini.decision_reason}"
+        if ini.decision_reason
+        else ini.decision
+    )
+
+
 def _end(plan: Plan, ini_id: str) -> str:
     inst = plan.instance
     ini = next(i for i in inst.initiatives if i.id == ini_id)
@@ -53,6 +69,7 @@ def initiatives_section(plan: Plan, why: Sequence[Mapping[str, Any]] = ()) -> Se
     inst = plan.instance
     currency = inst.currency
     explained = {str(r["id"]): r for r in why}
+    by_id = {i.id: i for i in inst.initiatives}
     funded = []
     if plan.has_plan:
         table = plan.selected_table()
@@ -69,6 +86,7 @@ def initiatives_section(plan: Plan, why: Sequence[Mapping[str, Any]] = ()) -> Se
                     "value": words.score(row["expected_value"]),
                     "cost": words.money(row["total_cost"], currency),
                     "reason": why_text(reason) if reason else "",
+                    "decision": decision_text(by_id[row["id"]]),
                 }
             )
         funded.sort(key=lambda r: (inst.period_index(r["start"]), r["id"]))
@@ -82,7 +100,7 @@ def initiatives_section(plan: Plan, why: Sequence[Mapping[str, Any]] = ()) -> Se
                     "name": row["name"],
                     "type": row["type"],
                     "department": row["department"],
-                    "decision": row["decision"],
+                    "decision": decision_text(by_id[row["id"]]),
                     "value": words.score(row["expected_value"]),
                     "sort": -float(row["expected_value"]),
                     "cost": words.money(row["total_cost"], currency),
@@ -95,6 +113,8 @@ def initiatives_section(plan: Plan, why: Sequence[Mapping[str, Any]] = ()) -> Se
         "funded": funded,
         "left": left,
         "explained": bool(explained),
+        "funded_forced": any(r["decision"] for r in funded),
+        "left_forced": any(r["decision"] for r in left),
         "currency": currency,
     }
     return Section("initiatives", "Funded and not funded", "initiatives.html.j2", data)
