@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from pathway_opt.outputs.funding_tables import running
 from pathway_opt.outputs.left_out import left_out
 from pathway_opt.outputs.numbers import (
     DECIMALS,
@@ -42,8 +43,8 @@ from pathway_opt.schema.value_rules import (
 )
 
 SELECTED_COLUMNS = [
-    "id", "name", "type", "department", "partner", "start", "expected_value",
-    "total_cost", "decision", "decision_reason", "notes",
+    "id", "name", "type", "department", "partner", "start", "variant",
+    "expected_value", "total_cost", "decision", "decision_reason", "notes",
 ]  # fmt: skip
 BUDGET_COLUMNS = [
     "budget", "name", "period", "limit", "used", "slack", "utilisation",
@@ -68,6 +69,7 @@ MONEY_COLUMNS = {
     "schedule_long": ["cost"],
     "budgets": ["limit", "used", "slack", "cumulative_limit", "cumulative_used"],
     "not_selected": ["total_cost"],
+    "funding": ["amount"],
     "binding": ["limit", "used", "slack", "step"],
     "repairs": ["amount"],
 }
@@ -163,7 +165,10 @@ def _frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
 
 
 def selected(plan: Plan) -> pd.DataFrame:
-    """Selected initiatives with start, expected value and total cost."""
+    """Selected initiatives with start, variant, expected value and total cost.
+
+    ``variant`` is empty for the base version; the cost is the version's.
+    """
     if not plan.has_plan:
         return _frame([], SELECTED_COLUMNS)
     table = plan.selected_table()
@@ -206,7 +211,7 @@ def schedule(plan: Plan) -> pd.DataFrame:
         if ini.id not in plan.starts:
             continue
         start = index[plan.starts[ini.id]]
-        spend = _cost_by_period(ini, budget_ids, start)
+        spend = _cost_by_period(running(plan, ini), budget_ids, start)
         row: dict[str, Any] = {
             "id": ini.id,
             "name": ini.name,

@@ -1,0 +1,145 @@
+"""The funding split and variants in the plan workbook and CSV folder.
+
+Checked against the hand-solved instance of ``funded_instances``: the Funding
+sheet / ``funding.csv`` hold the split worked out by hand, the Selected sheet
+names the variant run and its cost, the Schedule and Budgets carry the
+version's cost and the funded amounts. An instance without ``funded_by`` gets
+no Funding sheet nor file, and a plan without a solution an empty one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pandas as pd
+import pytest
+from funded_instances import OBJECTIVE, SPLIT, funded
+from tiny_instances import make, solve_dict
+
+import pathway_opt as po
+from pathway_opt.outputs.funding_tables import FUNDING_COLUMNS
+from pathway_opt.outputs.plan_csv import FUNDING_FILE, write_plan_csv
+from pathway_opt.outputs.plan_tables import SELECTED_COLUMNS
+from pathway_opt.outputs.plan_xlsx import write_plan_xlsx
+
+
+@pytest.fixture(scope="module")
+def plan() -> po.Plan:
+    found = solve_dict(funded())
+    assert found.status == po.Status.OPTIMAL and found.verified
+    assert found.objective == pytest.approx(OBJECTIVE)
+    return found
+
+
+def _table(ws: Any, name: str) -> list[dict[str, Any]]:
+    rows = list(ws[ws.tables[name].ref])
+    header = [c.value for c in rows[0]]
+    return [dict(zip(header, (c.value for c in r), strict=True)) for r in rows[1:]]
+
+
+def _split(rows: list[dict[str, Any]]) -> dict[tuple[str, str, str], tuple[Any, Any]]:
+    return {
+        (r["initiative"], r["budget"], str(r["period"])): (r["amount"], r["share"])
+        for r in rows
+    }
+
+
+def _assert_split(found: dict[tuple[str, str, str], tuple[Any, Any]]) -> None:
+    assert set(found) == set(SPLIT)
+    for key, (amount, share) in SPLIT.items():
+        assert found[key][0] == pytest.approx(amount, abs=0.005), key
+        assert found[key][1] == pytest.approx(share, abs=1e-6), key
+
+
+def test_workbook_funding_sheet_and_variant(plan: po.Plan, tmp_path: Path) -> None:
+    write_plan_xlsx(plan, tmp_path / "plan.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "plan.xlsx")
+    names = book.sheetnames
+    assert names.index("Funding") == names.index("Budgets") + 1
+    ws = book["Funding"]
+    assert [c.value for c in next(iter(ws[ws.tables["Funding"].ref]))] == (
+        FUNDING_COLUMNS
+    )
+    rows = _table(ws, "Funding")
+    _assert_split(_split(rows))
+    assert {r["initiative"]: r["name"] for r in rows} == {
+        "A": "Lab A",
+        "C": "College C",
+    }
+    selected = {r["id"]: r for r in _table(book["Selected"], "Selected")}
+    assert list(next(iter(selected.values()))) == SELECTED_COLUMNS
+    assert {k: r["variant"] or "" for k, r in selected.items()} == {
+        "A": "",
+        "B": "lite",
+        "C": "",
+    }
+    # the version's cost: lite costs 1, the base 4
+    assert selected["B"]["total_cost"] == 1
+    schedule = {r["id"]: r for r in _table(book["Schedule"], "Schedule")}
+    assert schedule["B"]["2027"] == 1
+    used = {
+        (r["budget"], str(r["period"])): r["used"]
+        for r in _table(book["Budgets"], "Budgets")
+    }
+    # central pays 4.8 of A and B lite's 1; gov 3.2 of A; then C's 4 and 2
+    assert used == pytest.approx(
+        {
+            ("central", "2027"): 5.8,
+            ("central", "2028"): 4,
+            ("gov", "2027"): 3.2,
+            ("gov", "2028"): 2,
+        }
+    )
+
+
+def test_csv_funding_file_and_variant(plan: po.Plan, tmp_path: Path) -> None:
+    written = write_plan_csv(plan, tmp_path / "csv")
+    assert [p.name for p in written][-2:] == [FUNDING_FILE, "run.json"]
+    frame = pd.read_csv(
+        tmp_path / "csv" / FUNDING_FILE, encoding="utf-8-sig", dtype={"period": str}
+    )
+    assert list(frame.columns) == FUNDING_COLUMNS
+    _assert_split(_split(frame.to_dict("records")))
+    selected = pd.read_csv(
+        tmp_path / "csv" / "selected.csv", encoding="utf-8-sig", keep_default_na=False
+    )
+    assert list(selected.columns) == SELECTED_COLUMNS
+    assert dict(zip(selected["id"], selected["variant"], strict=True)) == {
+        "A": "",
+        "B": "lite",
+        "C": "",
+    }
+    assert dict(zip(selected["id"], selected["total_cost"], strict=True))["B"] == 1
+
+
+def test_no_funded_by_no_funding_sheet_nor_file(tmp_path: Path) -> None:
+    data = make(
+        budgets=[{"id": "central", "limits": [5, 5]}],
+        initiatives=[{"id": "X", "cost": [3], "scores": {"TC": 1}}],
+    )
+    plan = solve_dict(data)
+    write_plan_xlsx(plan, tmp_path / "plan.xlsx")
+    assert "Funding" not in openpyxl.load_workbook(tmp_path / "plan.xlsx").sheetnames
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    (folder / FUNDING_FILE).write_text("from an earlier run\n", encoding="utf-8")
+    write_plan_csv(plan, folder)
+    # the earlier run's split would mix two runs: it is removed
+    assert not (folder / FUNDING_FILE).exists()
+
+
+def test_no_plan_gives_an_empty_funding_table(tmp_path: Path) -> None:
+    data = funded()
+    data["initiatives"][0]["decision"] = "must"
+    data["initiatives"][0]["cost"] = [100]
+    plan = solve_dict(data)
+    assert plan.status == po.Status.INFEASIBLE
+    write_plan_xlsx(plan, tmp_path / "plan.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "plan.xlsx")["Funding"]
+    assert str(ws["A1"].value).startswith("No plan: status infeasible")
+    assert all(v is None for r in _table(ws, "Funding") for v in r.values())
+    write_plan_csv(plan, tmp_path / "csv")
+    text = (tmp_path / "csv" / FUNDING_FILE).read_text(encoding="utf-8-sig")
+    assert text.strip() == ",".join(FUNDING_COLUMNS)
