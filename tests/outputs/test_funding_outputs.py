@@ -143,3 +143,24 @@ def test_no_plan_gives_an_empty_funding_table(tmp_path: Path) -> None:
     write_plan_csv(plan, tmp_path / "csv")
     text = (tmp_path / "csv" / FUNDING_FILE).read_text(encoding="utf-8-sig")
     assert text.strip() == ",".join(FUNDING_COLUMNS)
+
+
+def test_terminal_summary_names_the_variant_and_the_split(plan: po.Plan) -> None:
+    text = po.summary(plan)
+    rows = {line.split()[0]: line for line in text.splitlines() if "2027" in line}
+    assert "B (variant lite)" in rows["B"] and "(variant" not in rows["A"]
+    split = text.split("Funding split", 1)[1].splitlines()[1:3]
+    assert [line.split() for line in split] == [
+        ["A", "central", "60%,", "gov", "40%"],
+        ["C", "central", "66.7%,", "gov", "33.3%"],
+    ]
+
+
+def test_terminal_summary_without_funded_by_has_no_split() -> None:
+    data = funded()
+    for ini in data["initiatives"]:
+        ini.pop("funded_by", None)
+        ini.pop("max_share", None)
+    data["budgets"] = [{"id": "central", "limits": [20, 20]}]
+    text = po.summary(solve_dict(data))
+    assert "Funding split" not in text
