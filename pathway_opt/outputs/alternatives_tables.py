@@ -14,12 +14,13 @@ from typing import Any
 
 import pandas as pd
 
+from pathway_opt.outputs.funding_tables import variant_changes
 from pathway_opt.plan import Plan, changes_between
 
 #: Columns of :func:`changes_table`: one row per alternative.
 CHANGES_COLUMNS = [
     "alternative", "status", "score", "loss", "loss_share", "differs", "adds",
-    "drops", "moved", "gap", "verified",
+    "drops", "moved", "variant_changes", "gap", "verified",
 ]  # fmt: skip
 #: The rows below the initiatives in :func:`side_by_side`.
 SCORE_ROWS = ("score", "loss")
@@ -52,9 +53,11 @@ def changes_table(optimum: Plan, plans: Sequence[Plan]) -> pd.DataFrame:
 
     ``adds`` / ``drops`` / ``moved`` list initiative ids (``; ``-separated, by
     id) funded only in the alternative / only in the optimum / in both but
-    started in another period; ``differs`` counts adds and drops (the distance
-    the search bounds; moves do not count). ``loss_share`` is the loss as a
-    share of the optimum's score (NaN when the optimum scores 0).
+    started in another period; ``variant_changes`` those funded in both as
+    another version (``B: variant lite -> base``); ``differs`` counts adds and
+    drops (the distance the search bounds; moves and versions do not count).
+    ``loss_share`` is the loss as a share of the optimum's score (NaN when the
+    optimum scores 0).
     """
     rows = []
     for rank, plan in enumerate(plans, start=1):
@@ -71,6 +74,7 @@ def changes_table(optimum: Plan, plans: Sequence[Plan]) -> pd.DataFrame:
                 "adds": "; ".join(change.added),
                 "drops": "; ".join(change.removed),
                 "moved": "; ".join(change.moved),
+                "variant_changes": "; ".join(variant_changes(optimum, plan)),
                 "gap": plan.gap,
                 "verified": plan.verified,
             }

@@ -3,7 +3,8 @@
 An initiative with ``funded_by`` has each period's cost split among its budgets
 by the optimizer (``plan.funding``, checked by the verifier); a selected
 initiative may run as one of its variants (``plan.variants``). The workbook,
-the CSV folder, the terminal summary and the report all read them from here.
+the CSV folder, the terminal summary, the report and the comparisons all read
+them from here.
 """
 
 from __future__ import annotations
@@ -84,3 +85,18 @@ def funding_split(plan: Plan) -> dict[str, dict[str, float]]:
         if total > 0:
             split[str(ini_id)] = {str(b): float(v) / total for b, v in paid.items()}
     return split
+
+
+def variant_changes(before: Plan, after: Plan) -> list[str]:
+    """Initiatives both plans fund but as another version, by id.
+
+    Each reads ``JL-CS-01: variant lite -> base`` (``base``: as given). What
+    one plan adds or drops is not listed here (see ``changes_between``).
+    """
+    both = sorted(set(before.starts) & set(after.starts))
+    return [
+        f"{i}: variant {before.variants.get(i, 'base')} -> "
+        f"{after.variants.get(i, 'base')}"
+        for i in both
+        if before.variants.get(i) != after.variants.get(i)
+    ]
