@@ -24,6 +24,7 @@ from pathway_opt.outputs.numbers import (
     tidy_gap,
 )
 from pathway_opt.outputs.provenance import Provenance
+from pathway_opt.outputs.rule_figures import Split, plan_rule_figures, running_instance
 from pathway_opt.plan import Plan
 from pathway_opt.schema.advice import never_start_reason
 from pathway_opt.schema.entities import (
@@ -39,7 +40,6 @@ from pathway_opt.schema.value_rules import (
     BINDING_TOL,
     binding_bound,
     selector_text,
-    value_rule_figures,
 )
 
 SELECTED_COLUMNS = [
@@ -280,6 +280,7 @@ def rules(plan: Plan) -> pd.DataFrame:
     inst = plan.instance
     start = {i: inst.period_index(p) for i, p in plan.starts.items()}
     members = inst.count_rule_members()
+    run = running_instance(inst, plan.variants)
     rows = []
     for k, rule in enumerate(inst.rules):
         row: dict[str, Any] = {
@@ -293,7 +294,7 @@ def rules(plan: Plan) -> pd.DataFrame:
         elif isinstance(rule, CountRule):
             row.update(_count(rule, members[k], start))
         elif isinstance(rule, SpendShareRule | AverageRule):
-            row.update(_value_rule(inst, rule, start))
+            row.update(_value_rule(run, rule, start, plan.funding))
         else:
             row.update(_synergy(rule, start))
         rows.append(row)
@@ -357,10 +358,16 @@ def _count(
 
 
 def _value_rule(
-    inst: Instance, rule: SpendShareRule | AverageRule, start: dict[str, int]
+    inst: Instance,
+    rule: SpendShareRule | AverageRule,
+    start: dict[str, int],
+    funding: Split,
 ) -> dict[str, Any]:
-    """A spend share or an average: the plan's share or mean against its bounds."""
-    actual, members = value_rule_figures(inst, rule, start)
+    """A spend share or an average: the plan's share or mean against its bounds.
+
+    ``inst`` is the instance as run (variants' versions), ``funding`` the split.
+    """
+    actual, members = plan_rule_figures(inst, rule, start, funding)
     bounds = [
         f"{word} {value:g}"
         for word, value in (("at least", rule.at_least), ("at most", rule.at_most))

@@ -21,7 +21,7 @@ from tiny_instances import make, solve_dict
 import pathway_opt as po
 from pathway_opt.outputs.funding_tables import FUNDING_COLUMNS
 from pathway_opt.outputs.plan_csv import FUNDING_FILE, write_plan_csv
-from pathway_opt.outputs.plan_tables import SELECTED_COLUMNS
+from pathway_opt.outputs.plan_tables import SELECTED_COLUMNS, not_selected
 from pathway_opt.outputs.plan_xlsx import write_plan_xlsx
 
 
@@ -164,3 +164,71 @@ def test_terminal_summary_without_funded_by_has_no_split() -> None:
     data["budgets"] = [{"id": "central", "limits": [20, 20]}]
     text = po.summary(solve_dict(data))
     assert "Funding split" not in text
+
+
+def _left_out_reason(data: dict[str, Any], ini_id: str) -> str:
+    plan = solve_dict(data)
+    assert plan.status == po.Status.OPTIMAL and ini_id not in plan.starts
+    table = not_selected(plan).set_index("id")
+    return str(table.loc[ini_id, "reason"])
+
+
+def test_a_split_cost_is_left_out_by_its_budgets_together() -> None:
+    """X (central 3) leaves central 2 and gov 5; A's 8 may take at most 4 from gov
+    (max_share 0.5), so the most any split pays is 2 + 4 = 6: 2 short."""
+    data = make(
+        periods=["2027"],
+        budgets=[{"id": "central", "limits": [5]}, {"id": "gov", "limits": [5]}],
+        initiatives=[
+            {"id": "X", "cost": {"central": [3]}, "scores": {"TC": 10}},
+            {
+                "id": "A",
+                "cost": [8],
+                "funded_by": ["central", "gov"],
+                "max_share": {"gov": 0.5},
+                "scores": {"TC": 1},
+            },
+        ],
+    )
+    assert _left_out_reason(data, "A") == (
+        'budgets "central" and "gov" (its funded_by) can pay 6 CNY of its 8 CNY '
+        "in 2027 (what they have left, each within its max_share); started in 2027 "
+        "(its only start) it would need 2 CNY more"
+    )
+
+
+def test_a_variant_that_fits_gives_the_reason() -> None:
+    """B's base (central 4) does not fit beside X (3 of 5); its variant lite (1)
+    does, but with X it earns the overlap penalty -5 (10 + 0.5 - 5 < 10)."""
+    data = make(
+        periods=["2027"],
+        budgets=[{"id": "central", "limits": [5]}],
+        initiatives=[
+            {"id": "X", "cost": [3], "scores": {"TC": 10}},
+            {
+                "id": "B",
+                "cost": [4],
+                "scores": {"TC": 1},
+                "variants": [{"id": "lite", "cost": [1], "scores": {"TC": 0.5}}],
+            },
+        ],
+        rules=[{"kind": "synergy", "members": ["X", "B"], "bonus": -5}],
+    )
+    assert _left_out_reason(data, "B") == (
+        "its base version exceeds a limit; as its variant lite, with X funded it "
+        "would incur the overlap penalty -5 of rule 1"
+    )
+
+
+def test_rules_sheet_figures_count_the_split_and_the_version(tmp_path: Path) -> None:
+    """gov pays A's 3.2 and C's 2, so A takes 3.2 / 5.2 of gov spend; B runs as
+    lite, scoring 3 (its base scores 5). Neither rule binds the optimum."""
+    rules = [
+        {"kind": "spend_share", "members": ["A"], "budget": "gov", "at_most": 1},
+        {"kind": "average", "field": "score:TC", "members": ["B"], "at_least": 0},
+    ]
+    plan = solve_dict(funded(rules=rules))
+    assert plan.objective == pytest.approx(OBJECTIVE)
+    write_plan_xlsx(plan, tmp_path / "plan.xlsx")
+    found = _table(openpyxl.load_workbook(tmp_path / "plan.xlsx")["Rules"], "Rules")
+    assert [r["actual"] for r in found] == pytest.approx([3.2 / 5.2, 3], abs=1e-6)
