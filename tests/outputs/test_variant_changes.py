@@ -19,7 +19,11 @@ from funded_instances import OBJECTIVE, funded
 from tiny_instances import solve_dict
 
 import pathway_opt as po
-from pathway_opt.outputs.alternatives_tables import changes_table
+from pathway_opt.outputs.alternatives_tables import (
+    changes_table,
+    plans_long,
+    side_by_side,
+)
 from pathway_opt.outputs.comparison import comparison_data
 from pathway_opt.outputs.funding_tables import variant_changes
 
@@ -84,3 +88,19 @@ def test_alternatives_changes_table(plans: dict[str, po.Plan]) -> None:
     frame = changes_table(plans["base"], [plans["more central"]])
     assert list(frame["variant_changes"]) == [CHANGE]
     assert list(frame["differs"]) == [0]
+
+
+def test_alternatives_side_by_side_and_plans_name_the_version(
+    plans: dict[str, po.Plan],
+) -> None:
+    base, more = plans["base"], plans["more central"]
+    grid = side_by_side(base, [more], differing_only=True).set_index("id")
+    # A and C are funded alike; B is funded in both, as another version
+    assert list(grid.index) == ["B", "score", "loss"]
+    assert list(grid.loc["B", ["optimum", "alternative 1"]]) == ["2027 (lite)", "2027"]
+    long = plans_long(base, [more])
+    variants = {(r["plan"], r["id"]): r["variant"] for r in long.to_dict("records")}
+    assert variants[("optimum", "B")] == "lite"
+    assert variants[("alternative 1", "B")] == ""
+    cost = {(r["plan"], r["id"]): r["total_cost"] for r in long.to_dict("records")}
+    assert (cost[("optimum", "B")], cost[("alternative 1", "B")]) == (1, 4)
