@@ -298,7 +298,10 @@ class Plan:
 
 
 class Changes(NamedTuple):
-    """Initiatives added, removed and moved (started in another period), by id."""
+    """Initiatives added, removed and moved, by id.
+
+    Moved: started in another period, or run as another variant.
+    """
 
     added: list[str]
     removed: list[str]
@@ -320,15 +323,27 @@ def _forced_entry(ini: Initiative) -> dict[str, str]:
     return entry
 
 
-def changes_between(before: Mapping[str, str], after: Mapping[str, str]) -> Changes:
+def changes_between(
+    before: Mapping[str, str],
+    after: Mapping[str, str],
+    variants_before: Mapping[str, str] | None = None,
+    variants_after: Mapping[str, str] | None = None,
+) -> Changes:
     """What changed from one plan's starts (initiative id -> start) to another's.
 
-    Each list is sorted by id.
+    An initiative kept but started in another period, or run as another
+    variant (``variants_*``: the plans' ``variants``), counts as moved. Each
+    list is sorted by id.
     """
+    old, new = variants_before or {}, variants_after or {}
     return Changes(
         added=sorted(set(after) - set(before)),
         removed=sorted(set(before) - set(after)),
-        moved=sorted(i for i in set(before) & set(after) if before[i] != after[i]),
+        moved=sorted(
+            i
+            for i in set(before) & set(after)
+            if before[i] != after[i] or old.get(i) != new.get(i)
+        ),
     )
 
 

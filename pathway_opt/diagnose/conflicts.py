@@ -101,14 +101,19 @@ def _forced(inst: Instance) -> dict[str, str]:
 
     Maps each id to the must-fund initiative that forces it.
     """
-    forced = {i.id: i.id for i in inst.initiatives if i.decision == "must"}
+    # An initiative with variants may run as any of them (other costs, windows):
+    # the sentences below reason on one version, so it is left to the repairs.
+    forced = {
+        i.id: i.id for i in inst.initiatives if i.decision == "must" and not i.variants
+    }
+    plain = {i.id for i in inst.initiatives if not i.variants}
     changed = True
     while changed:
         changed = False
         for rule in inst.rules:
             if isinstance(rule, RequiresRule) and rule.initiative in forced:
                 for other in rule.on:
-                    if other not in forced:
+                    if other not in forced and other in plain:
                         forced[other] = forced[rule.initiative]
                         changed = True
     return forced
@@ -281,7 +286,8 @@ def _profile(
     ini: Initiative, kind: LimitKind, owner: str, budget_ids: list[str]
 ) -> list[float]:
     if kind == "budget":
-        return ini.cost_by_budget(budget_ids).get(owner, [])
+        # a split cost: only what the other budgets cannot take is sure
+        return ini.least_cost_by_budget(budget_ids).get(owner, [])
     return ini.uses.get(owner, [])
 
 

@@ -56,7 +56,7 @@ def check_only(inst: Instance, only: Sequence[str] | None) -> list[Initiative]:
 
 def _changes(base: Plan, forced: Plan, skip: str) -> str:
     """What else forcing ``skip`` the other way changes, in words."""
-    diff = changes_between(base.starts, forced.starts)
+    diff = changes_between(base.starts, forced.starts, base.variants, forced.variants)
     parts = [
         f"{verb} {', '.join(others)}"
         for verb, ids in (

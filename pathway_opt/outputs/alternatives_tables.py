@@ -53,15 +53,17 @@ def changes_table(optimum: Plan, plans: Sequence[Plan]) -> pd.DataFrame:
 
     ``adds`` / ``drops`` / ``moved`` list initiative ids (``; ``-separated, by
     id) funded only in the alternative / only in the optimum / in both but
-    started in another period; ``variant_changes`` those funded in both as
-    another version (``B: variant lite -> base``); ``differs`` counts adds and
-    drops (the distance the search bounds; moves and versions do not count).
+    started in another period or run as another variant; ``variant_changes``
+    spells out the latter (``B: variant lite -> base``); ``differs`` counts
+    adds and drops (the distance the search bounds; moves do not count).
     ``loss_share`` is the loss as a share of the optimum's score (NaN when the
     optimum scores 0).
     """
     rows = []
     for rank, plan in enumerate(plans, start=1):
-        change = changes_between(optimum.starts, plan.starts)
+        change = changes_between(
+            optimum.starts, plan.starts, optimum.variants, plan.variants
+        )
         loss, share = loss_of(optimum, plan)
         rows.append(
             {

@@ -115,7 +115,11 @@ def comparison_data(
             if str(k).startswith(_SPEND)
         }
         has = plan.has_plan
-        change = changes_between(first.starts, plan.starts) if has else None
+        change = (
+            changes_between(first.starts, plan.starts, first.variants, plan.variants)
+            if has
+            else None
+        )
         entry: dict[str, Any] = {
             "name": row["scenario"],
             "status": row["status"],

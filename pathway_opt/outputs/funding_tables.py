@@ -25,6 +25,17 @@ def running(plan: Plan, ini: Initiative) -> Initiative:
     return ini.version(plan.variants.get(ini.id))
 
 
+def cost_profiles(ini: Initiative, budget_ids: list[str]) -> list[list[float]]:
+    """The initiative's cost profiles, adding up to its whole cost.
+
+    One per budget; a split cost (``funded_by``) as one profile, since its
+    ``cost_by_budget`` is what each budget may pay at most.
+    """
+    if ini.funded_by is not None:
+        return [ini.cost_profile()]
+    return list(ini.cost_by_budget(budget_ids).values())
+
+
 def has_funding(inst: Instance) -> bool:
     """Whether an initiative (or a variant of one) lets the optimizer split its cost."""
     return any(
@@ -90,8 +101,8 @@ def funding_split(plan: Plan) -> dict[str, dict[str, float]]:
 def variant_changes(before: Plan, after: Plan) -> list[str]:
     """Initiatives both plans fund but as another version, by id.
 
-    Each reads ``JL-CS-01: variant lite -> base`` (``base``: as given). What
-    one plan adds or drops is not listed here (see ``changes_between``).
+    Each reads ``JL-CS-01: variant lite -> base`` (``base``: as given): the
+    words for what ``changes_between`` counts among the moved.
     """
     both = sorted(set(before.starts) & set(after.starts))
     return [

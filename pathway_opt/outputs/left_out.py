@@ -34,7 +34,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Literal
 
-from pathway_opt.outputs.rule_figures import Split, plan_rule_figures, running_instance
+from pathway_opt.outputs.funding_tables import cost_profiles
 from pathway_opt.plan import Plan
 from pathway_opt.schema.entities import (
     AverageRule,
@@ -46,7 +46,7 @@ from pathway_opt.schema.entities import (
 )
 from pathway_opt.schema.funding import share_cap
 from pathway_opt.schema.instance import Instance, LimitKind
-from pathway_opt.schema.value_rules import BINDING_TOL
+from pathway_opt.schema.value_rules import BINDING_TOL, value_rule_figures
 from pathway_opt.verification.verifier import ABS_TOL, REL_TOL, UsageRow
 
 ReasonKind = Literal[
@@ -118,8 +118,8 @@ class _Room:
         """(kind, id) -> profile of what the initiative charges to that limit."""
         found: dict[tuple[LimitKind, str], list[float]] = {
             ("budget", b): p
-            for b, p in ini.cost_by_budget(self.inst.budget_ids()).items()
-            if ini.funded_by is None  # else split: see _pooled
+            # a split cost: the part each budget must pay (see _pooled for all)
+            for b, p in ini.least_cost_by_budget(self.inst.budget_ids()).items()
         }
         found.update({("resource", r): p for r, p in ini.uses.items()})
         return found
@@ -279,7 +279,7 @@ def _penalty(inst: Instance, ini: Initiative, chosen: set[str]) -> LeftOut | Non
 
 
 def _total_cost(inst: Instance, ini: Initiative) -> float:
-    return sum(sum(p) for p in ini.cost_by_budget(inst.budget_ids()).values())
+    return sum(sum(p) for p in cost_profiles(ini, inst.budget_ids()))
 
 
 def _value(plan: Plan, ini: Initiative) -> LeftOut:
@@ -405,10 +405,9 @@ def _rule_bound(
     as version `variant` (None: the base).
     """
     variants = {**plan.variants, **({ini.id: variant} if variant else {})}
-    inst = running_instance(plan.instance, variants)
     first: LeftOut | None = None
     for s in starts:
-        broken = _breaks(inst, ini, {**start_of, ini.id: s}, plan.funding)
+        broken = _breaks(plan, ini, {**start_of, ini.id: s}, variants)
         if broken is None:
             return None
         first = first or broken
@@ -416,8 +415,14 @@ def _rule_bound(
 
 
 def _breaks(
-    inst: Instance, ini: Initiative, start: dict[str, int], funding: Split
+    plan: Plan, ini: Initiative, start: dict[str, int], variants: dict[str, str]
 ) -> LeftOut | None:
+    """The first share or mean rule broken with `ini` started as in `start`.
+
+    The plan's initiatives count as they run (``variants``, its split); `ini`,
+    which has no split yet, counts its whole cost.
+    """
+    inst = plan.instance
     for k, rule in enumerate(inst.rules):
         if not isinstance(rule, SpendShareRule | AverageRule):
             continue
@@ -427,7 +432,7 @@ def _breaks(
             and ini.funded_by is not None
         ):
             continue  # what that budget would pay of it is the optimizer's choice
-        actual, _ = plan_rule_figures(inst, rule, start, funding)
+        actual, _ = value_rule_figures(inst, rule, start, variants, plan.funding)
         if actual is None:
             continue
         what = (

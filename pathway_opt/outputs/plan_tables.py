@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pathway_opt.outputs.funding_tables import running
+from pathway_opt.outputs.funding_tables import cost_profiles, running
 from pathway_opt.outputs.left_out import left_out
 from pathway_opt.outputs.numbers import (
     DECIMALS,
@@ -24,7 +24,6 @@ from pathway_opt.outputs.numbers import (
     tidy_gap,
 )
 from pathway_opt.outputs.provenance import Provenance
-from pathway_opt.outputs.rule_figures import Split, plan_rule_figures, running_instance
 from pathway_opt.plan import Plan
 from pathway_opt.schema.advice import never_start_reason
 from pathway_opt.schema.entities import (
@@ -35,11 +34,11 @@ from pathway_opt.schema.entities import (
     SpendShareRule,
     SynergyRule,
 )
-from pathway_opt.schema.instance import Instance
 from pathway_opt.schema.value_rules import (
     BINDING_TOL,
     binding_bound,
     selector_text,
+    value_rule_figures,
 )
 
 SELECTED_COLUMNS = [
@@ -184,7 +183,7 @@ def _cost_by_period(
 ) -> dict[int, float]:
     """Period index -> money (all budgets) of an initiative started at `start`."""
     spend: dict[int, float] = {}
-    profiles = list(ini.cost_by_budget(budget_ids).values())
+    profiles = cost_profiles(ini, budget_ids)
     for profile in profiles:
         for k, amount in enumerate(profile):
             spend[start + k] = spend.get(start + k, 0.0) + amount
@@ -280,7 +279,6 @@ def rules(plan: Plan) -> pd.DataFrame:
     inst = plan.instance
     start = {i: inst.period_index(p) for i, p in plan.starts.items()}
     members = inst.count_rule_members()
-    run = running_instance(inst, plan.variants)
     rows = []
     for k, rule in enumerate(inst.rules):
         row: dict[str, Any] = {
@@ -294,7 +292,7 @@ def rules(plan: Plan) -> pd.DataFrame:
         elif isinstance(rule, CountRule):
             row.update(_count(rule, members[k], start))
         elif isinstance(rule, SpendShareRule | AverageRule):
-            row.update(_value_rule(run, rule, start, plan.funding))
+            row.update(_value_rule(plan, rule, start))
         else:
             row.update(_synergy(rule, start))
         rows.append(row)
@@ -358,16 +356,15 @@ def _count(
 
 
 def _value_rule(
-    inst: Instance,
-    rule: SpendShareRule | AverageRule,
-    start: dict[str, int],
-    funding: Split,
+    plan: Plan, rule: SpendShareRule | AverageRule, start: dict[str, int]
 ) -> dict[str, Any]:
     """A spend share or an average: the plan's share or mean against its bounds.
 
-    ``inst`` is the instance as run (variants' versions), ``funding`` the split.
+    Counted as the plan runs: variants' versions, funded initiatives' split.
     """
-    actual, members = plan_rule_figures(inst, rule, start, funding)
+    actual, members = value_rule_figures(
+        plan.instance, rule, start, plan.variants, plan.funding
+    )
     bounds = [
         f"{word} {value:g}"
         for word, value in (("at least", rule.at_least), ("at most", rule.at_most))
@@ -443,7 +440,7 @@ def not_selected(plan: Plan) -> pd.DataFrame:
                 "decision_reason": ini.decision_reason,
                 "expected_value": inst.base_value(ini),
                 "total_cost": sum(
-                    sum(p) for p in ini.cost_by_budget(inst.budget_ids()).values()
+                    sum(p) for p in cost_profiles(ini, inst.budget_ids())
                 ),
                 "reason": reason,
                 "notes": ini.notes,

@@ -220,6 +220,14 @@ def _check_version(inst: Instance, ini: Initiative, at: str) -> Iterator[Problem
     yield from _check_window(inst, ini, at, periods)
 
 
+#: Fields of a version whose problems a variant's change of another field causes.
+_CAUSES = {
+    "max_share": ("funded_by", "cost"),
+    "funded_by": ("cost",),
+    "cost": ("funded_by",),
+}
+
+
 def _check_variants(inst: Instance, ini: Initiative, at: str) -> Iterator[Problem]:
     """Each variant's version checked like an initiative, problems at its fields.
 
@@ -227,6 +235,7 @@ def _check_variants(inst: Instance, ini: Initiative, at: str) -> Iterator[Proble
     already reported at the initiative.
     """
     ids = ini.variant_ids()
+    base = set(_check_version(inst, ini, at)) if ini.variants else set()
     for j, variant in enumerate(ini.variants):
         here = f"{at}.variants[{j}]"
         if variant.id in ids[:j]:
@@ -240,8 +249,15 @@ def _check_variants(inst: Instance, ini: Initiative, at: str) -> Iterator[Proble
             continue
         for problem in _check_version(inst, ini.version(variant.id), at):
             rest = problem.path.removeprefix(at + ".")
-            if rest.split(".")[0].split("[")[0] in given:
+            field = rest.split(".")[0].split("[")[0]
+            if field in given:
                 yield Problem(f"{here}.{rest}", problem.message)
+                continue
+            # a problem of the initiative's own field that the variant's change
+            # causes (a cap over the variant's budgets): at the variant's field
+            cause = [f for f in _CAUSES.get(field, ()) if f in given]
+            if cause and problem not in base:
+                yield Problem(f"{here}.{cause[0]}", problem.message)
 
 
 def _check_window(

@@ -444,6 +444,34 @@ class Initiative(StrictModel):
             default=-1,
         )
 
+    def least_cost_by_budget(self, budget_ids: list[str]) -> dict[str, list[float]]:
+        """The least cost each budget must pay, per period after the start.
+
+        Without `funded_by`, the cost profiles per budget. With it, what is left
+        for a budget when every other listed budget pays its `max_share`.
+        """
+        if self.funded_by is None:
+            return self.cost_by_budget(budget_ids)
+        listed = list(dict.fromkeys(self.funded_by))
+        caps = {b: self.max_share.get(b, 1.0) for b in listed}
+        least = {
+            b: max(0.0, 1.0 - sum(caps[o] for o in listed if o != b)) for b in listed
+        }
+        return {
+            b: [least[b] * v for v in self.cost_profile()]
+            for b in listed
+            if least[b] > 0
+        }
+
+    def cost_profile(self) -> list[float]:
+        """The whole cost per period after the start, summed over budgets."""
+        if not isinstance(self.cost, dict):
+            return list(self.cost)
+        width = max((len(p) for p in self.cost.values()), default=0)
+        return [
+            sum(p[k] for p in self.cost.values() if k < len(p)) for k in range(width)
+        ]
+
     @functools.cached_property
     def versions(self) -> tuple[tuple[str | None, Initiative], ...]:
         """(variant id, the initiative as that version runs): the base first.
@@ -474,7 +502,16 @@ class Initiative(StrictModel):
         return [v.id for v in self.variants]
 
     def cost_by_budget(self, budget_ids: list[str]) -> dict[str, list[float]]:
-        """Cost profiles per budget id (a bare list belongs to the only budget)."""
+        """Cost profiles per budget id (a bare list belongs to the only budget).
+
+        With `funded_by`, the most each listed budget may pay: its `max_share` of
+        the cost (the whole cost without a cap); the optimizer splits the cost.
+        """
+        if self.funded_by is not None:
+            return {
+                b: [self.max_share.get(b, 1.0) * v for v in self.cost_profile()]
+                for b in dict.fromkeys(self.funded_by)
+            }
         if isinstance(self.cost, dict):
             return dict(self.cost)
         if not self.cost or not budget_ids:

@@ -441,16 +441,19 @@ class Solver:
 
     @contextlib.contextmanager
     def changes_limited(
-        self, baseline: dict[str, int], max_changes: int
+        self,
+        baseline: dict[str, int],
+        max_changes: int,
+        variants: dict[str, str] | None = None,
     ) -> Iterator[None]:
         """While open, at most ``max_changes`` initiatives differ from the baseline.
 
-        A baseline initiative counts as changed unless it keeps its start; any
-        other counts when selected: ``sum_{i not in B} y_i - sum_{i in B}
-        x_{i,s_i} <= k - |B|``.
+        A baseline initiative counts as changed unless it keeps its start (and
+        its variant, ``variants``); any other counts when selected: ``sum_{i not
+        in B} y_i - sum_{i in B} x_{i,s_i} <= k - |B|``.
         """
         cols = self.form.columns
-        kept = self._start_columns(baseline)
+        kept = self._start_columns(baseline, variants)
         others = [k for k, ini in enumerate(cols.ids) if ini not in baseline]
         idx = np.concatenate([kept, cols.select_col(np.array(others, dtype=np.int64))])
         vals = np.concatenate([-np.ones(len(kept)), np.ones(len(others))])
@@ -462,7 +465,10 @@ class Solver:
 
     @contextlib.contextmanager
     def changes_penalised(
-        self, baseline: dict[str, int], penalty: float
+        self,
+        baseline: dict[str, int],
+        penalty: float,
+        variants: dict[str, str] | None = None,
     ) -> Iterator[None]:
         """While open, each change from the baseline costs ``penalty`` points.
 
@@ -471,7 +477,7 @@ class Solver:
         """
         cols = self.form.columns
         saved = self.form.cost.copy()
-        self.form.cost[self._start_columns(baseline)] += penalty
+        self.form.cost[self._start_columns(baseline, variants)] += penalty
         others = [k for k, ini in enumerate(cols.ids) if ini not in baseline]
         self.form.cost[cols.select_col(np.array(others, dtype=np.int64))] -= penalty
         self.push()

@@ -65,7 +65,9 @@ def _terms(result: Alternatives, rank: int) -> str:
 
 
 def _alternative(result: Alternatives, rank: int, plan: Plan) -> dict[str, Any]:
-    change = changes_between(result.optimum.starts, plan.starts)
+    change = changes_between(
+        result.optimum.starts, plan.starts, result.optimum.variants, plan.variants
+    )
     loss, share = loss_of(result.optimum, plan)
     return {
         "rank": rank,

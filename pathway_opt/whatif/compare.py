@@ -271,8 +271,9 @@ def compare(
     options apply to each solve, ``progress(done, total)`` hears of each),
     ``base`` first.
 
-    ``added``, ``removed`` and ``moved`` are relative to the first plan, and so
-    is ``variant_changes`` (initiatives both fund as another version, e.g.
+    ``added``, ``removed`` and ``moved`` (started in another period, or run as
+    another variant) are relative to the first plan, and so is
+    ``variant_changes`` (the variants' part of ``moved`` in words, e.g.
     ``JL-CS-01: variant lite -> base``); budget columns give each budget's total
     spend over the horizon (funded amounts included).
 
@@ -328,7 +329,11 @@ def compare(
     rows = []
     for name, plan in named.items():
         has = plan.has_plan
-        change = changes_between(first.starts, plan.starts) if has else None
+        change = (
+            changes_between(first.starts, plan.starts, first.variants, plan.variants)
+            if has
+            else None
+        )
         row: dict[str, Any] = {
             "scenario": name,
             "status": plan.status.value,

@@ -325,7 +325,9 @@ class Session:
         else:
             plan.warm_started = start is not None
         if baseline is not None:
-            plan.changes = changes_between(baseline.starts, plan.starts)._asdict()
+            plan.changes = changes_between(
+                baseline.starts, plan.starts, baseline.variants, plan.variants
+            )._asdict()
         self.plan = plan
         if plan.verified:
             self._previous = plan
@@ -347,15 +349,22 @@ class Session:
             starts = {
                 i: self.instance.periods.index(p) for i, p in baseline.starts.items()
             }
+            kept = baseline.variants
             if max_changes is not None:
-                context = solver.changes_limited(starts, max_changes)
+                context = solver.changes_limited(starts, max_changes, kept)
             else:
                 assert churn_penalty is not None
-                context = solver.changes_penalised(starts, churn_penalty)
+                context = solver.changes_penalised(starts, churn_penalty, kept)
 
         def once(s: SolveSettings) -> Plan:
             ahead = CheckAhead(self.instance)
-            outcome = solver.solve(s, deadline, start, on_plan=ahead.offer)
+            outcome = solver.solve(
+                s,
+                deadline,
+                start,
+                on_plan=ahead.offer,
+                start_variants=self._previous.variants if self._previous else None,
+            )
             return finish_plan(
                 self.instance, self.form, outcome, s, began, solver, ahead
             )
@@ -422,6 +431,8 @@ class Session:
         if previous is None:
             return None
         selection = list(previous.starts.items())
-        if not verify(self.instance, selection).ok:
+        if not verify(
+            self.instance, selection, None, previous.variants, previous.funding
+        ).ok:
             return None
         return {i: self.instance.periods.index(p) for i, p in selection}

@@ -88,8 +88,9 @@ def unbinding_limits(inst: Instance) -> dict[str, list[float]]:
     totals = {b.id: 0.0 for b in inst.budgets}
     ids = inst.budget_ids()
     for ini in inst.initiatives:
-        for b, profile in ini.cost_by_budget(ids).items():
-            totals[b] += sum(profile)
+        for _, version in ini.versions:  # every version: a bound, not a plan
+            for b, profile in version.cost_by_budget(ids).items():
+                totals[b] += sum(profile)
     result = {}
     for budget in inst.budgets:
         limits = list(budget.limits)

@@ -1,6 +1,6 @@
 """The funding split and variants in the plan workbook and CSV folder.
 
-Checked against the hand-solved instance of ``funded_instances``: the Funding
+Checked against the hand-solved instance of ``hand_funded``: the Funding
 sheet / ``funding.csv`` hold the split worked out by hand, the Selected sheet
 names the variant run and its cost, the Schedule and Budgets carry the
 version's cost and the funded amounts. An instance without ``funded_by`` gets
@@ -15,7 +15,7 @@ from typing import Any
 import openpyxl
 import pandas as pd
 import pytest
-from funded_instances import OBJECTIVE, SPLIT, funded
+from hand_funded import OBJECTIVE, SPLIT, funded
 from tiny_instances import make, solve_dict
 
 import pathway_opt as po
@@ -174,13 +174,15 @@ def _left_out_reason(data: dict[str, Any], ini_id: str) -> str:
 
 
 def test_a_split_cost_is_left_out_by_its_budgets_together() -> None:
-    """X (central 3) leaves central 2 and gov 5; A's 8 may take at most 4 from gov
-    (max_share 0.5), so the most any split pays is 2 + 4 = 6: 2 short."""
+    """X (central 1) and Y (gov 2) leave central 4 and gov 3. A's 8 must take at
+    least 4 from central (gov pays at most half), which fits; but the most any
+    split pays is 4 + 3 = 7: 1 short. (X + Y score 15; A beside X alone, 11.)"""
     data = make(
         periods=["2027"],
         budgets=[{"id": "central", "limits": [5]}, {"id": "gov", "limits": [5]}],
         initiatives=[
-            {"id": "X", "cost": {"central": [3]}, "scores": {"TC": 10}},
+            {"id": "X", "cost": {"central": [1]}, "scores": {"TC": 10}},
+            {"id": "Y", "cost": {"gov": [2]}, "scores": {"TC": 5}},
             {
                 "id": "A",
                 "cost": [8],
@@ -191,9 +193,9 @@ def test_a_split_cost_is_left_out_by_its_budgets_together() -> None:
         ],
     )
     assert _left_out_reason(data, "A") == (
-        'budgets "central" and "gov" (its funded_by) can pay 6 CNY of its 8 CNY '
+        'budgets "central" and "gov" (its funded_by) can pay 7 CNY of its 8 CNY '
         "in 2027 (what they have left, each within its max_share); started in 2027 "
-        "(its only start) it would need 2 CNY more"
+        "(its only start) it would need 1 CNY more"
     )
 
 

@@ -1,6 +1,6 @@
 """The report of a plan with a variant and a funding split.
 
-Figures from the hand-solved instance of ``funded_instances``: B runs as its
+Figures from the hand-solved instance of ``hand_funded``: B runs as its
 variant ``lite`` (cost 1), A's 8 is split central 60% / gov 40% and C's 6
 central 4 / gov 2. A plan JSON read back keeps the variant and the split (and
 one whose variant was taken out no longer fits the instance). The page opens
@@ -16,7 +16,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from funded_instances import OBJECTIVE, funded
+from hand_funded import OBJECTIVE, funded
 from report_pages import browser, external_urls
 from tiny_instances import make, solve_dict
 
