@@ -14,6 +14,10 @@ from pathway_opt.plan import Plan, Status
 from pathway_opt.schema.advice import instance_warnings
 from pathway_opt.schema.instance import Instance
 
+#: Decimals of the funding split's amounts: finer than the currency's unit, so a
+#: plan read back still pays each period's cost within the verifier's slack.
+FUNDING_DECIMALS = 9
+
 
 def plan_json(plan: Plan, provenance: dict[str, Any] | None = None) -> str:
     """The plan JSON text; equal plans give equal bytes apart from timings.
@@ -46,6 +50,8 @@ def tidy_plan_data(data: dict[str, Any], inst: Instance) -> dict[str, Any]:
         out["weights_source"] = _tidy_all(data.get("weights_source"))
     out["budgets"] = [_tidy_all(r, cents) for r in data.get("budgets", [])]
     out["resources"] = [_tidy_all(r) for r in data.get("resources", [])]
+    if "funding" in data:
+        out["funding"] = [_tidy_all(r, FUNDING_DECIMALS) for r in data["funding"]]
     budgets = set(inst.budget_ids())
     out["committed_beyond_horizon"] = {
         k: tidy(v, cents if k in budgets else DECIMALS)
@@ -168,3 +174,67 @@ def plan_selection(data: Any) -> dict[str, str]:
     if problems:
         raise InputError(problems)
     return starts
+
+
+def plan_variants(data: dict[str, Any]) -> dict[str, str]:
+    """Initiative id -> the variant it runs as, from plan JSON data.
+
+    A ``selected`` entry without ``variant`` (or with null) runs as given, so a
+    plan JSON written before variants existed reads back unchanged; call after
+    :func:`plan_selection` (which checks ``selected`` itself).
+
+    Raises:
+        InputError: naming each ``variant`` that is not text.
+    """
+    variants: dict[str, str] = {}
+    problems = []
+    for k, item in enumerate(data["selected"]):
+        variant = item.get("variant")
+        if variant is None:
+            continue
+        if not isinstance(variant, str):
+            message = "expected the variant's id (text), or null for the base version"
+            problems.append(Problem(f"selected[{k}].variant", message))
+        else:
+            variants[item["id"]] = variant
+    if problems:
+        raise InputError(problems)
+    return variants
+
+
+def plan_funding(data: dict[str, Any]) -> dict[tuple[str, str, str], float]:
+    """(initiative, budget, period) -> amount: the funding split of plan JSON data.
+
+    Absent ``funding`` is no split (a plan JSON from before funding choice).
+
+    Raises:
+        InputError: naming each malformed ``funding`` record.
+    """
+    records = data.get("funding", [])
+    if not isinstance(records, list):
+        message = 'expected a list of {"initiative", "budget", "period", "amount"}'
+        raise InputError([Problem("funding", message)])
+    split: dict[tuple[str, str, str], float] = {}
+    problems = []
+    for k, row in enumerate(records):
+        ok = (
+            isinstance(row, dict)
+            and all(isinstance(row.get(f), str) for f in ("initiative", "budget"))
+            and isinstance(row.get("period"), str)
+            and isinstance(row.get("amount"), int | float)
+            and not isinstance(row.get("amount"), bool)
+        )
+        if not ok:
+            problems.append(
+                Problem(
+                    f"funding[{k}]",
+                    'expected {"initiative": ..., "budget": ..., "period": ..., '
+                    '"amount": a number}',
+                )
+            )
+            continue
+        key = (row["initiative"], row["budget"], row["period"])
+        split[key] = float(row["amount"])
+    if problems:
+        raise InputError(problems)
+    return split

@@ -1,5 +1,8 @@
 """Section 4: the funded and the not funded initiatives, each with its reason.
 
+A funded initiative with variants says which version runs (its cost and end are
+that version's).
+
 The reason comes from the explanations when they were computed (the exact price
 of forcing the initiative the other way, found by re-solving), else from the
 plan alone (:mod:`pathway_opt.outputs.left_out`; a funded initiative then needs
@@ -58,7 +61,8 @@ def decision_text(ini: Initiative) -> str:
 def _end(plan: Plan, ini_id: str) -> str:
     inst = plan.instance
     ini = next(i for i in inst.initiatives if i.id == ini_id)
-    last = inst.period_index(plan.starts[ini_id]) + run_length(ini) - 1
+    version = ini.version(plan.variants.get(ini_id))
+    last = inst.period_index(plan.starts[ini_id]) + run_length(version) - 1
     if last < len(inst.periods):
         return inst.periods[last]
     return f"after {inst.periods[-1]}"
@@ -82,6 +86,7 @@ def initiatives_section(plan: Plan, why: Sequence[Mapping[str, Any]] = ()) -> Se
                     "type": row["type"],
                     "department": row["department"],
                     "start": row["start"],
+                    "variant": row["variant"] or "base",
                     "end": _end(plan, row["id"]),
                     "value": words.score(row["expected_value"]),
                     "cost": words.money(row["total_cost"], currency),
@@ -116,5 +121,7 @@ def initiatives_section(plan: Plan, why: Sequence[Mapping[str, Any]] = ()) -> Se
         "funded_forced": any(r["decision"] for r in funded),
         "left_forced": any(r["decision"] for r in left),
         "currency": currency,
+        # the column shows only when some initiative has versions to choose from
+        "variants": any(ini.variants for ini in inst.initiatives),
     }
     return Section("initiatives", "Funded and not funded", "initiatives.html.j2", data)
