@@ -14,9 +14,9 @@ from pathway_opt.plan import Plan, Status
 from pathway_opt.schema.advice import instance_warnings
 from pathway_opt.schema.instance import Instance
 
-#: Decimals of the funding split's amounts: finer than the currency's unit, so a
-#: plan read back still pays each period's cost within the verifier's slack.
-FUNDING_DECIMALS = 9
+#: Decimals of the funding split's amounts, as of every figure: far finer than
+#: the currency's unit, and within the verifier's slack on a split read back.
+FUNDING_DECIMALS = 6
 
 
 def plan_json(plan: Plan, provenance: dict[str, Any] | None = None) -> str:

@@ -17,9 +17,10 @@ from pathway_opt.schema.entities import Initiative
 from pathway_opt.schema.instance import Instance
 
 #: Slack on a split's sum and caps, relative to the amount due, plus absolute:
-#: far below a planner's notice, above HiGHS's feasibility tolerance.
+#: far below a planner's notice, above HiGHS's feasibility tolerance and the
+#: rounding of a split written with 6 decimals (a plan JSON read back).
 REL = 1e-7
-ABS = 1e-6
+ABS = 1e-5
 
 FundingByLabel = Mapping[tuple[str, str, str], float]
 """(initiative id, budget id, period label) -> amount paid."""
