@@ -219,13 +219,16 @@ def use_profiles(inst: Instance) -> Profiles:
     return Profiles(owners=owners, amount=amount)
 
 
-def compile_columns(inst: Instance, data: InitiativeData | None = None) -> Columns:
+def compile_columns(
+    inst: Instance, data: InitiativeData | None = None, costs: Profiles | None = None
+) -> Columns:
     """Columns, with start columns only where a start is possible.
 
     A start is possible inside the version's window and, unless
     ``allow_beyond_horizon``, when every non-zero profile entry falls inside the
     horizon. Decisions are not structure: they become bounds of ``select``.
-    ``data``: the instance's version data, if already read. A ``fund`` column
+    ``data`` and ``costs``: the instance's version data and cost profiles, if
+    already read. A ``fund`` column
     exists for each budget of a funded version and each period some start of it
     has cost in.
     """
@@ -253,7 +256,7 @@ def compile_columns(inst: Instance, data: InitiativeData | None = None) -> Colum
     )
     if not any(ini.funded_by is not None for _, _, ini in versions):
         return cols
-    return _with_funds(inst, cols, cost_profiles(inst))
+    return _with_funds(inst, cols, costs or cost_profiles(inst))
 
 
 def _with_funds(inst: Instance, cols: Columns, costs: Profiles) -> Columns:

@@ -217,10 +217,15 @@ def add_requires_start(inst: Instance, cols: Columns) -> RowBlock:
         if not isinstance(rule, RequiresRule):
             continue
         dependant = starts_of[position[rule.initiative]]
+        # one version: its columns ascend by period, each start its own row
+        periods = period[dependant]
+        single = bool(np.all(np.diff(periods) > 0))
         for prereq in rule.on:
             early_cols = starts_of[position[prereq]]
-            for s in np.unique(period[dependant]).tolist():
-                mine = dependant[period[dependant] <= s]
+            for n, s in enumerate(
+                periods.tolist() if single else np.unique(periods).tolist()
+            ):
+                mine = dependant[: n + 1] if single else dependant[periods <= s]
                 early = early_cols[period[early_cols] <= s - rule.lag]
                 row = len(index)
                 index.append((k, prereq, s))

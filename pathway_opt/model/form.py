@@ -162,9 +162,9 @@ def _nonzero(cost: list[float] | dict[str, list[float]]) -> object:
 def compile_form(inst: Instance) -> StandardForm:
     """Build the pathway model as arrays for a validated instance."""
     data = read_initiatives(inst)
-    cols = compile_columns(inst, data)
-    links, penalties = add_synergy(inst, cols)
     costs = cost_profiles(inst)
+    cols = compile_columns(inst, data, costs)
+    links, penalties = add_synergy(inst, cols)
     blocks = [
         add_start_once(cols),
         add_budget_limit(inst, cols, costs),

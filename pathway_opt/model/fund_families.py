@@ -20,8 +20,11 @@ from pathway_opt.schema.instance import Instance
 
 def _due(
     cols: Columns, costs: Profiles, horizon: int
-) -> dict[tuple[int, int], tuple[np.ndarray, np.ndarray]]:
-    """Per (version, period): the start columns owing cost then, and the amounts."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Cost due per start column of a funded version and period, sorted by key.
+
+    Returns (key, column, amount) arrays, key = version * horizon + period.
+    """
     assert costs.funded is not None
     funded = np.flatnonzero(costs.funded.any(axis=1))
     mine = np.flatnonzero(np.isin(cols.versions, funded))
@@ -29,23 +32,14 @@ def _due(
     keys, where, amounts = [], [], []
     for d in range(horizon):
         t = start + d
-        inside = t < horizon
-        amount = np.where(inside, costs.funded[version, np.minimum(d, horizon - 1)], 0)
-        keep = inside & (amount != 0)
+        amount = costs.funded[version, d]
+        keep = (t < horizon) & (amount != 0)
         keys.append(version[keep] * horizon + t[keep])
         where.append(mine[keep])
         amounts.append(amount[keep])
     key, col, amount = (np.concatenate(a) for a in (keys, where, amounts))
     order = np.lexsort((col, key))
-    key, col, amount = key[order], col[order], amount[order]
-    cut = np.flatnonzero(np.diff(key)) + 1
-    firsts = key[np.r_[0, cut]] if len(key) else np.zeros(0, dtype=np.int64)
-    return {
-        (int(k // horizon), int(k % horizon)): (c, a)
-        for k, c, a in zip(
-            firsts.tolist(), np.split(col, cut), np.split(amount, cut), strict=False
-        )
-    }
+    return key[order], col[order], amount[order]
 
 
 def add_fund_split(inst: Instance, cols: Columns, costs: Profiles) -> RowBlock:
@@ -70,59 +64,52 @@ def add_fund_max_share(inst: Instance, cols: Columns, costs: Profiles) -> RowBlo
 def _fund_rows(
     name: str, inst: Instance, cols: Columns, costs: Profiles, capped: bool
 ) -> RowBlock:
-    index: list[tuple[str, str, str, int] | tuple[str, str, int]] = []
-    rows: list[np.ndarray] = []
-    where: list[np.ndarray] = []
-    vals: list[np.ndarray] = []
+    """The rows of one family, assembled with numpy (no loop per row)."""
+    horizon = len(inst.periods)
     if cols.n_fund == 0:
-        return _block(
-            name,
-            [],
-            *(np.zeros(0, dtype=np.int64),) * 2,
-            np.zeros(0),
-            cols.n,
-            np.zeros(0),
-            np.zeros(0),
-        )
+        empty = np.zeros(0, dtype=np.int64)
+        return _block(name, [], empty, empty, np.zeros(0), cols.n, *(np.zeros(0),) * 2)
     assert cols.fund_version is not None and cols.fund_budget is not None
     assert cols.fund_period is not None
-    horizon = len(inst.periods)
-    due = _due(cols, costs, horizon)
-    versions = versions_of(inst)
+    due_key, due_col, due_amount = _due(cols, costs, horizon)
+    fund_key = cols.fund_version * horizon + cols.fund_period
     fund_cols = cols.fund_cols()
     keys = cols.fund_keys()
-    by_pair: dict[tuple[int, int], list[int]] = {}
-    for k, (v, t) in enumerate(
-        zip(cols.fund_version.tolist(), cols.fund_period.tolist(), strict=True)
-    ):
-        by_pair.setdefault((v, t), []).append(k)
-    for (v, t), funds in by_pair.items():
-        starts, amounts = due[(v, t)]
-        ini_id, variant = keys[funds[0]][0], keys[funds[0]][1]
-        if not capped:
-            index.append((ini_id, variant, t))
-            rows.append(np.full(len(funds) + len(starts), len(index) - 1))
-            where.append(np.concatenate([fund_cols[funds], starts]))
-            vals.append(np.concatenate([np.ones(len(funds)), -amounts]))
-            continue
-        version = versions[v][2]
-        for k in funds:
-            budget = keys[k][2]
-            cap = share_cap(version, budget)
-            if cap >= 1:
-                continue
-            index.append((ini_id, variant, budget, t))
-            rows.append(np.full(1 + len(starts), len(index) - 1))
-            where.append(np.concatenate([[fund_cols[k]], starts]))
-            vals.append(np.concatenate([[1.0], -cap * amounts]))
-    n = len(index)
-    return _block(
-        name,
-        index,
-        np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64),
-        np.concatenate(where) if where else np.zeros(0, dtype=np.int64),
-        np.concatenate(vals) if vals else np.zeros(0),
-        cols.n,
-        np.zeros(n) if not capped else np.full(n, -INF),
-        np.zeros(n),
+    if not capped:
+        pairs, first = np.unique(fund_key, return_index=True)
+        fund_row = np.searchsorted(pairs, fund_key)
+        due_row = np.searchsorted(pairs, due_key)
+        index = [(*keys[k][:2], keys[k][3]) for k in first.tolist()]
+        rows = np.concatenate([fund_row, due_row])
+        where = np.concatenate([fund_cols, due_col])
+        vals = np.concatenate([np.ones(cols.n_fund), -due_amount])
+        zeros = np.zeros(len(index))
+        return _block(name, index, rows, where, vals, cols.n, zeros, zeros)
+    versions = versions_of(inst)
+    cap = np.array(
+        [
+            share_cap(versions[v][2], cols.budgets[b])
+            for v, b in zip(
+                cols.fund_version.tolist(), cols.fund_budget.tolist(), strict=True
+            )
+        ]
     )
+    capped_funds = np.flatnonzero(cap < 1)
+    index = [keys[k] for k in capped_funds.tolist()]
+    # each capped fund column's row holds its due entries times -cap
+    lo = np.searchsorted(due_key, fund_key[capped_funds], side="left")
+    hi = np.searchsorted(due_key, fund_key[capped_funds], side="right")
+    counts = hi - lo
+    row_of_due = np.repeat(np.arange(len(capped_funds)), counts)
+    offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    picked = np.repeat(lo, counts) + offsets
+    rows = np.concatenate([np.arange(len(capped_funds)), row_of_due])
+    where = np.concatenate([fund_cols[capped_funds], due_col[picked]])
+    vals = np.concatenate(
+        [
+            np.ones(len(capped_funds)),
+            -np.repeat(cap[capped_funds], counts) * due_amount[picked],
+        ]
+    )
+    n = len(index)
+    return _block(name, index, rows, where, vals, cols.n, np.full(n, -INF), np.zeros(n))
