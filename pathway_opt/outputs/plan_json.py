@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pathway_opt.errors import InputError, Problem
 from pathway_opt.files import read_text, write_atomic
@@ -138,6 +138,33 @@ def read_plan(path: str | Path) -> dict[str, str]:
     try:
         data = parse_json_text(read_text(path))
         return plan_selection(data)
+    except InputError as exc:
+        raise InputError(exc.problems, source=str(path)) from None
+
+
+class PlanChoice(NamedTuple):
+    """A plan as a plan JSON file states it: starts, variants, funding split."""
+
+    starts: dict[str, str]
+    """Initiative id -> start period label."""
+    variants: dict[str, str]
+    """Initiative id -> the variant it runs as (absent: as given)."""
+    funding: dict[tuple[str, str, str], float]
+    """(initiative, budget, period label) -> amount paid."""
+
+
+def read_plan_choice(path: str | Path) -> PlanChoice:
+    """The starts, variants and funding split of a plan JSON file.
+
+    Raises:
+        InputError: when the file is missing, not JSON, holds no plan, or a
+            variant or funding record is malformed.
+    """
+    path = Path(path)
+    try:
+        data = parse_json_text(read_text(path))
+        starts = plan_selection(data)
+        return PlanChoice(starts, plan_variants(data), plan_funding(data))
     except InputError as exc:
         raise InputError(exc.problems, source=str(path)) from None
 
