@@ -291,7 +291,10 @@ class Plan:
              f"{len(self.instance.initiatives)}"),
         ]  # fmt: skip
         fields += [("message", m) for m in self.messages]
-        shown = self.selected_table()[["id", "name", "start", "expected_value"]]
+        columns = ["id", "name", "start", "expected_value"]
+        if self.variants:
+            columns.insert(3, "variant")
+        shown = self.selected_table()[columns]
         return html_summary(
             f"Plan: {self.instance.name}", fields, shown if self.has_plan else None
         )

@@ -76,7 +76,12 @@ def _discount(inst: Instance, ini: Initiative, period: str) -> float:
 
 def keeps_out(inst: Instance, base: Plan, ini: Initiative, period: str) -> str:
     """What adding the initiative, started in ``period``, to the plan breaks."""
-    check = verify(inst, [*base.starts.items(), (ini.id, period)])
+    # the plan as it runs and is paid; the added initiative as given (a funded
+    # one is then charged to no budget: its split is not known here)
+    check = verify(
+        inst, [*base.starts.items(), (ini.id, period)], None, base.variants,
+        base.funding,
+    )  # fmt: skip
     found: list[str] = []
     seen: set[tuple[str, str]] = set()
     for u in check.usage:

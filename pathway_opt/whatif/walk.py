@@ -32,6 +32,8 @@ class Found:
     scale: float
     starts: dict[str, str]
     objective: float
+    variants: dict[str, str]
+    funding: dict[tuple[str, str, str], float]
     row: dict[str, Any]
     """The plan's :func:`~pathway_opt.whatif.rows.plan_row`."""
     solved_at: float
@@ -117,8 +119,10 @@ def tolerance(settings: SolveSettings, objective: float) -> float:
 def found(inst: Instance, plan: Plan, solved_at: float) -> Found:
     """The point a plan makes (``inst`` holds the limits at λ = 1)."""
     return Found(
-        scale=scale_needed(inst, plan.starts),
+        scale=scale_needed(inst, plan.starts, plan.variants, plan.funding),
         starts=dict(plan.starts),
+        variants=dict(plan.variants),
+        funding=dict(plan.funding),
         objective=plan.objective or 0.0,
         row=plan_row(plan),
         solved_at=solved_at,
