@@ -189,6 +189,10 @@ def why_row(
         row["break_even"] = max(price, 0.0) / _discount(inst, ini, start)
         row["keeps_out"] = keeps_out(inst, base, ini, start)
         row["start_forced"] = start
+    variant = base.variants.get(ini.id)
+    if selected and variant is not None:
+        said = f"{row['reason']}; " if row["reason"] else ""
+        row["reason"] = f"{said}runs as its variant {variant}"
     return row
 
 
