@@ -65,7 +65,7 @@ def main() -> None:
         files = {}
         for label, on in labels.items():
             data = generate(n, t, 1, funding_choice=on, variants=on)
-            files[label] = Path(folder) / f"{label[:4]}.json"
+            files[label] = Path(folder) / f"{'on' if on else 'off'}.json"
             files[label].write_text(json.dumps(data), encoding="utf-8")
         for _ in range(args.runs):  # alternate, so a busy spell hits both
             for label in labels:
