@@ -500,7 +500,8 @@ class Solver:
 def choice_of(cols: Columns, chosen: np.ndarray, amounts: np.ndarray | None) -> Choice:
     """A plan from its chosen start columns and its ``fund`` column values.
 
-    Amounts below 1e-9 of the largest (HiGHS's noise) are left out.
+    Amounts below 1e-9 of the largest (HiGHS's noise) are left out; the others
+    are rounded to 6 decimals.
     """
     ids = cols.id_array[cols.start_ini[chosen]].tolist()
     starts = dict(zip(ids, cols.start_period[chosen].tolist(), strict=True))
@@ -517,7 +518,9 @@ def choice_of(cols: Columns, chosen: np.ndarray, amounts: np.ndarray | None) -> 
         for k in np.flatnonzero(np.abs(amounts) > floor).tolist():
             ini, _, budget, t = keys[k]
             if ini in starts:
-                funding[(ini, budget, t)] = max(0.0, float(amounts[k]))
+                # HiGHS's 1e-8 noise (9,999.99999997) off: to 6 decimals,
+                # far inside the verifier's slack on a split
+                funding[(ini, budget, t)] = max(0.0, round(float(amounts[k]), 6))
     return Choice(starts=starts, variants=variants, funding=funding)
 
 
