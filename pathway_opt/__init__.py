@@ -69,7 +69,13 @@ if TYPE_CHECKING:
         plan_stdout_json,
         write_plan_outputs,
     )
-    from pathway_opt.outputs.plan_json import plan_json, read_plan, write_plan_json
+    from pathway_opt.outputs.plan_json import (
+        PlanChoice,
+        plan_json,
+        read_plan,
+        read_plan_choice,
+        write_plan_json,
+    )
     from pathway_opt.outputs.plan_text import summary
     from pathway_opt.outputs.plan_xlsx import write_plan_xlsx, write_tables_xlsx
     from pathway_opt.outputs.provenance import Provenance, make_provenance
@@ -179,6 +185,8 @@ _HOMES: dict[str, str] = {
     "make_plan": "plan",
     "plan_json": "outputs.plan_json",
     "read_plan": "outputs.plan_json",
+    "read_plan_choice": "outputs.plan_json",
+    "PlanChoice": "outputs.plan_json",
     "write_plan_json": "outputs.plan_json",
     "CSV_TABLES": "outputs.plan_csv",
     "RUN_FILE": "outputs.plan_csv",
@@ -272,6 +280,7 @@ __all__ = [
     "OutputError",
     "PathwayError",
     "Plan",
+    "PlanChoice",
     "PlanTargets",
     "Problem",
     "Provenance",
@@ -338,6 +347,7 @@ __all__ = [
     "range_warnings",
     "read_instance_xlsx",
     "read_plan",
+    "read_plan_choice",
     "read_text",
     "report_html",
     "robust",

@@ -23,7 +23,7 @@ from pathway_opt.solver.methods import (
     chosen_method,
     run_heuristic,
 )
-from pathway_opt.solver.outcome import SolveOutcome
+from pathway_opt.solver.outcome import Choice, SolveOutcome
 from pathway_opt.solver.settings import SolveSettings, settings_from
 from pathway_opt.solver.solver import Solver, confirm_infeasible
 
@@ -142,13 +142,13 @@ def solve(
 
 def _reporting(
     ahead: CheckAhead, progress: Callable[[SolveProgress], None] | None
-) -> Callable[[dict[str, int]], None]:
+) -> Callable[[Choice], None]:
     """Verify HiGHS's improving plans ahead, and report each verified one."""
     began = time.perf_counter()
 
-    def offer(starts: dict[str, int]) -> None:
-        ahead.offer(starts)
-        checked = ahead.take(starts)
+    def offer(choice: Choice) -> None:
+        ahead.offer(choice)
+        checked = ahead.take(choice.starts)
         if progress is not None and checked is not None and checked.verification.ok:
             objective = checked.verification.objective
             progress(

@@ -19,7 +19,7 @@ import pandas as pd
 
 from pathway_opt.schema.entities import Initiative
 from pathway_opt.schema.instance import Instance
-from pathway_opt.solver.outcome import SolveOutcome, Termination
+from pathway_opt.solver.outcome import Choice, SolveOutcome, Termination
 from pathway_opt.verification.verifier import Verification, check_claim, verify
 
 
@@ -54,6 +54,8 @@ USAGE_COLUMNS = [
     "kind", "id", "name", "unit", "period", "limit", "used", "slack", "utilisation",
     "carry_over", "cumulative_limit", "cumulative_used", "limit_applies_to",
 ]  # fmt: skip
+#: Columns of :meth:`Plan.funding_table`.
+FUNDING_COLUMNS = ["initiative", "budget", "period", "amount"]
 #: The usage fields of the plan JSON's ``budgets`` and ``resources`` records.
 _JSON_USAGE = [
     "id", "period", "used", "limit", "cumulative_used", "cumulative_limit",
@@ -76,6 +78,11 @@ class Plan:
     gap: float | None = None
     starts: dict[str, str] = field(default_factory=dict)
     """Selected initiative id -> start period label."""
+    variants: dict[str, str] = field(default_factory=dict)
+    """Selected initiative id -> the variant it runs as (absent: as given)."""
+    funding: dict[tuple[str, str, str], float] = field(default_factory=dict)
+    """(initiative id, budget id, period label) -> what the budget pays of the
+    cost of an initiative with ``funded_by`` in that period."""
     verification: Verification | None = None
     messages: list[str] = field(default_factory=list)
     """Why there is no plan, or what failed; empty for a verified plan."""
@@ -126,9 +133,12 @@ class Plan:
         return self.status.exit_code
 
     def selected_table(self) -> pd.DataFrame:
-        """Selected initiatives: id, name, type, department, partner, start, value."""
+        """Selected initiatives: id, name, type, department, partner, start, ...
+
+        ... variant (empty: as given), expected value and total cost (of the
+        version run).
+        """
         values = self.verification.values if self.verification else {}
-        budgets = self.instance.budget_ids()
         rows = [
             {
                 "id": ini.id,
@@ -137,14 +147,31 @@ class Plan:
                 "department": ini.department or "",
                 "partner": ini.partner or "",
                 "start": self.starts[ini.id],
+                "variant": self.variants.get(ini.id, ""),
                 "expected_value": values.get(ini.id, 0.0),
-                "total_cost": sum(sum(p) for p in ini.cost_by_budget(budgets).values()),
+                "total_cost": _total_cost(ini.version(self.variants.get(ini.id))),
             }
             for ini in self.instance.initiatives
             if ini.id in self.starts
         ]
-        columns = ["id", "name", "type", "department", "partner", "start"]
+        columns = ["id", "name", "type", "department", "partner", "start", "variant"]
         return pd.DataFrame(rows, columns=[*columns, "expected_value", "total_cost"])
+
+    def funding_table(self) -> pd.DataFrame:
+        """The funding split: initiative, budget, period, amount (in that order).
+
+        One row per initiative with ``funded_by``, budget and period where the
+        budget pays something; no rows without a plan.
+        """
+        rows = (
+            [
+                {"initiative": i, "budget": b, "period": p, "amount": amount}
+                for (i, b, p), amount in self.funding.items()
+            ]
+            if self.has_plan
+            else []
+        )
+        return pd.DataFrame(rows, columns=FUNDING_COLUMNS)
 
     def usage_table(self) -> pd.DataFrame:
         """Budget and resource use per period, as recomputed by the verifier.
@@ -206,6 +233,7 @@ class Plan:
                 {
                     "id": row["id"],
                     "start": row["start"],
+                    "variant": row["variant"] or None,
                     "expected_value": row["expected_value"],
                     **_forced_entry(by_id[row["id"]]),
                 }
@@ -227,6 +255,7 @@ class Plan:
             "resources": _records(usage[usage["kind"] == "resource"])
             if has_plan
             else [],
+            "funding": _records(self.funding_table()),
             "committed_beyond_horizon": (
                 dict(self.verification.beyond_horizon)
                 if has_plan and self.verification
@@ -272,18 +301,29 @@ class Plan:
              f"{len(self.instance.initiatives)}"),
         ]  # fmt: skip
         fields += [("message", m) for m in self.messages]
-        shown = self.selected_table()[["id", "name", "start", "expected_value"]]
+        columns = ["id", "name", "start", "expected_value"]
+        if self.variants:
+            columns.insert(3, "variant")
+        shown = self.selected_table()[columns]
         return html_summary(
             f"Plan: {self.instance.name}", fields, shown if self.has_plan else None
         )
 
 
 class Changes(NamedTuple):
-    """Initiatives added, removed and moved (started in another period), by id."""
+    """Initiatives added, removed and moved, by id.
+
+    Moved: started in another period, or run as another variant.
+    """
 
     added: list[str]
     removed: list[str]
     moved: list[str]
+
+
+def _total_cost(ini: Initiative) -> float:
+    costs = ini.cost.values() if isinstance(ini.cost, dict) else [ini.cost]
+    return float(sum(sum(p) for p in costs))
 
 
 def _forced_entry(ini: Initiative) -> dict[str, str]:
@@ -296,15 +336,27 @@ def _forced_entry(ini: Initiative) -> dict[str, str]:
     return entry
 
 
-def changes_between(before: Mapping[str, str], after: Mapping[str, str]) -> Changes:
+def changes_between(
+    before: Mapping[str, str],
+    after: Mapping[str, str],
+    variants_before: Mapping[str, str] | None = None,
+    variants_after: Mapping[str, str] | None = None,
+) -> Changes:
     """What changed from one plan's starts (initiative id -> start) to another's.
 
-    Each list is sorted by id.
+    An initiative kept but started in another period, or run as another
+    variant (``variants_*``: the plans' ``variants``), counts as moved. Each
+    list is sorted by id.
     """
+    old, new = variants_before or {}, variants_after or {}
     return Changes(
         added=sorted(set(after) - set(before)),
         removed=sorted(set(before) - set(after)),
-        moved=sorted(i for i in set(before) & set(after) if before[i] != after[i]),
+        moved=sorted(
+            i
+            for i in set(before) & set(after)
+            if before[i] != after[i] or old.get(i) != new.get(i)
+        ),
     )
 
 
@@ -373,6 +425,8 @@ class Checked(NamedTuple):
     named: dict[str, str]
     """Initiative id -> start period label."""
     verification: Verification
+    funding: dict[tuple[str, str, str], float]
+    """The funding split with period labels."""
 
 
 class CheckAhead:
@@ -390,14 +444,17 @@ class CheckAhead:
         """Time spent verifying plans while HiGHS ran."""
         self._checked: Checked | None = None
 
-    def offer(self, starts: dict[str, int]) -> None:
-        """Verify an improving plan (initiative id -> start period index)."""
+    def offer(self, choice: Choice) -> None:
+        """Verify an improving plan (starts as period indices)."""
         began = time.perf_counter()
         self._checked = None
         try:
-            named = _named(self.inst, starts)
-            check = verify(self.inst, named)
-            self._checked = Checked(starts=starts, named=named, verification=check)
+            named = _named(self.inst, choice.starts)
+            funding = _funding_named(self.inst, choice.funding)
+            check = verify(self.inst, named, None, choice.variants, funding)
+            self._checked = Checked(
+                starts=choice.starts, named=named, verification=check, funding=funding
+            )
         except Exception:  # make_plan verifies the final plan again and reports it
             pass
         self.seconds += time.perf_counter() - began
@@ -421,6 +478,13 @@ def _named(inst: Instance, starts: dict[str, int]) -> dict[str, str]:
     index = np.fromiter(starts.values(), np.int64, len(starts))
     periods = np.array(inst.periods, dtype=object)[index].tolist()
     return dict(zip(starts, periods, strict=True))
+
+
+def _funding_named(
+    inst: Instance, funding: Mapping[tuple[str, str, int], float]
+) -> dict[tuple[str, str, str], float]:
+    """The funding split with period labels."""
+    return {(i, b, inst.periods[t]): v for (i, b, t), v in funding.items()}
 
 
 def make_plan(
@@ -459,11 +523,16 @@ def make_plan(
             )
         return plan
     checked = None if ahead is None else ahead.take(outcome.starts)
+    plan.variants = dict(outcome.variants)
     if checked is None:
         plan.starts = _named(inst, outcome.starts)
-        check = verify(inst, plan.starts, outcome.objective)
+        plan.funding = _funding_named(inst, outcome.funding)
+        check = verify(
+            inst, plan.starts, outcome.objective, plan.variants, plan.funding
+        )
     else:
         plan.starts, check = checked.named, checked.verification
+        plan.funding = checked.funding
         check_claim(check, outcome.objective)
     plan.verification = check
     plan.objective = check.objective

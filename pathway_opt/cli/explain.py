@@ -123,7 +123,7 @@ def explain_command(
     started = datetime.now(UTC)
     doing(f"reading {instance}")
     inst = po.load_instance(instance)
-    given = po.read_plan(plan_file) if plan_file is not None else None
+    given = po.read_plan_choice(plan_file) if plan_file is not None else None
     doing(f"explaining {instance}")
     asked = "" if no_why else counted(len(only or inst.initiatives), "initiative")
     asked += ", " if asked else ""

@@ -62,6 +62,18 @@ def _span(periods: list[str]) -> str:
 )
 @periods_options("5", MAX_GENERATED_PERIODS, GENERATED_PERIODS_WHY)
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@click.option(
+    "--funding-choice",
+    is_flag=True,
+    help="Let most initiatives the government special fund co-funds split their "
+    "cost between it and the university's budget (funded_by, max_share).",
+)
+@click.option(
+    "--variants",
+    "variants",
+    is_flag=True,
+    help="Give a tenth of the multi-year initiatives a reduced or a later version.",
+)
 @click.argument("output", type=click.Path(dir_okay=False, path_type=Path))
 @force_option
 @debug_option
@@ -71,6 +83,8 @@ def generate_command(
     periods: list[str],
     first_year: int | None,
     seed: int,
+    funding_choice: bool,
+    variants: bool,
     output: Path,
     force: bool,
 ) -> int:
@@ -81,7 +95,7 @@ def generate_command(
     instance at OUTPUT is replaced only with --force.
     """
     check_outputs([], [po.Target("OUTPUT", output)], force)
-    data = po.generate(initiatives, periods, seed)
+    data = po.generate(initiatives, periods, seed, funding_choice, variants)
     load = po.instance_from_data(data)  # what we write must be valid
     po.write_atomic(output, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
     sizes = counts(

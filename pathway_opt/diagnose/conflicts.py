@@ -42,6 +42,7 @@ FAMILIES = {
     "count_limit": "the at_most / at_least / exactly rules",
     "spend_share": "the spend_share rules",
     "average": "the average rules",
+    "fund_max_share": "the funding caps (max_share)",
 }
 
 
@@ -56,6 +57,7 @@ _REPAIR_FAMILY: dict[RepairKind, str] = {
     "count_fewer": "count_limit",
     "share": "spend_share",
     "mean": "average",
+    "max_share": "fund_max_share",
     "must": "must",
     "never": "must",
 }
@@ -101,14 +103,19 @@ def _forced(inst: Instance) -> dict[str, str]:
 
     Maps each id to the must-fund initiative that forces it.
     """
-    forced = {i.id: i.id for i in inst.initiatives if i.decision == "must"}
+    # An initiative with variants may run as any of them (other costs, windows):
+    # the sentences below reason on one version, so it is left to the repairs.
+    forced = {
+        i.id: i.id for i in inst.initiatives if i.decision == "must" and not i.variants
+    }
+    plain = {i.id for i in inst.initiatives if not i.variants}
     changed = True
     while changed:
         changed = False
         for rule in inst.rules:
             if isinstance(rule, RequiresRule) and rule.initiative in forced:
                 for other in rule.on:
-                    if other not in forced:
+                    if other not in forced and other in plain:
                         forced[other] = forced[rule.initiative]
                         changed = True
     return forced
@@ -122,13 +129,22 @@ def _earliest_starts(inst: Instance, forced: dict[str, str]) -> dict[str, int]:
         changed = False
         for rule in inst.rules:
             if isinstance(rule, RequiresRule) and rule.initiative in forced:
-                need = max(earliest[o] + rule.lag for o in rule.on)
+                need = max(
+                    _earliest(inst, by_id[o], earliest) + rule.lag for o in rule.on
+                )
                 if need > earliest[rule.initiative]:
                     earliest[rule.initiative] = need
                     changed = True
         if not changed:
             break
     return earliest
+
+
+def _earliest(inst: Instance, ini: Initiative, known: dict[str, int]) -> int:
+    """A forced initiative's earliest start; else its earliest in any version."""
+    if ini.id in known:
+        return known[ini.id]
+    return min(inst.start_window(version).start for _, version in ini.versions)
 
 
 def structural_conflicts(inst: Instance) -> Iterator[str]:
@@ -281,7 +297,8 @@ def _profile(
     ini: Initiative, kind: LimitKind, owner: str, budget_ids: list[str]
 ) -> list[float]:
     if kind == "budget":
-        return ini.cost_by_budget(budget_ids).get(owner, [])
+        # a split cost: only what the other budgets cannot take is sure
+        return ini.least_cost_by_budget(budget_ids).get(owner, [])
     return ini.uses.get(owner, [])
 
 

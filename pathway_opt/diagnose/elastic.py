@@ -20,6 +20,9 @@ slack columns where a planner could bend the instance; one slack unit weighs 1:
   reaches); ``mean`` (k, bound), in ``average[k, bound]``: the members' values
   summed past the mean, in units of the bound (the repair states the mean
   reached);
+- ``max_share`` (i, v, b), in every ``fund_max_share[i, v, b, t]`` row: budget
+  b may pay more of version v of i than its ``max_share`` (the repair states the
+  share the plan reaches);
 - ``must`` i, in a new row :math:`y_i + m_i \ge 1` (``select`` lower bound 0):
   i released from must; ``never`` i, in a new row :math:`y_i - n_i \le 0`
   (``select`` upper bound 1): i allowed although marked never.
@@ -42,6 +45,7 @@ import scipy.sparse as sp
 
 from pathway_opt.model.columns import cost_profiles
 from pathway_opt.model.form import StandardForm
+from pathway_opt.model.initiative_data import versions_of
 from pathway_opt.model.value_families import spend_weights
 from pathway_opt.schema.instance import Instance
 from pathway_opt.solver.highs_run import Arrays, HighsRun
@@ -49,6 +53,8 @@ from pathway_opt.solver.settings import SolveSettings
 
 #: Violations up to this share of a row's bound (plus the same absolute) are none.
 TOL = 1e-9
+#: The same with a funding split in the plan (HiGHS's values, to its tolerance).
+FUNDED_TOL = 1e-6
 
 SlackKind = Literal[
     "budget",
@@ -61,6 +67,7 @@ SlackKind = Literal[
     "never",
     "share",
     "mean",
+    "max_share",
 ]
 """What a slack column relaxes (see the module docstring)."""
 
@@ -131,7 +138,11 @@ class ElasticModel:
         self._extra_lower: list[float] = []
         self._extra_upper: list[float] = []
         self._decision_slacks()
-        self.run = HighsRun(self._arrays(), np.arange(form.columns.n_start))
+        self.run = HighsRun(
+            self._arrays(),
+            np.arange(form.columns.n_start),
+            amount_cols=form.columns.fund_cols(),
+        )
 
     # -- building ---------------------------------------------------------------
     def _add(self, slack: Slack, rows: list[int] | np.ndarray, coef: float) -> None:
@@ -190,6 +201,16 @@ class ElasticModel:
                 coef = 1.0 if bound == "at_least" else -1.0
                 slack = Slack(kind, (k, bound), unit=unit_of(k))  # type: ignore[arg-type]
                 self._add(slack, [self._offset[name] + r], coef)
+        block = self.form.blocks.get("fund_max_share")
+        if block is not None:
+            caps: dict[tuple[str, str, str], list[int]] = {}
+            for r, (ini, variant, budget, _) in enumerate(block.index):
+                caps.setdefault((ini, variant, budget), []).append(
+                    self._offset[block.name] + r
+                )
+            money = money_unit(self.inst)
+            for cap, rows in caps.items():
+                self._add(Slack("max_share", cap, unit=money), rows, -1.0)
 
     def _mean_unit(self, k: int) -> float:
         """A mean's slack unit: the size of its bound (1 for a bound of 0)."""
@@ -300,15 +321,18 @@ class ElasticModel:
         result = self.run.run(options, settings.threads, settings.time_limit)
         if result.chosen is None:
             return None
-        need = self.need(result.chosen)
+        need = self.need(result.chosen, result.amounts)
         need.proven = result.status == "kOptimal"
         return need
 
-    def need(self, chosen: np.ndarray) -> Need:
-        """The slack the plan made of these start columns needs (none forbidden)."""
-        x = self._values(chosen)
+    def need(self, chosen: np.ndarray, amounts: np.ndarray | None = None) -> Need:
+        """The slack the plan made of these start columns needs (none forbidden).
+
+        ``amounts``: the plan's ``fund`` column values (its funding split).
+        """
+        x = self._values(chosen, amounts)
         x = self._drop_free_riders(x)
-        amounts = self._amounts(x)
+        needed = self._amounts(x)
         cols = self.form.columns
         starts = {
             cols.ids[i]: int(s)
@@ -318,13 +342,40 @@ class ElasticModel:
                 strict=True,
             )
         }
-        need = Need(amounts, starts=starts)
-        for slack in amounts:
+        need = Need(needed, starts=starts)
+        for slack in needed:
             if slack.kind in ("budget", "resource"):
                 need.users[slack] = self._users(slack, x)
             elif slack.kind in ("share", "mean"):
                 need.bounds[slack] = self._reached(slack, x)
+            elif slack.kind == "max_share":
+                need.bounds[slack] = self._share_paid(slack, x)
         return need
+
+    def _share_paid(self, slack: Slack, x: np.ndarray) -> float:
+        """The largest share of the version's cost due the budget pays in ``x``."""
+        block = self.form.blocks["fund_max_share"]
+        ini, variant, budget = slack.key
+        version = next(
+            v
+            for p, name, v in self._versions()
+            if self.form.columns.ids[p] == ini and (name or "") == variant
+        )
+        cap = float(version.max_share.get(budget, 1.0))
+        largest = cap
+        for r, key in enumerate(block.index):
+            if key[:3] != slack.key:
+                continue
+            row = block.matrix[[r]].tocsr()
+            fund = row.indices[row.data == 1.0]
+            paid = float(x[fund].sum())
+            due = -float(row.data[row.data != 1.0] @ x[row.indices[row.data != 1.0]])
+            if cap > 0 and due > 0:
+                largest = max(largest, paid / (due / cap))
+        return min(largest, 1.0)
+
+    def _versions(self) -> list[Any]:
+        return versions_of(self.inst)
 
     def _reached(self, slack: Slack, x: np.ndarray) -> float:
         """The share or mean the plan ``x`` reaches on the slack's rule.
@@ -347,19 +398,26 @@ class ElasticModel:
         count = float(sum(x[c] for c in cols.tolist()))
         return given + act / count if count > 0 else given
 
-    def _values(self, chosen: np.ndarray) -> np.ndarray:
+    def _values(
+        self, chosen: np.ndarray, amounts: np.ndarray | None = None
+    ) -> np.ndarray:
         cols = self.form.columns
         x = np.zeros(cols.n)
         x[chosen] = 1.0
         x[cols.select_col(cols.start_ini[chosen])] = 1.0
+        if amounts is not None and cols.n_fund:
+            x[cols.fund_cols()] = np.maximum(amounts, 0.0)
         return x
 
     def _violations(self, name: str, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Amount above the upper bound and below the lower bound, per row."""
         block = self.form.blocks[name]
         act = block.matrix @ x
-        tol_up = TOL * (1 + np.abs(np.where(np.isfinite(block.upper), block.upper, 0)))
-        tol_lo = TOL * (1 + np.abs(np.where(np.isfinite(block.lower), block.lower, 0)))
+        # a funding split is HiGHS's floating-point answer, not 0/1 starts: its
+        # rows hold to HiGHS's tolerance only
+        tol = TOL if self.form.columns.n_fund == 0 else FUNDED_TOL
+        tol_up = tol * (1 + np.abs(np.where(np.isfinite(block.upper), block.upper, 0)))
+        tol_lo = tol * (1 + np.abs(np.where(np.isfinite(block.lower), block.lower, 0)))
         above = np.where(act - block.upper > tol_up, act - block.upper, 0.0)
         below = np.where(block.lower - act > tol_lo, block.lower - act, 0.0)
         return above, below
@@ -406,6 +464,12 @@ class ElasticModel:
                     found[by_key["count_more", (k,)]] = float(round(above[r]))
                 if below[r] > 0:
                     found[by_key["count_fewer", (k,)]] = float(round(below[r]))
+        if "fund_max_share" in self.form.blocks:
+            above, _ = self._violations("fund_max_share", x)
+            for r, key in enumerate(self.form.blocks["fund_max_share"].index):
+                if above[r] > 0:
+                    slack = by_key["max_share", key[:3]]
+                    found[slack] = max(found.get(slack, 0.0), float(above[r]))
         bent: tuple[tuple[str, SlackKind], ...] = (
             ("spend_share", "share"),
             ("average", "mean"),
@@ -426,6 +490,10 @@ class ElasticModel:
             for i in chosen:
                 if abs(x[self._select[i]] - wanted) < 0.5:
                     found[by_key[decision, (ids[i],)]] = 1.0
+        if self.form.columns.n_fund:
+            # HiGHS may shift a split by a hair onto a slack (1e-6 of a unit):
+            # such amounts are its tolerance, not a repair
+            found = {s: a for s, a in found.items() if a > 1e-5 * s.unit}
         return found
 
     def _drop_free_riders(self, x: np.ndarray) -> np.ndarray:
@@ -456,6 +524,10 @@ class ElasticModel:
             trial = x.copy()
             trial[col] = 0.0
             trial[self._select[i]] = 0.0
+            if cols.n_fund:  # and what its budgets paid
+                assert cols.fund_version is not None
+                paid = cols.fund_version == cols.versions[col]
+                trial[cols.fund_cols()[paid]] = 0.0
             trial_needs = self._amounts(trial)
             if all(
                 a <= needed.get(s, 0.0) * (1 + TOL) + TOL
@@ -476,4 +548,10 @@ class ElasticModel:
         cols = self.form.columns
         touched = np.asarray(abs(block.matrix[rows]).sum(axis=0)).ravel() > 0
         users = np.flatnonzero(touched[: cols.n_start] & (x[: cols.n_start] > 0.5))
-        return [cols.ids[i] for i in sorted(set(cols.start_ini[users].tolist()))]
+        who = set(cols.start_ini[users].tolist())
+        if cols.n_fund:  # initiatives whose funding split pays into the row
+            assert cols.fund_version is not None
+            funds = cols.fund_cols()
+            paying = touched[funds] & (x[funds] > 0)
+            who |= set(cols.version_initiative()[cols.fund_version[paying]].tolist())
+        return [cols.ids[i] for i in sorted(who)]

@@ -50,6 +50,7 @@ _ORDER: list[RepairKind] = [
     "count_fewer",
     "share",
     "mean",
+    "max_share",
     "requires",
 ]
 
@@ -210,6 +211,8 @@ def describe(
         )
     if kind in ("share", "mean"):
         return _bound_part(inst, slack, weight, reached)
+    if kind == "max_share":
+        return _cap_part(inst, slack, weight, reached, users)
     if kind == "min_use":
         owner, t = key
         period = inst.periods[t]
@@ -300,6 +303,32 @@ def _bound_part(
         amount=new,
         text=text,
         weight=weight,
+        slack=slack,
+    )
+
+
+def _cap_part(
+    inst: Instance,
+    slack: Slack,
+    weight: float,
+    reached: float | None,
+    users: list[str],
+) -> RepairPart:
+    """``let gov_special pay up to 0.62 of JL-CS-01's cost (max_share 0.5)``."""
+    ini_id, variant, budget = slack.key
+    ini = next(i for i in inst.initiatives if i.id == ini_id)
+    version = ini.version(variant or None)
+    given = float(version.max_share.get(budget, 1.0))
+    new = min(1.0, given if reached is None else _relaxed(reached, False))
+    whose = f"{ini_id}'s" if not variant else f"{ini_id} ({variant})'s"
+    return RepairPart(
+        kind="max_share",
+        target=ini_id,
+        period=f"{variant}:{budget}",
+        amount=new,
+        text=f'let "{budget}" pay up to {new:g} of {whose} cost (max_share {given:g})',
+        weight=weight,
+        needed_by=list(users),
         slack=slack,
     )
 
@@ -417,6 +446,13 @@ def apply_repair(inst: Instance, parts: list[RepairPart]) -> Instance:
         elif p.kind in ("must", "never"):
             entry = next(e for e in data["initiatives"] if e["id"] == p.target)
             entry["decision"] = "optional"
+        elif p.kind == "max_share":
+            entry = next(e for e in data["initiatives"] if e["id"] == p.target)
+            variant, _, paying = (p.period or "").partition(":")
+            if variant:
+                entry = next(v for v in entry["variants"] if v["id"] == variant)
+                entry["max_share"] = dict(entry["max_share"] or {})
+            entry["max_share"][paying] = p.amount
         else:
             k = rule_index(p.target)
             rule = data["rules"][k]

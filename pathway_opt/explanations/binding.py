@@ -1,7 +1,8 @@
 """What binds: utilisation per period, binding limits and marginal values.
 
 Spend-share and average rules whose bound the plan meets exactly are listed
-after the limits (kind ``spend_share`` / ``average``, id ``rule N``).
+after the limits (kind ``spend_share`` / ``average``, id ``rule N``), then the
+funding caps a split meets (kind ``max_share``, id ``initiative / budget``).
 
 Utilisation comes from the verified plan's usage table (the limit that applies:
 cumulative for a carry-over budget). The marginal value of a limit is measured by
@@ -203,7 +204,48 @@ def binding_rows(
                 solved(solves)
         rows.append(row)
     rows += rule_binding_rows(plan)
+    rows += cap_binding_rows(plan)
     return rows, time.perf_counter() - began
+
+
+def cap_binding_rows(plan: Plan) -> list[dict[str, Any]]:
+    """One record per funding cap (`max_share`) the plan's split meets exactly.
+
+    ``kind`` is ``max_share``, ``id`` ``initiative / budget``, ``period`` the
+    period, ``limit`` the cap and ``used`` the share of that period's cost the
+    budget pays. No marginal value is measured.
+    """
+    if not plan.has_plan:
+        return []
+    inst = plan.instance
+    rows = []
+    for ini in inst.initiatives:
+        if ini.id not in plan.starts:
+            continue
+        version = ini.version(plan.variants.get(ini.id))
+        if version.funded_by is None:
+            continue
+        due = version.cost_profile()
+        start = inst.period_index(plan.starts[ini.id])
+        for budget, cap in version.max_share.items():
+            for t, period in enumerate(inst.periods):
+                owed = due[t - start] if 0 <= t - start < len(due) else 0.0
+                paid = plan.funding.get((ini.id, budget, period), 0.0)
+                if cap >= 1 or owed <= 0 or paid < cap * owed - BINDING_TOL * owed:
+                    continue
+                row: dict[str, Any] = dict.fromkeys(BINDING_COLUMNS)
+                row.update(
+                    kind="max_share",
+                    id=f"{ini.id} / {budget}",
+                    period=period,
+                    applies_to="at_most",
+                    limit=cap,
+                    used=paid / owed,
+                    slack=cap - paid / owed,
+                    binding=True,
+                )
+                rows.append(row)
+    return rows
 
 
 def rule_binding_rows(plan: Plan) -> list[dict[str, Any]]:
@@ -221,7 +263,7 @@ def rule_binding_rows(plan: Plan) -> list[dict[str, Any]]:
     for k, rule in enumerate(inst.rules):
         if not isinstance(rule, SpendShareRule | AverageRule):
             continue
-        actual, _ = value_rule_figures(inst, rule, start)
+        actual, _ = value_rule_figures(inst, rule, start, plan.variants, plan.funding)
         bound = binding_bound(rule, actual)
         if bound is None or actual is None:
             continue

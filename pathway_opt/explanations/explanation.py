@@ -27,6 +27,7 @@ from pathway_opt.explanations.binding import (
 from pathway_opt.explanations.resolve import resolve, restored
 from pathway_opt.explanations.why import check_only, why_rows, why_solves
 from pathway_opt.outputs import explanation_tables as tables
+from pathway_opt.outputs.plan_json import PlanChoice
 from pathway_opt.pipeline import InstanceSource, as_instance
 from pathway_opt.plan import Plan, Status, html_summary
 from pathway_opt.schema.instance import Instance
@@ -130,10 +131,14 @@ class Explanation:
 
 
 def _given_plan(
-    inst: Instance, given: Plan | Mapping[str, str], optimum: Plan
+    inst: Instance, given: Plan | PlanChoice | Mapping[str, str], optimum: Plan
 ) -> tuple[Plan, list[str]]:
-    starts = dict(given.starts if isinstance(given, Plan) else given)
-    check = verify(inst, list(starts.items()))
+    if isinstance(given, Plan | PlanChoice):
+        starts = dict(given.starts)
+        variants, funding = dict(given.variants), dict(given.funding)
+    else:
+        starts, variants, funding = dict(given), {}, {}
+    check = verify(inst, list(starts.items()), None, variants, funding)
     if not check.ok:
         raise InputError(
             [Problem("plan", f"does not fit the instance: {p}") for p in check.problems]
@@ -141,6 +146,8 @@ def _given_plan(
     plan = replace(
         optimum,
         starts=starts,
+        variants=variants,
+        funding=funding,
         verification=check,
         objective=check.objective,
         status=Status.FEASIBLE,
@@ -191,7 +198,7 @@ def _why_solves(inst: Instance, only: Sequence[str] | None, why: bool) -> int:
 
 def explain(
     source: Session | InstanceSource,
-    plan: Plan | Mapping[str, str] | None = None,
+    plan: Plan | PlanChoice | Mapping[str, str] | None = None,
     *,
     settings: SolveSettings | None = None,
     only: Sequence[str] | str | None = None,
@@ -210,7 +217,8 @@ def explain(
         source: a what-if session (its current edits are explained and left as
             they are), an instance (a session is built) or an instance file's
             path.
-        plan: the plan to explain (a Plan or initiative id -> start period);
+        plan: the plan to explain (a Plan, a PlanChoice read from a plan JSON
+            by read_plan_choice, or initiative id -> start period);
             default: the optimum.
         settings: settings of every solve; ``time_limit`` applies to each
             re-solve. Default: a session's own settings, else SolveSettings().

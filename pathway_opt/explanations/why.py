@@ -56,7 +56,7 @@ def check_only(inst: Instance, only: Sequence[str] | None) -> list[Initiative]:
 
 def _changes(base: Plan, forced: Plan, skip: str) -> str:
     """What else forcing ``skip`` the other way changes, in words."""
-    diff = changes_between(base.starts, forced.starts)
+    diff = changes_between(base.starts, forced.starts, base.variants, forced.variants)
     parts = [
         f"{verb} {', '.join(others)}"
         for verb, ids in (
@@ -76,7 +76,12 @@ def _discount(inst: Instance, ini: Initiative, period: str) -> float:
 
 def keeps_out(inst: Instance, base: Plan, ini: Initiative, period: str) -> str:
     """What adding the initiative, started in ``period``, to the plan breaks."""
-    check = verify(inst, [*base.starts.items(), (ini.id, period)])
+    # the plan as it runs and is paid; the added initiative as given (a funded
+    # one is then charged to no budget: its split is not known here)
+    check = verify(
+        inst, [*base.starts.items(), (ini.id, period)], None, base.variants,
+        base.funding,
+    )  # fmt: skip
     found: list[str] = []
     seen: set[tuple[str, str]] = set()
     for u in check.usage:
@@ -184,6 +189,10 @@ def why_row(
         row["break_even"] = max(price, 0.0) / _discount(inst, ini, start)
         row["keeps_out"] = keeps_out(inst, base, ini, start)
         row["start_forced"] = start
+    variant = base.variants.get(ini.id)
+    if selected and variant is not None:
+        said = f"{row['reason']}; " if row["reason"] else ""
+        row["reason"] = f"{said}runs as its variant {variant}"
     return row
 
 

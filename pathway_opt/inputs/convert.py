@@ -1,7 +1,8 @@
 """Converting instances between JSON and input workbooks, chosen by file extension.
 
 JSON -> XLSX -> JSON gives back an equal :class:`Instance` (property-tested in
-``tests/inputs/test_convert_roundtrip.py``).
+``tests/inputs/test_convert_roundtrip.py``, and with funding choice and variants
+in ``tests/inputs/test_funding_variants_workbook.py``).
 """
 
 from __future__ import annotations

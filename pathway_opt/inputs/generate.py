@@ -229,7 +229,11 @@ DEPARTMENTS += ["Business", "Materials", "Civil Eng.", "Design"]
 
 
 def generate(
-    initiatives: int, periods: int | Sequence[str], seed: int = 0
+    initiatives: int,
+    periods: int | Sequence[str],
+    seed: int = 0,
+    funding_choice: bool = False,
+    variants: bool = False,
 ) -> dict[str, Any]:
     """A realistic instance as a plain dict (validate with ``instance_from_data``).
 
@@ -239,6 +243,13 @@ def generate(
             their number changes what is drawn: the same seed and number give
             the same initiatives whatever the labels.
         seed: the random seed.
+        funding_choice: most (80 %) of the initiatives the government special fund
+            co-funds let the optimizer split their cost between it and the
+            university's budget (`funded_by`, the fund capped by `max_share`).
+        variants: a tenth of the multi-year initiatives get a reduced version
+            (`lite`: 60 % of the cost, lower scores) or a later, cheaper one.
+        Both are drawn after (and apart from) the rest, so the same seed gives
+        the same initiatives with or without them.
     """
     rng = random.Random(seed)
     if isinstance(periods, int):
@@ -270,6 +281,12 @@ def generate(
                 rules.append(_requires(item["id"], previous, lag))
             previous = item["id"]
     rules += _group_rules(rng, items)
+    budgets, resources = _budgets(items, periods), _resources(items, periods)
+    extra = random.Random(seed + 1_000_003)
+    if funding_choice:
+        _choose_funding(extra, items)
+    if variants:
+        _add_variants(extra, items, labels)
     return {
         "name": f"Generated province: {initiatives} candidates, {periods} "
         + ("period" if periods == 1 else "periods"),
@@ -278,12 +295,61 @@ def generate(
         "currency": "CNY",
         "periods": labels,
         "criteria": [{"id": c, "name": n, "weight": w} for c, n, w in CRITERIA],
-        "budgets": _budgets(items, periods),
-        "resources": _resources(items, periods),
+        "budgets": budgets,
+        "resources": resources,
         "initiatives": items,
         "rules": rules,
         "settings": {"delay_discount": 0.95, "allow_beyond_horizon": False},
     }
+
+
+def _choose_funding(rng: random.Random, items: list[dict[str, Any]]) -> None:
+    """Let central and gov_special split a third of the co-funded costs."""
+    for item in items:
+        cost = item["cost"]
+        if "gov_special" not in cost or "central" not in cost or rng.random() > 0.8:
+            continue
+        total = [
+            round(a + b, -2)
+            for a, b in zip(cost.pop("central"), cost.pop("gov_special"), strict=True)
+        ]
+        cap = round(rng.uniform(0.4, 0.8), 2)
+        item["funded_by"] = ["central", "gov_special"]
+        item["max_share"] = {"gov_special": cap}
+        if cost:  # the partner's part stays fixed: split the rest only
+            partner = cost["partner"]
+            item["cost"] = [a + p for a, p in zip(total, partner, strict=True)]
+            item["funded_by"].append("partner")
+            share = sum(partner) / max(sum(item["cost"]), 1.0)
+            item["max_share"]["partner"] = round(min(1.0, share), 3)
+        else:
+            item["cost"] = total
+
+
+def _add_variants(
+    rng: random.Random, items: list[dict[str, Any]], labels: list[str]
+) -> None:
+    """A reduced or a later version of a tenth of the multi-year initiatives."""
+    for item in items:
+        cost = item["cost"]
+        length = len(cost) if isinstance(cost, list) else len(next(iter(cost.values())))
+        if length < 2 or rng.random() > 0.1:
+            continue
+
+        if rng.random() < 0.5 or len(labels) < 2:
+            scores = {c: round(max(0.0, v - 1.5), 2) for c, v in item["scores"].items()}
+            variant = {"id": "lite", "cost": _scaled(cost, 0.6), "scores": scores}
+        else:
+            later = _scaled(cost, 0.85)
+            variant = {"id": "later", "cost": later, "earliest_start": labels[1]}
+        item["variants"] = [variant]
+
+
+def _scaled(cost: Any, factor: float) -> Any:
+    """A cost profile (or profiles per budget) times a factor, in hundreds."""
+    if isinstance(cost, list):
+        return [round(v * factor, -2) for v in cost]
+    return {b: [round(v * factor, -2) for v in p] for b, p in cost.items()}
 
 
 def _periods_text(labels: list[str]) -> str:

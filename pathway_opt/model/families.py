@@ -76,13 +76,23 @@ def add_start_once(cols: Columns) -> RowBlock:
 
 
 def _limit_rows(
-    name: str, cols: Columns, profiles: Profiles, cumulative: list[bool], horizon: int
+    name: str,
+    cols: Columns,
+    profiles: Profiles,
+    cumulative: list[bool],
+    horizon: int,
+    funds: bool = False,
 ) -> RowBlock:
-    """Rows ``owner, t`` of (cumulative) amounts charged by each start column."""
+    """Rows ``owner, t`` of (cumulative) amounts charged by each start column.
+
+    With ``funds``, the ``fund`` columns of each budget are charged too (to the
+    rows of their period and, cumulative, of every later one).
+    """
     row_keys: list[np.ndarray] = []
     col_ids: list[np.ndarray] = []
     vals: list[np.ndarray] = []
     start_cols = np.arange(cols.n_start)
+    versions = cols.versions
     for o, carry in enumerate(cumulative):
         amount = profiles.amount[:, o, :]
         if carry:
@@ -90,11 +100,21 @@ def _limit_rows(
         for d in range(horizon):
             t = cols.start_period + d
             inside = t < horizon
-            coef = amount[cols.start_ini[inside], d]
+            coef = amount[versions[inside], d]
             keep = coef != 0
             row_keys.append(o * horizon + t[inside][keep])
             col_ids.append(start_cols[inside][keep])
             vals.append(coef[keep])
+    if funds and cols.n_fund:
+        assert cols.fund_budget is not None and cols.fund_period is not None
+        fund_cols = cols.fund_cols()
+        carries = np.array(cumulative, dtype=bool)[cols.fund_budget]
+        for row in range(horizon):
+            # a fund column of period p counts in row p, or in every row >= p
+            on = (cols.fund_period == row) | (carries & (cols.fund_period < row))
+            row_keys.append(cols.fund_budget[on] * horizon + row)
+            col_ids.append(fund_cols[on])
+            vals.append(np.ones(int(on.sum())))
     keys = np.concatenate(row_keys) if row_keys else np.zeros(0, dtype=np.int64)
     present, rows = np.unique(keys, return_inverse=True)
     owners = [
@@ -118,27 +138,31 @@ def _limit_rows(
 def add_budget_limit(inst: Instance, cols: Columns, costs: Profiles) -> RowBlock:
     r"""``budget_limit[b, t]``: spend within the limit.
 
-    Without carry-over: :math:`\sum_{(i,s) \in S,\, s \le t} c_{ib,t-s} x_{is} \le
-    L_{bt}`. With carry-over: :math:`\sum_{(i,s) \in S,\, s \le t}
-    (\sum_{k \le t-s} c_{ibk}) x_{is} \le \sum_{t' \le t} L_{bt'}`.
+    Without carry-over: :math:`\sum_{(v,s) \in S,\, s \le t} c_{vb,t-s} x_{vs} +
+    \sum_{v} f_{vbt} \le L_{bt}`. With carry-over: :math:`\sum_{(v,s) \in S,\,
+    s \le t} (\sum_{k \le t-s} c_{vbk}) x_{vs} + \sum_{v, t' \le t} f_{vbt'}
+    \le \sum_{t' \le t} L_{bt'}`. :math:`f_{vbt}` is what b pays of version
+    v's cost in t (``fund``; absent without ``funded_by``).
     """
     carry = [b.carry_over for b in inst.budgets]
-    return _limit_rows("budget_limit", cols, costs, carry, len(inst.periods))
+    return _limit_rows(
+        "budget_limit", cols, costs, carry, len(inst.periods), funds=True
+    )
 
 
 def add_budget_min_use(inst: Instance, cols: Columns, costs: Profiles) -> RowBlock:
     r"""``budget_min_use[b, t]``: spend at least the minimum-use share.
 
-    For every budget with ``min_use`` and every period: without carry-over
-    :math:`\sum_{(i,s) \in S,\, s \le t} c_{ib,t-s} x_{is} \ge m_{bt} L_{bt}`;
-    with carry-over :math:`\sum_{(i,s) \in S,\, s \le t} (\sum_{k \le t-s}
-    c_{ibk}) x_{is} \ge m_{bt} \sum_{t' \le t} L_{bt'}`. Rows exist for every
+    For every budget with ``min_use`` and every period, the spend of
+    ``budget_limit[b, t]`` (charged costs and ``fund`` columns, cumulative with
+    carry-over) is at least :math:`m_{bt} L_{bt}` (with carry-over,
+    :math:`m_{bt} \sum_{t' \le t} L_{bt'}`). Rows exist for every
     period (even one no start can charge) so a share may change without a
     rebuild; the bounds are data (:func:`pathway_opt.model.form.load_data`).
     """
     horizon = len(inst.periods)
     carry = [b.carry_over for b in inst.budgets]
-    spend = _limit_rows("budget_min_use", cols, costs, carry, horizon)
+    spend = _limit_rows("budget_min_use", cols, costs, carry, horizon, funds=True)
     index = [
         (b.id, t) for b in inst.budgets if b.min_use is not None for t in range(horizon)
     ]
@@ -177,9 +201,10 @@ def add_requires_start(inst: Instance, cols: Columns) -> RowBlock:
 
     :math:`\sum_{u \in S_i, u \le s} x_{iu} - \sum_{u \in S_j, u \le s - \ell_k}
     x_{ju} \le 0` for each rule :math:`k` (:math:`i` requires :math:`j` with lag
-    :math:`\ell_k`) and each :math:`s \in S_i`. The cumulative form is the convex
-    hull of the precedence between two single-start activities; at the last start
-    it also gives :math:`y_i \le y_j`.
+    :math:`\ell_k`) and each start period :math:`s` of :math:`i`; :math:`S_i`
+    holds the start columns of every version of :math:`i`. The cumulative form is
+    the convex hull of the precedence between two single-start activities; at the
+    last start it also gives :math:`y_i \le y_j`.
     """
     position = {ini: k for k, ini in enumerate(cols.ids)}
     starts_of = cols.starts_of()
@@ -192,16 +217,21 @@ def add_requires_start(inst: Instance, cols: Columns) -> RowBlock:
         if not isinstance(rule, RequiresRule):
             continue
         dependant = starts_of[position[rule.initiative]]
+        # one version: its columns ascend by period, each start its own row
+        periods = period[dependant]
+        single = bool(np.all(np.diff(periods) > 0))
         for prereq in rule.on:
             early_cols = starts_of[position[prereq]]
-            for n, col in enumerate(dependant):
-                s = int(period[col])
+            for n, s in enumerate(
+                periods.tolist() if single else np.unique(periods).tolist()
+            ):
+                mine = dependant[: n + 1] if single else dependant[periods <= s]
                 early = early_cols[period[early_cols] <= s - rule.lag]
                 row = len(index)
                 index.append((k, prereq, s))
-                rows.append(np.full(n + 1 + len(early), row))
-                where.append(np.concatenate([dependant[: n + 1], early]))
-                vals.append(np.concatenate([np.ones(n + 1), -np.ones(len(early))]))
+                rows.append(np.full(len(mine) + len(early), row))
+                where.append(np.concatenate([mine, early]))
+                vals.append(np.concatenate([np.ones(len(mine)), -np.ones(len(early))]))
     return _block(
         "requires_start",
         index,

@@ -21,11 +21,13 @@ import scipy.sparse as sp
 
 from pathway_opt.model.columns import (
     Columns,
+    Profiles,
     compile_columns,
     cost_profiles,
     use_profiles,
 )
 from pathway_opt.model.families import (
+    INF,
     RowBlock,
     add_budget_limit,
     add_budget_min_use,
@@ -35,9 +37,10 @@ from pathway_opt.model.families import (
     add_start_once,
     add_synergy,
 )
+from pathway_opt.model.fund_families import add_fund_max_share, add_fund_split
 from pathway_opt.model.initiative_data import InitiativeData, read_initiatives
 from pathway_opt.model.value_families import add_average, add_spend_share
-from pathway_opt.schema.entities import SynergyRule
+from pathway_opt.schema.entities import SynergyRule, Variant
 from pathway_opt.schema.identity import same_objects
 from pathway_opt.schema.instance import Instance
 
@@ -117,7 +120,17 @@ def structure_key(inst: Instance) -> str:
         [(b.id, b.carry_over, b.min_use is not None) for b in inst.budgets],
         [r.id for r in inst.resources],
         [
-            (i.id, i.type, i.department, i.partner, _nonzero(i.cost), i.uses)
+            (
+                i.id,
+                i.type,
+                i.department,
+                i.partner,
+                _nonzero(i.cost),
+                i.uses,
+                i.funded_by,
+                sorted(i.max_share),
+                [_variant_shape(v) for v in i.variants],
+            )
             for i in inst.initiatives
         ],
         [
@@ -126,6 +139,17 @@ def structure_key(inst: Instance) -> str:
         ],
     )
     return hashlib.sha256(repr(shape).encode()).hexdigest()
+
+
+def _variant_shape(variant: Variant) -> object:
+    """What of a variant shapes the model: its profiles' pattern and funding."""
+    return (
+        variant.id,
+        None if variant.cost is None else _nonzero(variant.cost),
+        variant.uses,
+        variant.funded_by,
+        None if variant.max_share is None else sorted(variant.max_share),
+    )
 
 
 def _nonzero(cost: list[float] | dict[str, list[float]]) -> object:
@@ -138,9 +162,9 @@ def _nonzero(cost: list[float] | dict[str, list[float]]) -> object:
 def compile_form(inst: Instance) -> StandardForm:
     """Build the pathway model as arrays for a validated instance."""
     data = read_initiatives(inst)
-    cols = compile_columns(inst, data)
-    links, penalties = add_synergy(inst, cols)
     costs = cost_profiles(inst)
+    cols = compile_columns(inst, data, costs)
+    links, penalties = add_synergy(inst, cols)
     blocks = [
         add_start_once(cols),
         add_budget_limit(inst, cols, costs),
@@ -152,19 +176,23 @@ def compile_form(inst: Instance) -> StandardForm:
         penalties,
         add_spend_share(inst, cols, costs),
         add_average(inst, cols),
+        add_fund_split(inst, cols, costs),
+        add_fund_max_share(inst, cols, costs),
     ]
     integrality = np.zeros(cols.n, dtype=np.int8)
     integrality[: cols.n_start + len(cols.ids)] = 1
+    col_upper = np.ones(cols.n)
+    col_upper[cols.fund_cols()] = INF  # a split is bounded by fund_split
     form = StandardForm(
         columns=cols,
         cost=np.zeros(cols.n),
         col_lower=np.zeros(cols.n),
-        col_upper=np.ones(cols.n),
+        col_upper=col_upper,
         integrality=integrality,
         blocks={b.name: b for b in blocks},
         source=inst,
         initiatives=data,
-        costs_loaded=tuple(i.cost for i in inst.initiatives),
+        costs_loaded=_cost_objects(inst),
     )
     _load(form, inst)
     return form
@@ -223,8 +251,8 @@ def _check_columns_cover(built: Columns, needed: Columns) -> None:
         int(max(built.start_period.max(initial=0), needed.start_period.max(initial=0)))
         + 1
     )
-    have = built.start_ini * horizon + built.start_period
-    want = needed.start_ini * horizon + needed.start_period
+    have = built.versions * horizon + built.start_period
+    want = needed.versions * horizon + needed.start_period
     if not np.isin(want, have).all():
         raise StructureChanged(
             "a start window now reaches a period the model has no start for; "
@@ -253,8 +281,10 @@ def _load(
         weight = inst.weights  # given, or resolved from the judgements by the schema
         weights = np.array([weight[c] for c in data.labels.criteria])
         base = data.probability * (data.scores @ weights)
+        # delay counts from the initiative's earliest start (its base version's
+        # row), so a later-starting variant is discounted for starting later
         delay = cols.start_period - data.first[cols.start_ini]
-        form.cost[: cols.n_start] = base[cols.start_ini] * (
+        form.cost[: cols.n_start] = base[cols.versions] * (
             inst.settings.delay_discount ** delay.astype(float)
         )
         for g, k in enumerate(cols.synergies):
@@ -262,13 +292,14 @@ def _load(
             assert isinstance(rule, SynergyRule)
             form.cost[cols.synergy_col(g)] = rule.bonus
     if "columns" in parts:
-        period, ini = cols.start_period, cols.start_ini
-        form.col_upper[: cols.n_start] = (period >= data.first[ini]) & (
-            period <= data.last[ini]
+        period, version = cols.start_period, cols.versions
+        form.col_upper[: cols.n_start] = (period >= data.first[version]) & (
+            period <= data.last[version]
         )
-        select = cols.select_col(np.arange(len(cols.ids)))
-        form.col_lower[select] = data.must.astype(float)
-        form.col_upper[select] = (~data.never).astype(float)
+        n = len(cols.ids)  # the base versions' rows: one per initiative
+        select = cols.select_col(np.arange(n))
+        form.col_lower[select] = data.must[:n].astype(float)
+        form.col_upper[select] = (~data.never[:n]).astype(float)
 
 
 def _load_limits(form: StandardForm, inst: Instance) -> None:
@@ -294,11 +325,12 @@ def _load_cost_amounts(form: StandardForm, inst: Instance) -> None:
     Raises:
         StructureChanged: if the new profiles put coefficients elsewhere.
     """
-    costs = tuple(i.cost for i in inst.initiatives)
+    costs = _cost_objects(inst)
     held = form.blocks.get("budget_limit")  # absent from diagnosis's forms
     if held is None or same_objects(costs, form.costs_loaded):
         return
-    block = add_budget_limit(inst, form.columns, cost_profiles(inst))
+    costs_now = cost_profiles(inst)
+    block = add_budget_limit(inst, form.columns, costs_now)
     if (
         block.owners != held.owners
         or not np.array_equal(block.matrix.indptr, held.matrix.indptr)
@@ -310,14 +342,54 @@ def _load_cost_amounts(form: StandardForm, inst: Instance) -> None:
     held.matrix = block.matrix
     floor = form.blocks.get("budget_min_use")
     if floor is not None:
-        floor.matrix = add_budget_min_use(
-            inst, form.columns, cost_profiles(inst)
-        ).matrix
+        floor.matrix = add_budget_min_use(inst, form.columns, costs_now).matrix
+    _load_fund_coefficients(form, inst, costs_now)
     form.costs_loaded = costs
 
 
+def _cost_objects(inst: Instance) -> tuple[object, ...]:
+    """What the cost coefficients come from, object by object.
+
+    An initiative's cost profile; for one with funding choice or variants the
+    initiative itself (its shares and variants' profiles count as well).
+    """
+    return tuple(
+        i if i.funded_by is not None or i.variants else i.cost for i in inst.initiatives
+    )
+
+
+def _load_fund_coefficients(
+    form: StandardForm, inst: Instance, costs: Profiles
+) -> None:
+    """Rewrite the ``fund_split`` and ``fund_max_share`` coefficients.
+
+    Raises:
+        StructureChanged: if the new coefficients fall elsewhere.
+    """
+    for name, build in (
+        ("fund_split", add_fund_split),
+        ("fund_max_share", add_fund_max_share),
+    ):
+        held = form.blocks.get(name)
+        if held is None or held.n == 0:
+            continue
+        block = build(inst, form.columns, costs)
+        if block.index != held.index or not (
+            np.array_equal(block.matrix.indptr, held.matrix.indptr)
+            and np.array_equal(block.matrix.indices, held.matrix.indices)
+        ):
+            raise StructureChanged(
+                "a funded cost profile changed which entries are non-zero; "
+                "build the model anew"
+            )
+        held.matrix = block.matrix
+
+
 #: Families whose coefficients are data (cost amounts, scores, probabilities).
-DATA_COEFFICIENTS = ("budget_limit", "budget_min_use", "spend_share", "average")
+DATA_COEFFICIENTS = (
+    "budget_limit", "budget_min_use", "spend_share", "average", "fund_split",
+    "fund_max_share",
+)  # fmt: skip
 
 
 def _load_rule_coefficients(form: StandardForm, inst: Instance) -> None:

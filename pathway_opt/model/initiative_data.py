@@ -1,4 +1,9 @@
-"""Per-initiative data of the objective and the column bounds, as arrays.
+"""Per-version data of the objective and the column bounds, as arrays.
+
+Rows are versions (:func:`versions_of`): every initiative as given, in instance
+order, then every variant's version; an instance without variants has one row
+per initiative.
+
 
 Reading ten thousand initiatives' scores, windows and decisions in Python costs
 more than the rest of a what-if re-solve, so :func:`read_initiatives` rereads only
@@ -28,10 +33,10 @@ class Labels(NamedTuple):
 
 @dataclass(frozen=True)
 class InitiativeData:
-    """One row per initiative, in instance order."""
+    """One row per version (the first ones: the initiatives, in instance order)."""
 
     objects: tuple[Initiative, ...]
-    """The initiatives read; the rows hold while these same objects are used."""
+    """The versions read; the rows hold while these same objects are used."""
     labels: Labels
     """The labels the rows were read against."""
     scores: np.ndarray
@@ -45,11 +50,35 @@ class InitiativeData:
     never: np.ndarray
 
 
+Version = tuple[int, str | None, Initiative]
+"""(initiative position, variant id or None, the initiative as that version runs)."""
+
+
+def versions_of(inst: Instance) -> list[Version]:
+    """Every version: the base ones in instance order, then the variants'.
+
+    Kept on the instance while its initiatives are the same list (an edit that
+    replaces the list gets its versions anew).
+    """
+    memo = inst.__dict__.get("_versions_memo")
+    if memo is not None and memo[0] is inst.initiatives:
+        found: list[Version] = memo[1]
+        return found
+    found = [(k, None, ini) for k, ini in enumerate(inst.initiatives)]
+    found += [
+        (k, variant, version)
+        for k, ini in enumerate(inst.initiatives)
+        for variant, version in ini.versions[1:]
+    ]
+    inst.__dict__["_versions_memo"] = (inst.initiatives, found)
+    return found
+
+
 def read_initiatives(
     inst: Instance, previous: InitiativeData | None = None
 ) -> InitiativeData:
-    """The instance's initiative data, rereading only rows ``previous`` lacks."""
-    objects = tuple(inst.initiatives)
+    """The instance's version data, rereading only rows ``previous`` lacks."""
+    objects = tuple(ini for _, _, ini in versions_of(inst))
     labels = Labels(
         periods=tuple(inst.periods), criteria=tuple(c.id for c in inst.criteria)
     )

@@ -28,9 +28,17 @@ def pyomo_model(form: StandardForm, name: str = "pathway") -> pyo.ConcreteModel:
     cols = form.columns
     m = pyo.ConcreteModel(name=name)
     m.start = pyo.Var(cols.start_keys(), domain=pyo.Binary)
+    m.start_variant = pyo.Var(cols.variant_start_keys(), domain=pyo.Binary)
     m.select = pyo.Var(list(cols.ids), domain=pyo.Binary)
     m.synergy_active = pyo.Var(list(cols.synergies), bounds=(0, 1))
-    variables = [*m.start.values(), *m.select.values(), *m.synergy_active.values()]
+    m.fund = pyo.Var(cols.fund_keys(), domain=pyo.NonNegativeReals)
+    variables = [
+        *m.start.values(),
+        *m.start_variant.values(),
+        *m.select.values(),
+        *m.synergy_active.values(),
+        *m.fund.values(),
+    ]
     for var, lo, up in zip(
         variables, form.col_lower.tolist(), form.col_upper.tolist(), strict=True
     ):

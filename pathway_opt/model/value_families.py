@@ -21,6 +21,7 @@ import numpy as np
 
 from pathway_opt.model.columns import Columns, Profiles
 from pathway_opt.model.families import INF, RowBlock, _block
+from pathway_opt.model.initiative_data import versions_of
 from pathway_opt.schema.entities import AverageRule, SpendShareRule
 from pathway_opt.schema.instance import Instance
 from pathway_opt.schema.value_rules import field_value, value_rule_members
@@ -34,13 +35,13 @@ def spend_weights(inst: Instance, cols: Columns, costs: Profiles, k: int) -> np.
     rule = inst.rules[k]
     assert isinstance(rule, SpendShareRule)
     horizon = len(inst.periods)
-    owners = [costs.owners.index(rule.budget)] if rule.budget else slice(None)
-    counted = np.zeros(horizon, dtype=bool)
-    if rule.periods is None:
-        counted[:] = True
+    counted = _counted_periods(inst, rule)
+    # (versions, k after start): what the rule counts; a funded version's cost
+    # counts whole only when every budget does (else its ``fund`` columns do)
+    if rule.budget:
+        amount = costs.amount[:, costs.owners.index(rule.budget), :]
     else:
-        counted[[inst.period_index(p) for p in rule.periods]] = True
-    amount = costs.amount[:, owners, :].sum(axis=1)  # (initiatives, k after start)
+        amount = costs.total()
     weights = np.zeros(cols.n_start)
     for s in range(horizon):
         at = cols.start_period == s
@@ -48,8 +49,33 @@ def spend_weights(inst: Instance, cols: Columns, costs: Profiles, k: int) -> np.
             continue
         inside = counted[s:]  # period s + d for d = 0 .. horizon - s - 1
         by_ini = amount[:, : horizon - s] @ inside.astype(float)
-        weights[at] = by_ini[cols.start_ini[at]]
+        weights[at] = by_ini[cols.versions[at]]
     return weights
+
+
+def _counted_periods(inst: Instance, rule: SpendShareRule) -> np.ndarray:
+    counted = np.zeros(len(inst.periods), dtype=bool)
+    if rule.periods is None:
+        counted[:] = True
+    else:
+        counted[[inst.period_index(p) for p in rule.periods]] = True
+    return counted
+
+
+def _fund_spend(
+    inst: Instance, cols: Columns, rule: SpendShareRule
+) -> tuple[np.ndarray, np.ndarray]:
+    """The ``fund`` columns a rule on one budget counts, and their initiatives."""
+    if not rule.budget or cols.n_fund == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    assert cols.fund_budget is not None and cols.fund_period is not None
+    assert cols.fund_version is not None
+    counted = _counted_periods(inst, rule)
+    on = (cols.fund_budget == cols.budgets.index(rule.budget)) & counted[
+        cols.fund_period
+    ]
+    owner = cols.version_initiative()[cols.fund_version[on]]
+    return cols.fund_cols()[on], owner
 
 
 def add_spend_share(inst: Instance, cols: Columns, costs: Profiles) -> RowBlock:
@@ -70,16 +96,17 @@ def add_spend_share(inst: Instance, cols: Columns, costs: Profiles) -> RowBlock:
         inside = np.zeros(len(cols.ids))
         inside[[member[m] for m in value_rule_members(inst, rule)]] = 1.0
         counted = np.flatnonzero(weights)
-        if len(counted) == 0:
+        funds, fund_owner = _fund_spend(inst, cols, rule)
+        if len(counted) + len(funds) == 0:
             continue  # no start spends what the rule counts: 0 >= 0, no row
         for bound in BOUNDS:
             share = getattr(rule, bound)
             if share is None:
                 continue
             coef = (inside[cols.start_ini[counted]] - share) * weights[counted]
-            rows.append(np.full(len(counted), len(index)))
-            where.append(counted)
-            vals.append(coef)
+            rows.append(np.full(len(counted) + len(funds), len(index)))
+            where.append(np.concatenate([counted, funds]))
+            vals.append(np.concatenate([coef, inside[fund_owner] - share]))
             index.append((k, bound))
             lower.append(0.0 if bound == "at_least" else -INF)
             upper.append(INF if bound == "at_least" else 0.0)
@@ -95,6 +122,8 @@ def add_average(inst: Instance, cols: Columns) -> RowBlock:
     """
     position = {i: n for n, i in enumerate(cols.ids)}
     by_id = {i.id: i for i in inst.initiatives}
+    starts_of = cols.starts_of()
+    versions = versions_of(inst)
     index: list[Any] = []
     rows, where, vals, lower, upper = [], [], [], [], []
     for k, rule in enumerate(inst.rules):
@@ -103,15 +132,35 @@ def add_average(inst: Instance, cols: Columns) -> RowBlock:
         members = value_rule_members(inst, rule)
         if not members:
             continue  # nobody to average over: the rule always holds, no row
-        values = np.array([field_value(inst, by_id[m], rule.field) for m in members])
-        chosen = cols.select_col(np.array([position[m] for m in members], dtype=int))
+        # an initiative with variants counts through its start columns: each
+        # version has its own value; the others through select
+        plain = [m for m in members if not by_id[m].variants]
+        values = [np.array([field_value(inst, by_id[m], rule.field) for m in plain])]
+        chosen = [
+            np.asarray(
+                cols.select_col(np.array([position[m] for m in plain], dtype=int)),
+                dtype=np.int64,
+            )
+        ]
+        for m in members:
+            if by_id[m].variants:
+                own = starts_of[position[m]]
+                version_value = {
+                    v: field_value(inst, versions[v][2], rule.field)
+                    for v in set(cols.versions[own].tolist())
+                }
+                chosen.append(own)
+                values.append(
+                    np.array([version_value[v] for v in cols.versions[own].tolist()])
+                )
+        every, value = np.concatenate(chosen), np.concatenate(values)
         for bound in BOUNDS:
             mean = getattr(rule, bound)
             if mean is None:
                 continue
-            rows.append(np.full(len(members), len(index)))
-            where.append(np.asarray(chosen, dtype=np.int64))
-            vals.append(values - mean)
+            rows.append(np.full(len(every), len(index)))
+            where.append(every)
+            vals.append(value - mean)
             index.append((k, bound))
             lower.append(0.0 if bound == "at_least" else -INF)
             upper.append(INF if bound == "at_least" else 0.0)

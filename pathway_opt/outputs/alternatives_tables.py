@@ -14,12 +14,13 @@ from typing import Any
 
 import pandas as pd
 
+from pathway_opt.outputs.funding_tables import variant_changes
 from pathway_opt.plan import Plan, changes_between
 
 #: Columns of :func:`changes_table`: one row per alternative.
 CHANGES_COLUMNS = [
     "alternative", "status", "score", "loss", "loss_share", "differs", "adds",
-    "drops", "moved", "gap", "verified",
+    "drops", "moved", "variant_changes", "gap", "verified",
 ]  # fmt: skip
 #: The rows below the initiatives in :func:`side_by_side`.
 SCORE_ROWS = ("score", "loss")
@@ -52,13 +53,17 @@ def changes_table(optimum: Plan, plans: Sequence[Plan]) -> pd.DataFrame:
 
     ``adds`` / ``drops`` / ``moved`` list initiative ids (``; ``-separated, by
     id) funded only in the alternative / only in the optimum / in both but
-    started in another period; ``differs`` counts adds and drops (the distance
-    the search bounds; moves do not count). ``loss_share`` is the loss as a
-    share of the optimum's score (NaN when the optimum scores 0).
+    started in another period or run as another variant; ``variant_changes``
+    spells out the latter (``B: variant lite -> base``); ``differs`` counts
+    adds and drops (the distance the search bounds; moves do not count).
+    ``loss_share`` is the loss as a share of the optimum's score (NaN when the
+    optimum scores 0).
     """
     rows = []
     for rank, plan in enumerate(plans, start=1):
-        change = changes_between(optimum.starts, plan.starts)
+        change = changes_between(
+            optimum.starts, plan.starts, optimum.variants, plan.variants
+        )
         loss, share = loss_of(optimum, plan)
         rows.append(
             {
@@ -71,6 +76,7 @@ def changes_table(optimum: Plan, plans: Sequence[Plan]) -> pd.DataFrame:
                 "adds": "; ".join(change.added),
                 "drops": "; ".join(change.removed),
                 "moved": "; ".join(change.moved),
+                "variant_changes": "; ".join(variant_changes(optimum, plan)),
                 "gap": plan.gap,
                 "verified": plan.verified,
             }
@@ -85,15 +91,15 @@ def side_by_side(
 
     Columns ``id``, ``name``, then ``optimum``, ``alternative 1``, ...; rows the
     initiatives some plan funds (instance order; with ``differing_only`` only
-    those not funded alike, same start, by every plan), each cell the start
-    period or empty, then a ``score`` row and a ``loss`` row (against the
-    optimum).
+    those not funded alike, same start and version, by every plan), each cell
+    the start period (``2027 (lite)`` for a variant) or empty, then a ``score``
+    row and a ``loss`` row (against the optimum).
     """
     every = [optimum, *plans]
     labels = [plan_label(k) for k in range(len(every))]
     rows: list[dict[str, Any]] = []
     for ini in optimum.instance.initiatives:
-        starts = [p.starts.get(ini.id, NOT_FUNDED) for p in every]
+        starts = [_cell(p, ini.id) for p in every]
         if not any(starts) or (differing_only and len(set(starts)) == 1):
             continue
         rows.append(
@@ -106,15 +112,24 @@ def side_by_side(
     return pd.DataFrame(rows, columns=["id", "name", *labels]).astype(object)
 
 
+def _cell(plan: Plan, ini_id: str) -> str:
+    """The start period where the plan funds it, with its variant, else empty."""
+    start = plan.starts.get(ini_id, NOT_FUNDED)
+    variant = plan.variants.get(ini_id)
+    return f"{start} ({variant})" if start and variant else start
+
+
 def plans_long(optimum: Plan, plans: Sequence[Plan]) -> pd.DataFrame:
-    """Every plan's funded initiatives, one row each: plan, id, name, start, value."""
+    """Every plan's funded initiatives, one row each: plan, id, name, start, ...
+
+    ... variant (empty: the base version), value and cost (of the version run).
+    """
+    fields = ["id", "name", "start", "variant", "expected_value", "total_cost"]
     frames = []
     for rank, plan in enumerate([optimum, *plans]):
-        table = plan.selected_table()[
-            ["id", "name", "start", "expected_value", "total_cost"]
-        ]
+        table = plan.selected_table()[fields]
         frames.append(table.assign(plan=plan_label(rank), rank=rank))
-    columns = ["rank", "plan", "id", "name", "start", "expected_value", "total_cost"]
+    columns = ["rank", "plan", *fields]
     if not frames:
         return pd.DataFrame([], columns=columns)
     return pd.concat(frames, ignore_index=True)[columns]

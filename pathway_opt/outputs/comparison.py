@@ -5,13 +5,15 @@ indexed by name) and the plans it was made from, and writes the same figures,
 tidied as in a plan's outputs (:mod:`.numbers`):
 
 - JSON (:func:`comparison_json`): the instance, options and provenance, then one
-  entry per plan in the table's order: its row (``added``, ``removed`` and
-  ``moved`` as lists, ``spend`` per budget as an object), its ``bound`` and
-  ``verified``, its selected initiatives as in the plan JSON, its messages and,
-  when given, its edits.
+  entry per plan in the table's order: its row (``added``, ``removed``,
+  ``moved`` and ``variant_changes`` as lists, ``spend`` per budget as an
+  object), its ``bound`` and ``verified``, its selected initiatives and its
+  funding split as in the plan JSON, its messages and, when given, its edits.
 - CSV folder (:func:`write_comparison_csv`): ``comparison.csv`` (the table),
-  ``selected.csv``, ``budgets.csv`` and ``resources.csv`` (the tables of a
-  plan's CSV folder with a ``scenario`` column first, one block per plan) and
+  ``selected.csv``, ``budgets.csv``, ``resources.csv`` and ``funding.csv``
+  (the tables of a plan's CSV folder with a ``scenario`` column first, one block
+  per plan; ``funding.csv`` has no rows when no initiative has ``funded_by``,
+  so the folder always holds the same files) and
   ``run.json`` (the JSON plus the list of files), written last and as a whole.
 - Workbook (:func:`write_comparison_xlsx`): a Comparison sheet (the table, with
   the sheet of each plan) and one sheet per plan with its selection, named after
@@ -32,6 +34,7 @@ from pathway_opt.excel import sheet_names
 from pathway_opt.files import write_atomic, write_folder
 from pathway_opt.inputs.instance_xlsx.layout import INITIATIVES
 from pathway_opt.outputs import plan_tables as tables
+from pathway_opt.outputs.funding_tables import funding, variant_changes
 from pathway_opt.outputs.numbers import tidy, tidy_frame
 from pathway_opt.outputs.plan_csv import RUN_FILE, csv_files, csv_text
 from pathway_opt.outputs.plan_json import tidy_plan_data
@@ -45,6 +48,7 @@ _PLAN_TABLES = {
     "selected.csv": ("selected", tables.selected),
     "budgets.csv": ("budgets", tables.budgets),
     "resources.csv": ("resources", tables.resources),
+    "funding.csv": ("funding", funding),
 }
 #: Every file a comparison's CSV folder holds, ``run.json`` last.
 COMPARISON_CSV_FILES = (COMPARISON_FILE, *_PLAN_TABLES, RUN_FILE)
@@ -111,7 +115,11 @@ def comparison_data(
             if str(k).startswith(_SPEND)
         }
         has = plan.has_plan
-        change = changes_between(first.starts, plan.starts) if has else None
+        change = (
+            changes_between(first.starts, plan.starts, first.variants, plan.variants)
+            if has
+            else None
+        )
         entry: dict[str, Any] = {
             "name": row["scenario"],
             "status": row["status"],
@@ -123,8 +131,14 @@ def comparison_data(
             "added": change.added if change else None,
             "removed": change.removed if change else None,
             "moved": change.moved if change else None,
+            "variant_changes": variant_changes(first, plan)
+            if has and first.has_plan
+            else None,
             "spend": spend,
-            "selected": tidy_plan_data(plan.to_dict(), plan.instance)["selected"],
+            **{
+                k: tidy_plan_data(plan.to_dict(), plan.instance)[k]
+                for k in ("selected", "funding")
+            },
             "messages": list(plan.messages),
         }
         if edits is not None:

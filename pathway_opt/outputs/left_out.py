@@ -13,7 +13,11 @@ the exact price of forcing an initiative in). Reasons are tried in this order:
 5. ``limit``: at every start it could take, its cost or use exceeds what the
    plan leaves of some budget or resource; the reason names the start where it
    comes closest (smallest shortfall relative to the limits' average) and the
-   limit it exceeds most there, with the shortfall and the room left;
+   limit it exceeds most there, with the shortfall and the room left. The cost
+   of an initiative with ``funded_by`` counts against its budgets together,
+   each up to its ``max_share`` (a period's cost above what they leave cannot
+   be paid by any split). When a variant of it fits where the base version
+   does not, the reasons below are about that variant (and say so);
 6. ``rule_bound``: at every start where it fits the limits, funding it as well
    would push a ``spend_share`` or ``average`` rule past its bound (the reason
    names the rule and the share or mean it would reach);
@@ -26,9 +30,11 @@ the exact price of forcing an initiative in). Reasons are tried in this order:
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Literal
 
+from pathway_opt.outputs.funding_tables import cost_profiles
 from pathway_opt.plan import Plan
 from pathway_opt.schema.entities import (
     AverageRule,
@@ -38,6 +44,7 @@ from pathway_opt.schema.entities import (
     SpendShareRule,
     SynergyRule,
 )
+from pathway_opt.schema.funding import share_cap
 from pathway_opt.schema.instance import Instance, LimitKind
 from pathway_opt.schema.value_rules import BINDING_TOL, value_rule_figures
 from pathway_opt.verification.verifier import ABS_TOL, REL_TOL, UsageRow
@@ -62,6 +69,9 @@ class Shortfall:
     """The initiative's cost or use that counts against the limit there."""
     left: float
     """What the plan leaves of the limit there (its slack)."""
+    pooled: tuple[str, ...] = ()
+    """The budgets of ``funded_by`` when the cost counts against them together
+    (``id`` then joins them with ``+``; ``left`` is what they may pay)."""
 
     @property
     def more(self) -> float:
@@ -108,7 +118,8 @@ class _Room:
         """(kind, id) -> profile of what the initiative charges to that limit."""
         found: dict[tuple[LimitKind, str], list[float]] = {
             ("budget", b): p
-            for b, p in ini.cost_by_budget(self.inst.budget_ids()).items()
+            # a split cost: the part each budget must pay (see _pooled for all)
+            for b, p in ini.least_cost_by_budget(self.inst.budget_ids()).items()
         }
         found.update({("resource", r): p for r, p in ini.uses.items()})
         return found
@@ -138,10 +149,52 @@ class _Room:
                     )
             if worst is not None:
                 out.append(worst)
-        return sorted(out, key=lambda s: -s.more / self.scale[(s.kind, s.id)])
+        pooled = self._pooled(ini, start)
+        out += [pooled] if pooled is not None else []
+        return sorted(out, key=lambda s: -s.more / self._scale(s))
+
+    def _room(self, budget: str, t: int) -> float:
+        """What `budget` can still pay in period `t`.
+
+        For a carry-over budget, what every later period's cumulative room allows.
+        """
+        periods = self.inst.periods
+        rows = [self.rows[("budget", budget, p)] for p in periods[t:]]
+        if rows[0].binding_on != "cumulative":
+            return max(rows[0].slack, 0.0)
+        return max(min(r.slack for r in rows), 0.0)
+
+    def _pooled(self, ini: Initiative, start: int) -> Shortfall | None:
+        """The period where a split cost exceeds most what its budgets may pay.
+
+        Each budget pays at most its room and its ``max_share`` of the period's
+        cost; the initiative's own payments in earlier periods are not taken
+        off a carry-over budget's room, so a shortfall found is certain.
+        """
+        if ini.funded_by is None or not isinstance(ini.cost, list):
+            return None
+        budgets = tuple(dict.fromkeys(ini.funded_by))
+        periods = self.inst.periods
+        worst: Shortfall | None = None
+        for k, due in enumerate(ini.cost):
+            t = start + k
+            if t >= len(periods) or due <= 0:
+                continue
+            left = sum(min(self._room(b, t), share_cap(ini, b) * due) for b in budgets)
+            limit = sum(self.rows[("budget", b, periods[t])].limit for b in budgets)
+            if _over(due - left, limit) and (worst is None or due - left > worst.more):
+                worst = Shortfall(
+                    "budget", "+".join(budgets), periods[t], False, due, left, budgets
+                )
+        return worst
+
+    def _scale(self, s: Shortfall) -> float:
+        if s.pooled:
+            return sum(self.scale[("budget", b)] for b in s.pooled)
+        return self.scale[(s.kind, s.id)]
 
     def size(self, found: list[Shortfall]) -> float:
-        return sum(s.more / self.scale[(s.kind, s.id)] for s in found)
+        return sum(s.more / self._scale(s) for s in found)
 
 
 def _unit(inst: Instance, s: Shortfall) -> str:
@@ -154,6 +207,14 @@ def _limit_text(inst: Instance, s: Shortfall, start: str, starts: int) -> str:
     unit = _unit(inst, s)
     where = f"up to {s.period}" if s.cumulative else f"in {s.period}"
     which = "its only start" if starts == 1 else "its closest start"
+    if s.pooled:
+        names = " and ".join(f'"{b}"' for b in s.pooled)
+        return (
+            f"budgets {names} (its funded_by) can pay {_money(s.left, unit)} of its "
+            f"{_money(s.need, unit)} {where} (what they have left, each within "
+            f"its max_share); started in {start} ({which}) it would need "
+            f"{_money(s.more, unit)} more"
+        )
     return (
         f'{s.kind} "{s.id}" {where} has {_money(s.left, unit)} left; started in '
         f"{start} ({which}) it would need {_money(s.more, unit)} more"
@@ -218,7 +279,7 @@ def _penalty(inst: Instance, ini: Initiative, chosen: set[str]) -> LeftOut | Non
 
 
 def _total_cost(inst: Instance, ini: Initiative) -> float:
-    return sum(sum(p) for p in ini.cost_by_budget(inst.budget_ids()).values())
+    return sum(sum(p) for p in cost_profiles(ini, inst.budget_ids()))
 
 
 def _value(plan: Plan, ini: Initiative) -> LeftOut:
@@ -231,7 +292,8 @@ def _value(plan: Plan, ini: Initiative) -> LeftOut:
     ratios = [
         (values.get(o.id, 0.0) / c, o.id)
         for o in inst.initiatives
-        if o.id in plan.starts and (c := _total_cost(inst, o)) > 0
+        if o.id in plan.starts
+        and (c := _total_cost(inst, o.version(plan.variants.get(o.id)))) > 0
     ]
     if cost > 0 and ratios:
         lowest, who = min(ratios)
@@ -293,41 +355,84 @@ def _reason(
     if full is not None:
         return full
     by_start = [(room.shortfalls(ini, s), s) for s in starts]
-    if all(found for found, _ in by_start):
+    fitting = [s for found, s in by_start if not found]
+    variant = None if fitting else _fitting_variant(inst, ini, start_of, room)
+    if not fitting and variant is None:
         found, s = min(by_start, key=lambda fs: (room.size(fs[0]), fs[1]))
         worst = found[0]
         text = _limit_text(inst, worst, inst.periods[s], len(starts))
         if len(found) > 1:
             text += f" (and exceeds {len(found) - 1} other limit(s))"
         return LeftOut("limit", text, start=inst.periods[s], shortfall=worst)
-    fitting = [s for found, s in by_start if not found]
-    bound = _rule_bound(inst, ini, start_of, fitting)
-    if bound is not None:
-        return bound
-    penalty = _penalty(inst, ini, chosen)
-    if penalty is not None:
-        return penalty
-    return _value(plan, ini)
+    version, name = ini, None
+    if variant is not None:
+        name, version, fitting = variant
+    reason = (
+        _rule_bound(plan, version, name, start_of, fitting)
+        or _penalty(inst, version, chosen)
+        or _value(plan, version)
+    )
+    if variant is None:
+        return reason
+    text = f"its base version exceeds a limit; as its variant {name}, {reason.text}"
+    return dataclasses.replace(reason, text=text)
+
+
+def _fitting_variant(
+    inst: Instance, ini: Initiative, start_of: dict[str, int], room: _Room
+) -> tuple[str, Initiative, list[int]] | None:
+    """The first variant that fits the plan's room at some start it may take."""
+    for name, version in ini.versions[1:]:
+        blocked, starts = _prerequisite(
+            inst, version, start_of, inst.possible_starts(version)
+        )
+        fitting = [s for s in starts if not room.shortfalls(version, s)]
+        if blocked is None and fitting:
+            return str(name), version, fitting
+    return None
 
 
 def _rule_bound(
-    inst: Instance, ini: Initiative, start_of: dict[str, int], starts: list[int]
+    plan: Plan,
+    ini: Initiative,
+    variant: str | None,
+    start_of: dict[str, int],
+    starts: list[int],
 ) -> LeftOut | None:
-    """The share or mean rule funding `ini` would break, if it would at every start."""
+    """The share or mean rule funding `ini` would break, if it would at every start.
+
+    The plan's initiatives count as they run (variants, funding split), `ini`
+    as version `variant` (None: the base).
+    """
+    variants = {**plan.variants, **({ini.id: variant} if variant else {})}
     first: LeftOut | None = None
     for s in starts:
-        broken = _breaks(inst, {**start_of, ini.id: s})
+        broken = _breaks(plan, ini, {**start_of, ini.id: s}, variants)
         if broken is None:
             return None
         first = first or broken
     return first
 
 
-def _breaks(inst: Instance, start: dict[str, int]) -> LeftOut | None:
+def _breaks(
+    plan: Plan, ini: Initiative, start: dict[str, int], variants: dict[str, str]
+) -> LeftOut | None:
+    """The first share or mean rule broken with `ini` started as in `start`.
+
+    The plan's initiatives count as they run (``variants``, its split); `ini`,
+    which has no split yet, counts its whole cost.
+    """
+    inst = plan.instance
     for k, rule in enumerate(inst.rules):
         if not isinstance(rule, SpendShareRule | AverageRule):
             continue
-        actual, _ = value_rule_figures(inst, rule, start)
+        if (
+            isinstance(rule, SpendShareRule)
+            and rule.budget is not None
+            and ini.funded_by is not None
+        ):
+            continue  # what that budget would pay of it is the optimizer's choice
+        actual, _ = value_rule_figures(inst, rule, start, variants, plan.funding)
         if actual is None:
             continue
         what = (

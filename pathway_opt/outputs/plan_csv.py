@@ -2,16 +2,16 @@
 
 One file per table (``selected.csv``, ``schedule.csv`` in long form, one row per
 initiative and running period, ``budgets.csv``, ``resources.csv``, ``rules.csv``,
-``not_selected.csv``; with explanations also ``why.csv``, ``bottlenecks.csv``,
-``binding.csv`` and ``repairs.csv``), UTF-8 with a byte-order mark so Excel
-shows Chinese names correctly, and ``run.json`` with the run's summary, written
-last. The folder is written as a whole (:func:`pathway_opt.files.write_folder`):
-every file is complete before any is moved in, and a failure leaves the folder
-as it was; files of an earlier run that this one does not write (``why.csv``
-after a plain solve) are removed, so the folder never mixes two runs. Text
-that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is
-prefixed with ``'`` so a spreadsheet shows it as text instead of running it as
-a formula; numbers are written as numbers.
+``not_selected.csv``; ``funding.csv``, the split of funded initiatives' costs among
+budgets, when an initiative has ``funded_by``; with explanations also ``why.csv``,
+``bottlenecks.csv``, ``binding.csv`` and ``repairs.csv``), UTF-8 with a byte-order mark
+so Excel shows Chinese names correctly, and ``run.json`` with the run's summary, written
+last. The folder is written as a whole (:func:`pathway_opt.files.write_folder`): every
+file is complete before any is moved in, and a failure leaves the folder as it was;
+files of an earlier run that this one does not write (``why.csv`` after a plain solve)
+are removed, so the folder never mixes two runs. Text that starts with ``=``, ``+``,
+``-``, ``@``, a tab or a carriage return is prefixed with ``'`` so a spreadsheet shows
+it as text instead of running it as a formula; numbers are written as numbers.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ import pandas as pd
 from pathway_opt.errors import OutputError
 from pathway_opt.files import write_folder
 from pathway_opt.outputs import explanation_tables as why_tables
+from pathway_opt.outputs import funding_tables
 from pathway_opt.outputs import plan_tables as tables
 from pathway_opt.outputs.provenance import Provenance, make_provenance
 from pathway_opt.plan import Plan
@@ -41,12 +42,24 @@ CSV_TABLES = {
     "not_selected.csv": tables.not_selected,
 }
 RUN_FILE = "run.json"
+#: The funding split's file, written when an initiative has ``funded_by``.
+FUNDING_FILE = "funding.csv"
 
 
-def csv_files(explanations: bool = False) -> tuple[str, ...]:
-    """Names of the files a plan's CSV folder holds (`run.json` last)."""
+def csv_files(explanations: bool = False, funding: bool = True) -> tuple[str, ...]:
+    """Names of the files a plan's CSV folder may hold (`run.json` last).
+
+    ``funding``: with ``funding.csv`` (written when an initiative has
+    ``funded_by``); ``explanations``: with the explanation files.
+    """
     extra = tuple(why_tables.CSV_EXPLANATIONS) if explanations else ()
-    return (*CSV_TABLES, *extra, RUN_FILE)
+    split = (FUNDING_FILE,) if funding else ()
+    return (*CSV_TABLES, *split, *extra, RUN_FILE)
+
+
+def _funding_files(plan: Plan) -> list[str]:
+    """``funding.csv``, when an initiative's cost may be split among budgets."""
+    return [FUNDING_FILE] if funding_tables.has_funding(plan.instance) else []
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -80,7 +93,7 @@ def _explanation_files(plan: Plan) -> list[str]:
 
 def run_json(plan: Plan, provenance: Provenance) -> str:
     """The `run.json` text: the run's summary plus the names of the CSV files."""
-    files = [*CSV_TABLES, *_explanation_files(plan), RUN_FILE]
+    files = [*CSV_TABLES, *_funding_files(plan), *_explanation_files(plan), RUN_FILE]
     data = tables.summary(plan, provenance) | {"files": files}
     return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
@@ -119,6 +132,9 @@ def write_plan_csv(
     for name, build in CSV_TABLES.items():
         key = "schedule_long" if name == "schedule.csv" else name.removesuffix(".csv")
         frame = tables.tidy_table(key, build(plan), plan)
+        files[name] = "\ufeff" + csv_text(frame)
+    for name in _funding_files(plan):
+        frame = tables.tidy_table("funding", funding_tables.funding(plan), plan)
         files[name] = "\ufeff" + csv_text(frame)
     for name in _explanation_files(plan):
         table = why_tables.CSV_EXPLANATIONS[name]

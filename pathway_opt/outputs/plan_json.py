@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pathway_opt.errors import InputError, Problem
 from pathway_opt.files import read_text, write_atomic
@@ -13,6 +13,10 @@ from pathway_opt.outputs.numbers import DECIMALS, money_decimals, tidy, tidy_gap
 from pathway_opt.plan import Plan, Status
 from pathway_opt.schema.advice import instance_warnings
 from pathway_opt.schema.instance import Instance
+
+#: Decimals of the funding split's amounts, as of every figure: far finer than
+#: the currency's unit, and within the verifier's slack on a split read back.
+FUNDING_DECIMALS = 6
 
 
 def plan_json(plan: Plan, provenance: dict[str, Any] | None = None) -> str:
@@ -46,6 +50,8 @@ def tidy_plan_data(data: dict[str, Any], inst: Instance) -> dict[str, Any]:
         out["weights_source"] = _tidy_all(data.get("weights_source"))
     out["budgets"] = [_tidy_all(r, cents) for r in data.get("budgets", [])]
     out["resources"] = [_tidy_all(r) for r in data.get("resources", [])]
+    if "funding" in data:
+        out["funding"] = [_tidy_all(r, FUNDING_DECIMALS) for r in data["funding"]]
     budgets = set(inst.budget_ids())
     out["committed_beyond_horizon"] = {
         k: tidy(v, cents if k in budgets else DECIMALS)
@@ -136,6 +142,33 @@ def read_plan(path: str | Path) -> dict[str, str]:
         raise InputError(exc.problems, source=str(path)) from None
 
 
+class PlanChoice(NamedTuple):
+    """A plan as a plan JSON file states it: starts, variants, funding split."""
+
+    starts: dict[str, str]
+    """Initiative id -> start period label."""
+    variants: dict[str, str]
+    """Initiative id -> the variant it runs as (absent: as given)."""
+    funding: dict[tuple[str, str, str], float]
+    """(initiative, budget, period label) -> amount paid."""
+
+
+def read_plan_choice(path: str | Path) -> PlanChoice:
+    """The starts, variants and funding split of a plan JSON file.
+
+    Raises:
+        InputError: when the file is missing, not JSON, holds no plan, or a
+            variant or funding record is malformed.
+    """
+    path = Path(path)
+    try:
+        data = parse_json_text(read_text(path))
+        starts = plan_selection(data)
+        return PlanChoice(starts, plan_variants(data), plan_funding(data))
+    except InputError as exc:
+        raise InputError(exc.problems, source=str(path)) from None
+
+
 def plan_selection(data: Any) -> dict[str, str]:
     """Initiative id -> start period from plan JSON data.
 
@@ -168,3 +201,67 @@ def plan_selection(data: Any) -> dict[str, str]:
     if problems:
         raise InputError(problems)
     return starts
+
+
+def plan_variants(data: dict[str, Any]) -> dict[str, str]:
+    """Initiative id -> the variant it runs as, from plan JSON data.
+
+    A ``selected`` entry without ``variant`` (or with null) runs as given, so a
+    plan JSON written before variants existed reads back unchanged; call after
+    :func:`plan_selection` (which checks ``selected`` itself).
+
+    Raises:
+        InputError: naming each ``variant`` that is not text.
+    """
+    variants: dict[str, str] = {}
+    problems = []
+    for k, item in enumerate(data["selected"]):
+        variant = item.get("variant")
+        if variant is None:
+            continue
+        if not isinstance(variant, str):
+            message = "expected the variant's id (text), or null for the base version"
+            problems.append(Problem(f"selected[{k}].variant", message))
+        else:
+            variants[item["id"]] = variant
+    if problems:
+        raise InputError(problems)
+    return variants
+
+
+def plan_funding(data: dict[str, Any]) -> dict[tuple[str, str, str], float]:
+    """(initiative, budget, period) -> amount: the funding split of plan JSON data.
+
+    Absent ``funding`` is no split (a plan JSON from before funding choice).
+
+    Raises:
+        InputError: naming each malformed ``funding`` record.
+    """
+    records = data.get("funding", [])
+    if not isinstance(records, list):
+        message = 'expected a list of {"initiative", "budget", "period", "amount"}'
+        raise InputError([Problem("funding", message)])
+    split: dict[tuple[str, str, str], float] = {}
+    problems = []
+    for k, row in enumerate(records):
+        ok = (
+            isinstance(row, dict)
+            and all(isinstance(row.get(f), str) for f in ("initiative", "budget"))
+            and isinstance(row.get("period"), str)
+            and isinstance(row.get("amount"), int | float)
+            and not isinstance(row.get("amount"), bool)
+        )
+        if not ok:
+            problems.append(
+                Problem(
+                    f"funding[{k}]",
+                    'expected {"initiative": ..., "budget": ..., "period": ..., '
+                    '"amount": a number}',
+                )
+            )
+            continue
+        key = (row["initiative"], row["budget"], row["period"])
+        split[key] = float(row["amount"])
+    if problems:
+        raise InputError(problems)
+    return split

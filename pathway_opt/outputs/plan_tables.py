@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from pathway_opt.outputs.funding_tables import cost_profiles, running
 from pathway_opt.outputs.left_out import left_out
 from pathway_opt.outputs.numbers import (
     DECIMALS,
@@ -33,7 +34,6 @@ from pathway_opt.schema.entities import (
     SpendShareRule,
     SynergyRule,
 )
-from pathway_opt.schema.instance import Instance
 from pathway_opt.schema.value_rules import (
     BINDING_TOL,
     binding_bound,
@@ -42,8 +42,8 @@ from pathway_opt.schema.value_rules import (
 )
 
 SELECTED_COLUMNS = [
-    "id", "name", "type", "department", "partner", "start", "expected_value",
-    "total_cost", "decision", "decision_reason", "notes",
+    "id", "name", "type", "department", "partner", "start", "variant",
+    "expected_value", "total_cost", "decision", "decision_reason", "notes",
 ]  # fmt: skip
 BUDGET_COLUMNS = [
     "budget", "name", "period", "limit", "used", "slack", "utilisation",
@@ -68,6 +68,7 @@ MONEY_COLUMNS = {
     "schedule_long": ["cost"],
     "budgets": ["limit", "used", "slack", "cumulative_limit", "cumulative_used"],
     "not_selected": ["total_cost"],
+    "funding": ["amount"],
     "binding": ["limit", "used", "slack", "step"],
     "repairs": ["amount"],
 }
@@ -163,7 +164,10 @@ def _frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
 
 
 def selected(plan: Plan) -> pd.DataFrame:
-    """Selected initiatives with start, expected value and total cost."""
+    """Selected initiatives with start, variant, expected value and total cost.
+
+    ``variant`` is empty for the base version; the cost is the version's.
+    """
     if not plan.has_plan:
         return _frame([], SELECTED_COLUMNS)
     table = plan.selected_table()
@@ -179,7 +183,7 @@ def _cost_by_period(
 ) -> dict[int, float]:
     """Period index -> money (all budgets) of an initiative started at `start`."""
     spend: dict[int, float] = {}
-    profiles = list(ini.cost_by_budget(budget_ids).values())
+    profiles = cost_profiles(ini, budget_ids)
     for profile in profiles:
         for k, amount in enumerate(profile):
             spend[start + k] = spend.get(start + k, 0.0) + amount
@@ -206,7 +210,7 @@ def schedule(plan: Plan) -> pd.DataFrame:
         if ini.id not in plan.starts:
             continue
         start = index[plan.starts[ini.id]]
-        spend = _cost_by_period(ini, budget_ids, start)
+        spend = _cost_by_period(running(plan, ini), budget_ids, start)
         row: dict[str, Any] = {
             "id": ini.id,
             "name": ini.name,
@@ -288,7 +292,7 @@ def rules(plan: Plan) -> pd.DataFrame:
         elif isinstance(rule, CountRule):
             row.update(_count(rule, members[k], start))
         elif isinstance(rule, SpendShareRule | AverageRule):
-            row.update(_value_rule(inst, rule, start))
+            row.update(_value_rule(plan, rule, start))
         else:
             row.update(_synergy(rule, start))
         rows.append(row)
@@ -352,10 +356,15 @@ def _count(
 
 
 def _value_rule(
-    inst: Instance, rule: SpendShareRule | AverageRule, start: dict[str, int]
+    plan: Plan, rule: SpendShareRule | AverageRule, start: dict[str, int]
 ) -> dict[str, Any]:
-    """A spend share or an average: the plan's share or mean against its bounds."""
-    actual, members = value_rule_figures(inst, rule, start)
+    """A spend share or an average: the plan's share or mean against its bounds.
+
+    Counted as the plan runs: variants' versions, funded initiatives' split.
+    """
+    actual, members = value_rule_figures(
+        plan.instance, rule, start, plan.variants, plan.funding
+    )
     bounds = [
         f"{word} {value:g}"
         for word, value in (("at least", rule.at_least), ("at most", rule.at_most))
@@ -431,7 +440,7 @@ def not_selected(plan: Plan) -> pd.DataFrame:
                 "decision_reason": ini.decision_reason,
                 "expected_value": inst.base_value(ini),
                 "total_cost": sum(
-                    sum(p) for p in ini.cost_by_budget(inst.budget_ids()).values()
+                    sum(p) for p in cost_profiles(ini, inst.budget_ids())
                 ),
                 "reason": reason,
                 "notes": ini.notes,

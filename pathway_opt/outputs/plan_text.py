@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from pathway_opt.outputs.funding_tables import funding_split
 from pathway_opt.plan import Plan
 from pathway_opt.schema.advice import instance_warnings
 
@@ -51,11 +52,17 @@ def summary(plan: Plan) -> str:
         lines.append("  (none)")
     else:
         shown = selected[["id", "start", "name", "expected_value", "total_cost"]].copy()
+        shown["id"] = [
+            f"{i} (variant {v})" if v else i
+            for i, v in zip(selected["id"], selected["variant"], strict=True)
+        ]
         shown["name"] = [clip(n, 40) for n in shown["name"]]
         shown["expected_value"] = [f"{v:.3f}" for v in shown["expected_value"]]
         shown["total_cost"] = [_amount(v) for v in shown["total_cost"]]
         with pd.option_context("display.unicode.east_asian_width", True):
             lines.append(_indent(shown.to_string(index=False)))
+    lines += forced_lines(plan)
+    lines += funding_lines(plan)
     usage = plan.usage_table()
     if not usage.empty:
         lines += ["", "Use per period (used / limit; carry-over budgets cumulative):"]
@@ -66,6 +73,41 @@ def summary(plan: Plan) -> str:
         lines += ["", "Committed beyond the horizon:"]
         lines += [f"  {owner}: {amount:,.2f}" for owner, amount in beyond.items()]
     return "\n".join(lines)
+
+
+def forced_lines(plan: Plan) -> list[str]:
+    """The must and never initiatives with the planner's decision_reason.
+
+    Nothing when every initiative is optional.
+    """
+    forced = [i for i in plan.instance.initiatives if i.decision != "optional"]
+    if not forced:
+        return []
+    width = max(display_width(i.id) for i in forced)
+    lines = ["", "Decided by the planner (must / never):"]
+    for ini in forced:
+        reason = ini.decision_reason or "(no reason given)"
+        lines.append(f"  {ini.decision:<5}  {pad(ini.id, width)}  {reason}")
+    return lines
+
+
+def funding_lines(plan: Plan) -> list[str]:
+    """One line per funded initiative: each budget's share of its cost paid."""
+    split = funding_split(plan)
+    if not split:
+        return []
+    width = max(display_width(i) for i in split)
+    lines = ["", "Funding split (share of each cost paid within the horizon):"]
+    for ini_id, shares in split.items():
+        text = ", ".join(f"{b} {_percent(v)}" for b, v in shares.items())
+        lines.append(f"  {pad(ini_id, width)}  {text}")
+    return lines
+
+
+def _percent(share: float) -> str:
+    """A share as a whole percentage, or with one decimal when that shows more."""
+    whole = f"{share:.0%}"
+    return whole if abs(share * 100 - round(share * 100)) < 0.05 else f"{share:.1%}"
 
 
 def robust_lines(figures: dict[str, Any]) -> list[str]:

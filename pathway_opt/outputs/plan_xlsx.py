@@ -1,13 +1,13 @@
 """The plan workbook: a Summary sheet and one Excel table per plan table.
 
-Sheets: Summary, Selected, Schedule (a Gantt-like grid of cost per period),
-Budgets (with a native chart of budget use per period), Resources, Rules and
-Not selected; a plan that carries explanations adds Why, Bottlenecks (a heat
-map of utilisation), Binding and Repairs. Each table is an Excel table object
-(filters, pivots), headers are frozen, columns sized, money / percentages
-formatted. Text is always written as text, and NaN or infinities become blank
-cells. A plan without a solution gets its Summary (status, messages) and empty
-tables that say so.
+Sheets: Summary, Selected, Schedule (a Gantt-like grid of cost per period), Budgets
+(with a native chart of budget use per period), Funding (the split of funded
+initiatives' costs among budgets, when an initiative has ``funded_by``), Resources,
+Rules and Not selected; a plan that carries explanations adds Why, Bottlenecks (a heat
+map of utilisation), Binding and Repairs. Each table is an Excel table object (filters,
+pivots), headers are frozen, columns sized, money / percentages formatted. Text is
+always written as text, and NaN or infinities become blank cells. A plan without a
+solution gets its Summary (status, messages) and empty tables that say so.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import pandas as pd
 from pathway_opt.excel import CellWriter, new_workbook, text_width
 from pathway_opt.files import write_atomic
 from pathway_opt.outputs import explanation_tables as why_tables
+from pathway_opt.outputs import funding_tables
 from pathway_opt.outputs import plan_tables as tables
 from pathway_opt.outputs.explanation_tables import NumberKind
 from pathway_opt.outputs.provenance import Provenance, make_provenance
@@ -68,8 +69,9 @@ def _tables(plan: Plan) -> list[_Table]:
     frames = {k: tables.tidy_table(k, f, plan) for k, f in frames.items()}
     titles = {
         "selected": f"Selected initiatives: {len(frames['selected'])} of "
-        f"{len(inst.initiatives)}. expected_value in score points (after delay "
-        f"discount); total_cost in {cur}, all budgets, whole profile.",
+        f"{len(inst.initiatives)}. variant: the version run (blank: as given); "
+        "expected_value in score points (after delay discount); total_cost in "
+        f"{cur}, all budgets, whole profile of the version run.",
         "schedule": f"Schedule: money ({cur}) each selected initiative spends per "
         "period; 0 = running without cost, blank = not running.",
         "budgets": f"Budgets per period ({cur}). slack and utilisation refer to the "
@@ -154,6 +156,33 @@ def _tables(plan: Plan) -> list[_Table]:
             frame=frames["not_selected"],
             formats={"expected_value": "value", "total_cost": "money"},
         ),
+    ]
+
+
+def _funding_tables(plan: Plan) -> list[_Table]:
+    """The Funding sheet, when an initiative's cost may be split among budgets."""
+    if not funding_tables.has_funding(plan.instance):
+        return []
+    frame = tables.tidy_table("funding", funding_tables.funding(plan), plan)
+    title = (
+        f"Funding ({plan.instance.currency}): what each budget pays of a funded "
+        "initiative's cost per period, as the optimizer split it within funded_by "
+        "and max_share; share = amount / the initiative's cost in that period. "
+        "Budgets' use includes these amounts."
+    )
+    if not plan.has_plan:
+        title = (
+            f"No plan: status {plan.status.value}. See the Summary sheet for why; "
+            "this table is empty."
+        )
+    return [
+        _Table(
+            sheet="Funding",
+            name="Funding",
+            title=title,
+            frame=frame,
+            formats={"amount": "money", "share": "percent"},
+        )
     ]
 
 
@@ -398,7 +427,10 @@ def plan_workbook_bytes(plan: Plan, provenance: Provenance | None = None) -> byt
     """The plan workbook as the bytes of an .xlsx file."""
     book = _Book()
     _write_summary(book, plan, provenance or make_provenance())
-    for spec in [*_tables(plan), *_explanation_tables(plan)]:
+    specs = _tables(plan)
+    after = next(k for k, t in enumerate(specs) if t.sheet == "Budgets") + 1
+    specs[after:after] = _funding_tables(plan)
+    for spec in [*specs, *_explanation_tables(plan)]:
         _decorate(book, spec, _write_table(book, spec))
     book.wb.close()
     return book.buffer.getvalue()

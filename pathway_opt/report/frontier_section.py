@@ -83,7 +83,10 @@ def frontier_section(plan: Plan, front: Frontier) -> Section:
     best = front.base.objective if front.base.has_plan else None
     mine = plan.objective if plan.has_plan else None
     left = None if best is None or mine is None else max(best - mine, 0.0)
-    spent = sum(u for u, _ in budget_use(inst, plan.starts).values())
+    spent = sum(
+        u
+        for u, _ in budget_use(inst, plan.starts, plan.variants, plan.funding).values()
+    )
     cheapest = None
     if mine is not None and not front.points.empty:
         reach = front.points[front.points["objective"] >= mine - 1e-9 * max(1, mine)]

@@ -1,7 +1,14 @@
-"""Sections 2 and 3: the schedule, and money and capacity against their limits."""
+"""Sections 2 and 3: the schedule, and money and capacity against their limits.
+
+Section 3 adds the funding split when an initiative's cost may be split among
+budgets (``funded_by``): what each budget pays of it over the horizon.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+from pathway_opt.outputs.funding_tables import funding, has_funding
 from pathway_opt.plan import Plan
 from pathway_opt.report import words
 from pathway_opt.report.schedule_chart import bars, grouped_by, schedule_charts
@@ -46,6 +53,41 @@ def money_section(plan: Plan) -> Section:
                 "binding": ", ".join(lim.binding_periods) or "none",
             }
         )
-    data = {"has_plan": plan.has_plan, "rows": rows}
+    data = {
+        "has_plan": plan.has_plan,
+        "rows": rows,
+        "funding": funding_rows(plan),
+        "funded_by": has_funding(plan.instance),
+    }
     charts = [chart for _, chart in found]
     return Section("money", "Money and capacity", "money.html.j2", data, charts)
+
+
+def funding_rows(plan: Plan) -> list[dict[str, Any]]:
+    """Per funded initiative and budget: paid over the horizon, share, when.
+
+    The share is of what the initiative's budgets pay within the horizon; the
+    first row of an initiative carries its id and name (``first``).
+    """
+    table = funding(plan)
+    currency = plan.instance.currency
+    rows: list[dict[str, Any]] = []
+    for ini_id, group in table.groupby("initiative", sort=False):
+        total = float(group["amount"].sum())
+        for k, (budget, paid) in enumerate(group.groupby("budget", sort=False)):
+            amount = float(paid["amount"].sum())
+            periods = [
+                str(p) for p, a in zip(paid["period"], paid["amount"], strict=True) if a
+            ]
+            rows.append(
+                {
+                    "first": k == 0,
+                    "id": str(ini_id),
+                    "name": str(group["name"].iloc[0]),
+                    "budget": str(budget),
+                    "paid": words.money(amount, currency),
+                    "share": words.percent(amount / total) if total > 0 else "-",
+                    "periods": ", ".join(periods) or "-",
+                }
+            )
+    return rows

@@ -18,7 +18,7 @@ from pathway_opt.errors import InputError, Problem
 from pathway_opt.files import read_text
 from pathway_opt.inputs.instance_json import parse_json_text
 from pathway_opt.inputs.load import load_instance
-from pathway_opt.outputs.plan_json import plan_selection
+from pathway_opt.outputs.plan_json import plan_funding, plan_selection, plan_variants
 from pathway_opt.outputs.provenance import Provenance
 from pathway_opt.plan import Plan, Status
 from pathway_opt.schema.instance import Instance
@@ -103,7 +103,8 @@ def saved_plan(inst: Instance, data: dict[str, Any]) -> Plan:
     if not status.has_plan:
         return plan
     starts = plan_selection(data)
-    check = verify(inst, starts)
+    variants, funding = plan_variants(data), plan_funding(data)
+    check = verify(inst, starts, None, variants, funding)
     if not check.ok:
         raise InputError(
             [
@@ -125,6 +126,7 @@ def saved_plan(inst: Instance, data: dict[str, Any]) -> Plan:
             ]
         )
     plan.starts = dict(starts)
+    plan.variants, plan.funding = variants, funding
     plan.verification = check
     plan.objective = check.objective
     return plan

@@ -78,12 +78,11 @@ def bars(plan: Plan) -> list[Bar]:
             continue
         start = inst.period_index(plan.starts[ini.id])
         group = (ini.department or "(no department)") if by_department else ini.type
-        label = ini.id if ini.name in ("", ini.id) else f"{ini.id}  {ini.name}"
-        found.append(
-            Bar(
-                ini.id, clip(label), ini.type, group, start, start + run_length(ini) - 1
-            )
-        )
+        variant = plan.variants.get(ini.id)
+        tag = f"{ini.id} ({variant})" if variant else ini.id
+        label = tag if ini.name in ("", ini.id) else f"{tag}  {ini.name}"
+        end = start + run_length(ini.version(variant)) - 1  # the version run's
+        found.append(Bar(ini.id, clip(label), ini.type, group, start, end))
     return sorted(found, key=lambda b: (b.group, b.start, b.id))
 
 

@@ -14,7 +14,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from pathway_opt.errors import Problem
-from pathway_opt.schema.entities import escape_invisible
+from pathway_opt.schema.entities import VARIANT_FIELDS, escape_invisible
+from pathway_opt.schema.funding import budget_problems, funding_problems
 from pathway_opt.schema.ranges import range_problems
 from pathway_opt.schema.value_rules import value_rule_problems
 from pathway_opt.schema.weights import weight_problems
@@ -171,44 +172,92 @@ def _check_lengths(inst: Instance) -> Iterator[Problem]:
 
 
 def _check_initiatives(inst: Instance) -> Iterator[Problem]:
+    yield from budget_problems(inst)
+    for k, ini in enumerate(inst.initiatives):
+        at = f"initiatives[{k}]"
+        yield from _check_version(inst, ini, at)
+        yield from _check_variants(inst, ini, at)
+
+
+def _check_version(inst: Instance, ini: Initiative, at: str) -> Iterator[Problem]:
     criteria = {c.id for c in inst.criteria}
     budgets = inst.budget_ids()
     resources = {r.id for r in inst.resources}
     periods = set(inst.periods)
-    for k, ini in enumerate(inst.initiatives):
-        at = f"initiatives[{k}]"
-        for crit in ini.scores:
-            if crit not in criteria:
-                yield Problem(
-                    f"{at}.scores.{crit}",
-                    f'unknown criterion "{crit}" (known: {_listing(criteria)})',
-                )
-        if isinstance(ini.cost, dict):
-            for bud in ini.cost:
-                if bud not in budgets:
-                    yield Problem(
-                        f"{at}.cost.{bud}",
-                        f'unknown budget "{bud}" (known: {_listing(budgets)})',
-                    )
-        elif any(ini.cost) and not budgets:
+    for crit in ini.scores:
+        if crit not in criteria:
             yield Problem(
-                f"{at}.cost",
-                "there is no budget to charge this cost to; add a budget to "
-                "`budgets` or remove the cost",
+                f"{at}.scores.{crit}",
+                f'unknown criterion "{crit}" (known: {_listing(criteria)})',
             )
-        elif ini.cost and len(budgets) > 1:
-            yield Problem(
-                f"{at}.cost",
-                "is a single profile but there are several budgets; give an "
-                'object such as {"' + budgets[0] + '": [...]} naming the budget',
-            )
-        for res in ini.uses:
-            if res not in resources:
+    if isinstance(ini.cost, dict):
+        for bud in ini.cost:
+            if bud not in budgets:
                 yield Problem(
-                    f"{at}.uses.{res}",
-                    f'unknown resource "{res}" (known: {_listing(resources)})',
+                    f"{at}.cost.{bud}",
+                    f'unknown budget "{bud}" (known: {_listing(budgets)})',
                 )
-        yield from _check_window(inst, ini, at, periods)
+    elif any(ini.cost) and not budgets:
+        yield Problem(
+            f"{at}.cost",
+            "there is no budget to charge this cost to; add a budget to "
+            "`budgets` or remove the cost",
+        )
+    elif ini.cost and len(budgets) > 1 and ini.funded_by is None:
+        yield Problem(
+            f"{at}.cost",
+            "is a single profile but there are several budgets; give an "
+            'object such as {"' + budgets[0] + '": [...]} naming the budget, or '
+            "list the budgets that may pay in `funded_by`",
+        )
+    for res in ini.uses:
+        if res not in resources:
+            yield Problem(
+                f"{at}.uses.{res}",
+                f'unknown resource "{res}" (known: {_listing(resources)})',
+            )
+    yield from funding_problems(inst, ini, at)
+    yield from _check_window(inst, ini, at, periods)
+
+
+#: Fields of a version whose problems a variant's change of another field causes.
+_CAUSES = {
+    "max_share": ("funded_by", "cost"),
+    "funded_by": ("cost",),
+    "cost": ("funded_by",),
+}
+
+
+def _check_variants(inst: Instance, ini: Initiative, at: str) -> Iterator[Problem]:
+    """Each variant's version checked like an initiative, problems at its fields.
+
+    A problem of a field the variant does not give is the initiative's own and
+    already reported at the initiative.
+    """
+    ids = ini.variant_ids()
+    base = set(_check_version(inst, ini, at)) if ini.variants else set()
+    for j, variant in enumerate(ini.variants):
+        here = f"{at}.variants[{j}]"
+        if variant.id in ids[:j]:
+            yield Problem(f"{here}.id", f'"{variant.id}" is already a variant id')
+        given = [f for f in VARIANT_FIELDS if getattr(variant, f) is not None]
+        if not given:
+            yield Problem(
+                here,
+                "changes nothing; give at least one of " + ", ".join(VARIANT_FIELDS),
+            )
+            continue
+        for problem in _check_version(inst, ini.version(variant.id), at):
+            rest = problem.path.removeprefix(at + ".")
+            field = rest.split(".")[0].split("[")[0]
+            if field in given:
+                yield Problem(f"{here}.{rest}", problem.message)
+                continue
+            # a problem of the initiative's own field that the variant's change
+            # causes (a cap over the variant's budgets): at the variant's field
+            cause = [f for f in _CAUSES.get(field, ()) if f in given]
+            if cause and problem not in base:
+                yield Problem(f"{here}.{cause[0]}", problem.message)
 
 
 def _check_window(

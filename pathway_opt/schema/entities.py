@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import unicodedata
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -254,6 +255,17 @@ class Comparison(StrictModel):
     """The planner's own notes (free text; not used by the model)."""
 
 
+class Where(StrictModel):
+    """Selects initiatives by their fields; every given field must match."""
+
+    type: MatchValue | None = None
+    """Initiative type, or a list of types any of which matches."""
+    department: MatchValue | None = None
+    """Department, or a list of departments any of which matches."""
+    partner: MatchValue | None = None
+    """Partner, or a list of partners any of which matches."""
+
+
 class Budget(StrictModel):
     """A source of money with a limit per period (university, partner, government)."""
 
@@ -267,6 +279,11 @@ class Budget(StrictModel):
     """If true, money unspent in a period may be spent later: cumulative spend up
     to each period must stay within the cumulative limit. If false, each period's
     spend must stay within that period's limit."""
+    eligible: Where | None = None
+    """Which initiatives this budget may fund at all, e.g. `{"type":
+    ["joint_lab", "industrial_college"]}` for a government special fund (default:
+    every initiative). An initiative charged to it, or listing it in
+    `funded_by`, must match."""
     min_use: ShareSpec | None = None
     """Share of the limit that must be spent ("use it or lose it" funds): a
     fraction in [0, 1] for every period, or a list with one per period. Each
@@ -323,6 +340,54 @@ class Uncertainty(StrictModel):
     """`[low, high]` of a factor on the whole cost profile (mode 1, low > 0)."""
 
 
+class Variant(StrictModel):
+    """An alternative version of an initiative, e.g. a reduced joint lab.
+
+    Every field given replaces the initiative's (`scores`, `uses` and `max_share`
+    per key: the keys left out keep the initiative's values); fields left out are
+    the initiative's. At most one version of an initiative is funded, and rules on
+    the initiative apply to whichever version runs.
+    """
+
+    id: Id
+    """Identifier of the version within its initiative, e.g. `lite`."""
+    name: str = ""
+    """Readable name, e.g. `Reduced lab without the clean room`."""
+    cost: CostSpec | None = None
+    """The version's cost profile (or profiles per budget), replacing the
+    initiative's."""
+    uses: dict[Id, Profile] | None = None
+    """Resource use profiles per resource id, replacing the initiative's for the
+    resources listed."""
+    scores: dict[Id, Annotated[float, Field(ge=0, le=MAX_AMOUNT)]] | None = None
+    """Scores per criterion id, replacing the initiative's for the criteria
+    listed."""
+    success_probability: Annotated[float, Field(ge=0, le=1)] | None = None
+    """The version's probability of delivering its scores."""
+    earliest_start: Period | None = None
+    """First period in which this version may start."""
+    latest_start: Period | None = None
+    """Last period in which this version may start."""
+    funded_by: Annotated[list[Id], Field(min_length=1)] | None = None
+    """Budgets that may pay this version's cost, replacing the initiative's."""
+    max_share: dict[Id, Share] | None = None
+    """Largest share of this version's cost per budget, replacing the
+    initiative's for the budgets listed."""
+    notes: str = ""
+    """The planner's own notes (free text; not used by the model)."""
+
+
+#: Fields of an initiative a variant may replace (the rest stay the initiative's).
+VARIANT_FIELDS = (
+    "cost", "uses", "scores", "success_probability", "earliest_start",
+    "latest_start", "funded_by", "max_share",
+)  # fmt: skip
+#: Of those, the ones replaced key by key (a dict merged over the initiative's).
+_MERGED_FIELDS = ("uses", "scores", "max_share")
+#: What an initiative caches from its fields (dropped from an updated copy).
+_CACHED = ("last_entry", "variant_versions")
+
+
 class Initiative(StrictModel):
     """A candidate initiative: what it scores, costs and uses, and when it may start."""
 
@@ -345,6 +410,13 @@ class Initiative(StrictModel):
     """Cost profile by year since start (entry k is paid k periods after the start
     period), charged to the only budget; or an object `{budget_id: profile}` when
     the cost is split across budgets. Absent means it costs nothing."""
+    funded_by: Annotated[list[Id], Field(min_length=1)] | None = None
+    """Budgets that may pay the cost: the optimizer splits each period's cost
+    among them (needs `cost` as one profile, a list). Absent: the cost is charged
+    as `cost` says."""
+    max_share: dict[Id, Share] = {}
+    """Largest share of the cost a budget of `funded_by` may pay, e.g.
+    `{"gov_special": 0.5}` (default 1 for each)."""
     uses: dict[Id, Profile] = {}
     """Resource use profile by year since start, per resource id."""
     earliest_start: Period | None = None
@@ -356,6 +428,9 @@ class Initiative(StrictModel):
     decision_reason: str = ""
     """Why the decision is forced, e.g. `Ministry pilot commitment`; shown with
     the decision in plans, explanations and infeasibility repairs."""
+    variants: list[Variant] = []
+    """Alternative versions (e.g. a reduced lab, a later co-funded version); at
+    most one version is funded, the base or one of these."""
     uncertainty: Uncertainty | None = None
     """Ranges of its scores, success probability and cost, used by the
     robustness analysis and the robust plan; the plan itself uses the given
@@ -372,24 +447,102 @@ class Initiative(StrictModel):
             default=-1,
         )
 
+    def least_cost_by_budget(self, budget_ids: list[str]) -> dict[str, list[float]]:
+        """The least cost each budget must pay, per period after the start.
+
+        Without `funded_by`, the cost profiles per budget. With it, what is left
+        for a budget when every other listed budget pays its `max_share`.
+        """
+        if self.funded_by is None:
+            return self.cost_by_budget(budget_ids)
+        listed = list(dict.fromkeys(self.funded_by))
+        caps = {b: self.max_share.get(b, 1.0) for b in listed}
+        least = {
+            b: max(0.0, 1.0 - sum(caps[o] for o in listed if o != b)) for b in listed
+        }
+        return {
+            b: [least[b] * v for v in self.cost_profile()]
+            for b in listed
+            if least[b] > 0
+        }
+
+    def cost_profile(self) -> list[float]:
+        """The whole cost per period after the start, summed over budgets."""
+        if not isinstance(self.cost, dict):
+            return list(self.cost)
+        width = max((len(p) for p in self.cost.values()), default=0)
+        return [
+            sum(p[k] for p in self.cost.values() if k < len(p)) for k in range(width)
+        ]
+
+    @property
+    def versions(self) -> tuple[tuple[str | None, Initiative], ...]:
+        """(variant id, the initiative as that version runs): the base first.
+
+        The base version is the initiative itself; each variant's is a copy with
+        the variant's fields applied and no variants of its own.
+        """
+        return ((None, self), *self.variant_versions)
+
+    @functools.cached_property
+    def variant_versions(self) -> tuple[tuple[str, Initiative], ...]:
+        """(variant id, version) of each variant, made once per initiative."""
+        return tuple((v.id, self.version(v.id)) for v in self.variants)
+
+    def model_copy(
+        self, *, update: Mapping[str, Any] | None = None, deep: bool = False
+    ) -> Initiative:
+        """A copy (with fields updated); what was cached from the fields is not."""
+        copy = super().model_copy(update=update, deep=deep)
+        if update:
+            for cached in _CACHED:
+                copy.__dict__.pop(cached, None)
+        return copy
+
+    def version(self, variant_id: str | None) -> Initiative:
+        """The initiative as version `variant_id` runs (None: the base)."""
+        if variant_id is None:
+            return self
+        variant = next(v for v in self.variants if v.id == variant_id)
+        update: dict[str, Any] = {"variants": []}
+        for name in VARIANT_FIELDS:
+            value = getattr(variant, name)
+            if value is not None:  # each field was validated in the variant
+                merged = name in _MERGED_FIELDS
+                update[name] = {**getattr(self, name), **value} if merged else value
+        if variant.funded_by is not None and variant.max_share is None:
+            # caps of budgets the version no longer lists do not apply to it
+            listed = set(variant.funded_by)
+            update["max_share"] = {
+                b: v for b, v in self.max_share.items() if b in listed
+            }
+        elif variant.funded_by is not None:
+            listed = set(variant.funded_by)
+            update["max_share"] = {
+                b: v for b, v in update["max_share"].items() if b in listed
+            } | dict(variant.max_share or {})
+        return self.model_copy(update=update)
+
+    def variant_ids(self) -> list[str]:
+        """Ids of its variants, in order."""
+        return [v.id for v in self.variants]
+
     def cost_by_budget(self, budget_ids: list[str]) -> dict[str, list[float]]:
-        """Cost profiles per budget id (a bare list belongs to the only budget)."""
+        """Cost profiles per budget id (a bare list belongs to the only budget).
+
+        With `funded_by`, the most each listed budget may pay: its `max_share` of
+        the cost (the whole cost without a cap); the optimizer splits the cost.
+        """
+        if self.funded_by is not None:
+            return {
+                b: [self.max_share.get(b, 1.0) * v for v in self.cost_profile()]
+                for b in dict.fromkeys(self.funded_by)
+            }
         if isinstance(self.cost, dict):
             return dict(self.cost)
         if not self.cost or not budget_ids:
             return {}
         return {budget_ids[0]: list(self.cost)}
-
-
-class Where(StrictModel):
-    """Selects initiatives by their fields; every given field must match."""
-
-    type: MatchValue | None = None
-    """Initiative type, or a list of types any of which matches."""
-    department: MatchValue | None = None
-    """Department, or a list of departments any of which matches."""
-    partner: MatchValue | None = None
-    """Partner, or a list of partners any of which matches."""
 
 
 class RequiresRule(StrictModel):

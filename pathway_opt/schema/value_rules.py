@@ -9,7 +9,7 @@ neither averages over every initiative).
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from pathway_opt.errors import Problem
@@ -152,12 +152,31 @@ def _near(value: str, known: list[str]) -> str:
 
 
 def counted_spend(
-    inst: Instance, rule: SpendShareRule, ini: Initiative, start: int
+    inst: Instance,
+    rule: SpendShareRule,
+    ini: Initiative,
+    start: int,
+    funding: Mapping[tuple[str, str, str], float] | None = None,
 ) -> float:
-    """What `ini` started in period index `start` spends that the rule counts."""
+    """What `ini` started in period index `start` spends that the rule counts.
+
+    Of a cost split among budgets (`funded_by`), a rule on one budget counts
+    what the plan's ``funding`` has that budget pay; a rule on all, the cost.
+    """
     periods = set(inst.periods if rule.periods is None else rule.periods)
+    if ini.funded_by is not None and rule.budget is not None:
+        return sum(
+            v
+            for (i, b, p), v in (funding or {}).items()
+            if i == ini.id and b == rule.budget and p in periods
+        )
+    profiles = (
+        {"": ini.cost_profile()}
+        if ini.funded_by is not None
+        else ini.cost_by_budget(inst.budget_ids())
+    )
     total = 0.0
-    for budget, profile in ini.cost_by_budget(inst.budget_ids()).items():
+    for budget, profile in profiles.items():
         if rule.budget is not None and budget != rule.budget:
             continue
         for k, amount in enumerate(profile):
@@ -190,17 +209,25 @@ BINDING_TOL = 1e-6
 
 
 def value_rule_figures(
-    inst: Instance, rule: ValueRule, start: dict[str, int]
+    inst: Instance,
+    rule: ValueRule,
+    start: dict[str, int],
+    variants: Mapping[str, str] | None = None,
+    funding: Mapping[tuple[str, str, str], float] | None = None,
 ) -> tuple[float | None, list[str]]:
     """The plan's share or mean for the rule (None: nothing counted), members.
 
-    ``start``: initiative id -> start period index of the selected ones.
+    ``start``: initiative id -> start period index of the selected ones;
+    ``variants`` and ``funding``: the plan's (see :class:`pathway_opt.plan.Plan`).
     """
     members = value_rule_members(inst, rule)
-    by_id = {i.id: i for i in inst.initiatives}
+    variants = variants or {}
+    by_id = {i.id: i.version(variants.get(i.id)) for i in inst.initiatives}
     if isinstance(rule, SpendShareRule):
         inside = set(members)
-        spend = {i: counted_spend(inst, rule, by_id[i], s) for i, s in start.items()}
+        spend = {
+            i: counted_spend(inst, rule, by_id[i], s, funding) for i, s in start.items()
+        }
         total = sum(spend.values())
         theirs = sum(v for i, v in spend.items() if i in inside)
         return (theirs / total if total > 0 else None), members

@@ -48,6 +48,8 @@ class RunResult:
     bound: float | None = None
     chosen: np.ndarray | None = None
     """Positions in ``plan_cols`` whose value is 1 in the plan held."""
+    amounts: np.ndarray | None = None
+    """Values of ``amount_cols`` in the plan held (the funding split)."""
     seconds: float
     """Wall time of the run, starting and stopping HiGHS's process included."""
     detail: str = ""
@@ -68,6 +70,7 @@ class RunResult:
             objective=None if best is None else best.objective,
             bound=None if best is None else best.bound,
             chosen=None if best is None else best.chosen,
+            amounts=None if best is None else best.amounts,
             seconds=seconds,
             detail="stopped at the time limit",
             solving=solving,
@@ -169,6 +172,8 @@ class Improved:
     bound: float | None
     chosen: np.ndarray
     """Positions in ``plan_cols`` whose value is 1."""
+    amounts: np.ndarray | None = None
+    """Values of ``amount_cols`` (the funding split)."""
 
 
 @dataclass(frozen=True)

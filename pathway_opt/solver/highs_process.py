@@ -102,7 +102,7 @@ class Child:
     def collect(
         self,
         stop_at: float,
-        on_plan: Callable[[np.ndarray], None] | None = None,
+        on_plan: Callable[[np.ndarray, np.ndarray | None], None] | None = None,
         late: tuple[float, Callable[[], None]] | None = None,
     ) -> Collected:
         """Listen to one run until its final report, its end or ``stop_at``.
@@ -132,7 +132,7 @@ class Child:
                     case Improved():
                         collected.best = report
                         if on_plan is not None and not self.conn.poll(0):
-                            on_plan(report.chosen)
+                            on_plan(report.chosen, report.amounts)
                     case Finished():
                         collected.final = report.result
                     case _:

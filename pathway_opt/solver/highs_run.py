@@ -115,7 +115,9 @@ def _finite(value: float) -> float | None:
 class HighsRun:
     """One HiGHS instance holding one model.
 
-    ``plan_cols`` are the 0/1 columns whose values make the plan (the starts).
+    ``plan_cols`` are the 0/1 columns whose values make the plan (the starts);
+    ``amount_cols`` the continuous ones whose values it reports too (the
+    funding split).
     With ``keep_process``, the process a limited solve runs in is kept for the
     next solve (a what-if session): every change is sent to it as well, and
     forking this process anew, which costs milliseconds for a large model, is
@@ -125,12 +127,19 @@ class HighsRun:
     """
 
     def __init__(
-        self, arrays: Arrays, plan_cols: np.ndarray, keep_process: bool = False
+        self,
+        arrays: Arrays,
+        plan_cols: np.ndarray,
+        keep_process: bool = False,
+        amount_cols: np.ndarray | None = None,
     ) -> None:
         with _stdout_silenced():
             self.highs = highspy.Highs()
         self.highs.setOptionValue("output_flag", False)
         self.plan_cols = plan_cols
+        self.amount_cols = (
+            np.zeros(0, dtype=np.int64) if amount_cols is None else amount_cols
+        )
         self.report_values = False
         """Whether a run's result carries every column's value (for an LP)."""
         # HiGHS 1.16 returns, after setSolution, the offered start from
@@ -177,7 +186,7 @@ class HighsRun:
         threads: int | None,
         limit: float | None,
         start: np.ndarray | None = None,
-        on_plan: Callable[[np.ndarray], None] | None = None,
+        on_plan: Callable[[np.ndarray, np.ndarray | None], None] | None = None,
     ) -> RunResult:
         """Solve from scratch with the given options and wall-clock limit.
 
@@ -228,13 +237,14 @@ class HighsRun:
                 objective=float(out.objective_function_value),
                 bound=_finite(out.mip_dual_bound),
                 chosen=np.flatnonzero(self._incumbent[self.plan_cols] > 0.5),
+                amounts=self._incumbent[self.amount_cols],
             )
             try:
                 self._conn.send(plan)
             except OSError:  # the parent stopped listening or ended: so does this
                 os._exit(0)
 
-    def _chosen(self, objective: float) -> np.ndarray:
+    def _plan_values(self, objective: float) -> np.ndarray:
         values = np.asarray(self.highs.getSolution().col_value, dtype=float)
         tolerance = 1e-6 * max(1.0, abs(objective))
         inc = self._incumbent
@@ -245,22 +255,24 @@ class HighsRun:
             and abs(self._cost @ inc - objective) <= tolerance
         ):
             values = inc
-        return np.flatnonzero(values[self.plan_cols] > 0.5)
+        return values
 
     def _result(self, began: float) -> RunResult:
         h = self.highs
         info = h.getInfo()
         has_plan = info.primal_solution_status == 2  # kSolutionStatusFeasible
         objective = float(info.objective_function_value)
+        values = self._plan_values(objective) if has_plan else None
         return RunResult(
             # highspy's status names are ModelStatus's (test_highs_messages.py)
             status=cast(ModelStatus, h.getModelStatus().name),
             objective=objective if has_plan else None,
             bound=_finite(info.mip_dual_bound),
-            chosen=self._chosen(objective) if has_plan else None,
-            values=np.asarray(h.getSolution().col_value, dtype=float)
-            if has_plan and self.report_values
-            else None,
+            chosen=None
+            if values is None
+            else np.flatnonzero(values[self.plan_cols] > 0.5),
+            amounts=None if values is None else values[self.amount_cols],
+            values=values if self.report_values else None,
             seconds=(spent := time.perf_counter() - began),
             solving=spent,
         )
@@ -326,7 +338,7 @@ class HighsRun:
         self,
         job: Run,
         limit: float | None,
-        on_plan: Callable[[np.ndarray], None] | None,
+        on_plan: Callable[[np.ndarray, np.ndarray | None], None] | None,
     ) -> RunResult:
         began = time.perf_counter()
         workers = self._workers

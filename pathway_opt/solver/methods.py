@@ -35,10 +35,10 @@ from pathway_opt.solver.heuristic import (
     read_options,
 )
 from pathway_opt.solver.lagrangian import Dual, best_per_group, relaxed
-from pathway_opt.solver.outcome import SolveOutcome, Termination
+from pathway_opt.solver.outcome import Choice, SolveOutcome, Termination
 from pathway_opt.solver.residual import lp_rounding, neighbourhood, residual_plan
 from pathway_opt.solver.settings import SolveSettings
-from pathway_opt.solver.solver import Solver, solver_version
+from pathway_opt.solver.solver import Solver, choice_of, solver_version
 from pathway_opt.solver.structure import Structure, read_structure
 
 Method = Literal["auto", "highs", "heuristic"]
@@ -102,12 +102,11 @@ def chosen_method(form: StandardForm, method: Method) -> str:
     return "highs" if form.columns.n <= AUTO_COLUMNS else "heuristic"
 
 
-def starts_of(form: StandardForm, x: np.ndarray) -> dict[str, int]:
-    """A plan (initiative id -> start index) from every column's value."""
+def choice_from(form: StandardForm, x: np.ndarray) -> Choice:
+    """A plan (starts, variants, funding) from every column's value."""
     cols = form.columns
     chosen = np.flatnonzero(x[: cols.n_start] > 0.5)
-    ids = cols.id_array[cols.start_ini[chosen]].tolist()
-    return dict(zip(ids, cols.start_period[chosen].tolist(), strict=True))
+    return choice_of(cols, chosen, x[cols.fund_cols()] if cols.n_fund else None)
 
 
 def rows_met(form: StandardForm, x: np.ndarray) -> bool:
@@ -128,6 +127,8 @@ class _Best:
 
     form: StandardForm
     x: np.ndarray | None = None
+    choice: Choice | None = None
+    """The plan of ``x`` (made once: a plan verified ahead is known by it)."""
     objective: float | None = None
     found_by: str = ""
     bound: float | None = None
@@ -141,6 +142,7 @@ class _Best:
         if not rows_met(self.form, x):
             return False  # never report what the rows refuse
         self.x, self.objective, self.found_by = x.copy(), objective, by
+        self.choice = choice_from(self.form, x)
         return True
 
     def bound_by(self, bound: float | None, source: str) -> None:
@@ -159,7 +161,7 @@ def run_heuristic(
     deadline: float | None,
     began: float,
     report: Callable[[SolveProgress], None] | None = None,
-    on_plan: Callable[[dict[str, int]], None] | None = None,
+    on_plan: Callable[[Choice], None] | None = None,
 ) -> Found:
     """Dual prices and a heuristic plan, then better plans and bounds.
 
@@ -187,8 +189,8 @@ def run_heuristic(
             report(SolveProgress(elapsed, best.objective, best.bound, best.found_by))
 
     def tell() -> None:  # a new best plan: verified ahead, and reported
-        if on_plan is not None and best.x is not None:
-            on_plan(starts_of(form, best.x))
+        if on_plan is not None and best.choice is not None:
+            on_plan(best.choice)
         say()
 
     if state is not None and best.offer(state.values(), "heuristic"):
@@ -363,7 +365,7 @@ def _residual_rounds(
 def _found(
     form: StandardForm, settings: SolveSettings, best: _Best, began: float
 ) -> Found:
-    outcome = _outcome(form, settings, best.x, best.objective, best.bound, began)
+    outcome = _outcome(form, settings, best.choice, best.objective, best.bound, began)
     return Found(
         outcome=outcome,
         method="heuristic",
@@ -376,7 +378,7 @@ def _found(
 def _outcome(
     form: StandardForm,
     settings: SolveSettings,
-    x: np.ndarray | None,
+    choice: Choice | None,
     objective: float | None,
     bound: float | None,
     began: float,
@@ -384,7 +386,9 @@ def _outcome(
     """The heuristic's plan as an outcome (limit: no proof of optimality)."""
     return SolveOutcome(
         termination=Termination.LIMIT,
-        starts=None if x is None else starts_of(form, x),
+        starts=None if choice is None else choice.starts,
+        variants={} if choice is None else choice.variants,
+        funding={} if choice is None else choice.funding,
         objective=objective,
         bound=bound,
         seconds=time.perf_counter() - began,
@@ -401,23 +405,30 @@ def _highs_from(
     deadline: float | None,
     best: _Best,
     say: Callable[[], None],
-    on_plan: Callable[[dict[str, int]], None] | None,
+    on_plan: Callable[[Choice], None] | None,
 ) -> Found:
     """HiGHS from the best plan (if any): the better plan and the tighter bound."""
     began = time.perf_counter()
     solver = Solver(form)
-    start = starts_of(form, best.x) if best.x is not None else None
+    start = best.choice
     ours = best.objective
 
-    def improving(starts: dict[str, int]) -> None:
+    def improving(choice: Choice) -> None:
         if on_plan is not None:
-            on_plan(starts)
-        objective = float(form.cost @ solver._column_values(starts))
+            on_plan(choice)
+        values = solver._column_values(choice.starts, choice.variants)
+        objective = float(form.cost @ values)  # fund columns cost nothing
         if ours is None or objective > ours + 1e-9:
             best.objective, best.found_by = objective, "highs"
         say()
 
-    outcome = solver.solve(settings, deadline, start, improving)
+    outcome = solver.solve(
+        settings,
+        deadline,
+        None if start is None else start.starts,
+        improving,
+        None if start is None else start.variants,
+    )
     found = _found(form, settings, best, began)
     if outcome.termination == Termination.ERROR and best.x is not None:
         return found  # HiGHS failed: the plan found before stands

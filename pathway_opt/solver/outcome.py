@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import math
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from pathway_opt.solver.settings import SolveSettings
 
@@ -16,6 +17,22 @@ class Termination(enum.Enum):
     LIMIT = "limit"
     INFEASIBLE = "infeasible"
     ERROR = "error"
+
+
+Funding = dict[tuple[str, str, int], float]
+"""(initiative id, budget id, period index) -> what the budget pays of the
+initiative's cost in that period (initiatives with ``funded_by`` only)."""
+
+
+class Choice(NamedTuple):
+    """A plan as the model's columns say it, before verification."""
+
+    starts: dict[str, int]
+    """Selected initiative id -> start period index."""
+    variants: dict[str, str]
+    """Selected initiative id -> variant id, for those run as a variant."""
+    funding: Funding
+    """The split of funded initiatives' costs among their budgets."""
 
 
 @dataclass(frozen=True, repr=False)
@@ -42,6 +59,10 @@ class SolveOutcome:
     periods: tuple[str, ...] = ()
     """The model's period labels, in order (empty when the solve did not know
     them, as for a Pyomo model solved with ``solve_pyomo``)."""
+    variants: dict[str, str] = field(default_factory=dict)
+    """Selected initiative id -> variant id, for those run as a variant."""
+    funding: Funding = field(default_factory=dict)
+    """The split of funded initiatives' costs among their budgets."""
 
     @property
     def start_periods(self) -> dict[str, str] | None:

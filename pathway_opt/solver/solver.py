@@ -21,6 +21,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from pathway_opt.errors import SolverError
+from pathway_opt.model.columns import Columns
 from pathway_opt.model.distance import ExtraRow
 from pathway_opt.model.form import (
     ALL_PARTS,
@@ -33,7 +34,7 @@ from pathway_opt.schema.entities import SynergyRule
 from pathway_opt.schema.instance import Instance
 from pathway_opt.solver.highs_messages import ModelStatus, RunResult
 from pathway_opt.solver.highs_run import Arrays, HighsRun
-from pathway_opt.solver.outcome import SolveOutcome, Termination
+from pathway_opt.solver.outcome import Choice, Funding, SolveOutcome, Termination
 from pathway_opt.solver.settings import SolveSettings
 
 
@@ -73,7 +74,7 @@ def _run(
     settings: SolveSettings,
     deadline: float | None,
     start: np.ndarray | None = None,
-    on_plan: Callable[[np.ndarray], None] | None = None,
+    on_plan: Callable[[np.ndarray, np.ndarray | None], None] | None = None,
 ) -> RunResult:
     limit = settings.time_limit
     if limit is not None and deadline is not None:
@@ -94,9 +95,11 @@ def _run(
 def _outcome(
     result: RunResult,
     settings: SolveSettings,
-    starts: dict[str, int] | None,
+    plan: Choice | dict[str, int] | None,
     periods: tuple[str, ...] = (),
 ) -> SolveOutcome:
+    if isinstance(plan, dict):
+        plan = Choice(starts=plan, variants={}, funding={})
     termination = _TERMINATION.get(result.status)
     if termination is None or (
         termination == Termination.OPTIMAL and result.objective is None
@@ -108,7 +111,8 @@ def _outcome(
             detail, seconds=result.seconds, solver=solver_version(), settings=settings
         )
     if termination == Termination.INFEASIBLE:
-        starts = None
+        plan = None
+    starts = None if plan is None else plan.starts
     objective = result.objective if starts is not None else None
     bound = result.bound
     if bound is None and termination == Termination.OPTIMAL:
@@ -124,6 +128,8 @@ def _outcome(
         settings=settings,
         solving=result.solving,
         periods=periods,
+        variants={} if plan is None else plan.variants,
+        funding={} if plan is None else plan.funding,
     )
 
 
@@ -229,7 +235,12 @@ class Solver:
             arrays = _form_arrays(form, self._scale)
         else:
             arrays, self._scale = _extended(form, extension)
-        self._run = HighsRun(arrays, np.arange(form.columns.n_start), keep_process)
+        self._run = HighsRun(
+            arrays,
+            np.arange(form.columns.n_start),
+            keep_process,
+            amount_cols=form.columns.fund_cols(),
+        )
         # the coefficients HiGHS holds that are data (cost amounts, field values)
         self._amounts = {
             name: form.blocks[name].matrix.data.copy()
@@ -327,16 +338,18 @@ class Solver:
         settings: SolveSettings | None = None,
         deadline: float | None = None,
         start: dict[str, int] | None = None,
-        on_plan: Callable[[dict[str, int]], None] | None = None,
+        on_plan: Callable[[Choice], None] | None = None,
+        start_variants: dict[str, str] | None = None,
     ) -> SolveOutcome:
         """Solve the model as it now stands and read back the plan, if any.
 
         With a ``deadline`` (a ``time.perf_counter()`` instant), HiGHS gets only
         the time left until it, at most ``settings.time_limit``. ``start`` (a plan
-        as initiative id -> start index) is offered to HiGHS as a first plan.
-        ``on_plan`` is called with improving plans while HiGHS runs (when it runs
-        in its own process); when the run ends with the last plan offered, the
-        outcome's ``starts`` is that same dict.
+        as initiative id -> start index, with ``start_variants`` the variants it
+        runs) is offered to HiGHS as a first plan. ``on_plan`` is called with
+        improving plans while HiGHS runs (when it runs in its own process); when
+        the run ends with the last plan offered, the outcome's ``starts`` is that
+        same dict.
 
         The outcome's ``starts`` hold period indices, its ``start_periods`` the
         period labels; it is not verified (``po.make_plan(inst, outcome)``
@@ -344,15 +357,19 @@ class Solver:
         """
         settings = settings or SolveSettings()
         began = time.perf_counter()
-        offered: list[tuple[np.ndarray, dict[str, int]]] = []
+        offered: list[tuple[np.ndarray, Choice]] = []
 
-        def improving(chosen: np.ndarray) -> None:
+        def improving(chosen: np.ndarray, amounts: np.ndarray | None) -> None:
             assert on_plan is not None
-            offered[:] = [(chosen, self._starts(chosen))]
+            offered[:] = [(chosen, self._choice(chosen, amounts))]
             on_plan(offered[0][1])
 
         try:
-            values = None if start is None else self._column_values(start)
+            values = (
+                None
+                if start is None
+                else self._column_values(start, start_variants or {})
+            )
             result = _run(self._run, settings, deadline, values, on_plan and improving)
         except Exception as exc:  # HiGHS failed: a typed result, never a traceback
             return SolveOutcome.failed(
@@ -367,7 +384,7 @@ class Solver:
             return _outcome(result, settings, None, periods)
         if offered and np.array_equal(offered[0][0], chosen):
             return _outcome(result, settings, offered[0][1], periods)
-        return _outcome(result, settings, self._starts(chosen), periods)
+        return _outcome(result, settings, self._choice(chosen, result.amounts), periods)
 
     def add_row(self, row: ExtraRow) -> None:
         """Append one row to HiGHS's model (not to the form), as given (unscaled).
@@ -381,20 +398,36 @@ class Solver:
         """Remove the row added last (by :meth:`add_row`)."""
         self._run.drop_last_row()
 
-    def _start_columns(self, starts: dict[str, int]) -> np.ndarray:
+    def _start_columns(
+        self, starts: dict[str, int], variants: dict[str, str] | None = None
+    ) -> np.ndarray:
         """Start columns of a plan (starts without a column are left out)."""
         cols = self.form.columns
         width = int(cols.start_period.max(initial=0)) + 1
         position = {ini: k for k, ini in enumerate(cols.ids)}
-        keys = cols.start_ini * width + cols.start_period
-        wanted = [position[i] * width + s for i, s in starts.items() if i in position]
+        version = {
+            (cols.ids[i], cols.variants[k]): len(cols.ids) + k
+            for k, i in enumerate(cols.variant_of)
+        }
+        variants = variants or {}
+        keys = cols.versions * width + cols.start_period
+        wanted = [
+            version.get((i, variants.get(i)), position[i]) * width + s
+            for i, s in starts.items()
+            if i in position
+        ]
         return np.flatnonzero(np.isin(keys, np.array(wanted, dtype=np.int64)))
 
-    def _column_values(self, starts: dict[str, int]) -> np.ndarray:
-        """Every column's value for a plan: starts, selections, synergies."""
+    def _column_values(
+        self, starts: dict[str, int], variants: dict[str, str] | None = None
+    ) -> np.ndarray:
+        """Every column's value for a plan: starts, selections, synergies.
+
+        ``fund`` columns are left at 0: HiGHS completes what the start lacks.
+        """
         cols = self.form.columns
         values = np.zeros(cols.n)
-        chosen = self._start_columns(starts)
+        chosen = self._start_columns(starts, variants)
         values[chosen] = 1.0
         values[cols.select_col(cols.start_ini[chosen])] = 1.0
         selected = set(starts)
@@ -408,16 +441,19 @@ class Solver:
 
     @contextlib.contextmanager
     def changes_limited(
-        self, baseline: dict[str, int], max_changes: int
+        self,
+        baseline: dict[str, int],
+        max_changes: int,
+        variants: dict[str, str] | None = None,
     ) -> Iterator[None]:
         """While open, at most ``max_changes`` initiatives differ from the baseline.
 
-        A baseline initiative counts as changed unless it keeps its start; any
-        other counts when selected: ``sum_{i not in B} y_i - sum_{i in B}
-        x_{i,s_i} <= k - |B|``.
+        A baseline initiative counts as changed unless it keeps its start (and
+        its variant, ``variants``); any other counts when selected: ``sum_{i not
+        in B} y_i - sum_{i in B} x_{i,s_i} <= k - |B|``.
         """
         cols = self.form.columns
-        kept = self._start_columns(baseline)
+        kept = self._start_columns(baseline, variants)
         others = [k for k, ini in enumerate(cols.ids) if ini not in baseline]
         idx = np.concatenate([kept, cols.select_col(np.array(others, dtype=np.int64))])
         vals = np.concatenate([-np.ones(len(kept)), np.ones(len(others))])
@@ -429,7 +465,10 @@ class Solver:
 
     @contextlib.contextmanager
     def changes_penalised(
-        self, baseline: dict[str, int], penalty: float
+        self,
+        baseline: dict[str, int],
+        penalty: float,
+        variants: dict[str, str] | None = None,
     ) -> Iterator[None]:
         """While open, each change from the baseline costs ``penalty`` points.
 
@@ -438,7 +477,7 @@ class Solver:
         """
         cols = self.form.columns
         saved = self.form.cost.copy()
-        self.form.cost[self._start_columns(baseline)] += penalty
+        self.form.cost[self._start_columns(baseline, variants)] += penalty
         others = [k for k, ini in enumerate(cols.ids) if ini not in baseline]
         self.form.cost[cols.select_col(np.array(others, dtype=np.int64))] -= penalty
         self.push()
@@ -452,6 +491,37 @@ class Solver:
         cols = self.form.columns
         ids = cols.id_array[cols.start_ini[chosen]].tolist()
         return dict(zip(ids, cols.start_period[chosen].tolist(), strict=True))
+
+    def _choice(self, chosen: np.ndarray, amounts: np.ndarray | None) -> Choice:
+        """The plan of the chosen start columns and the ``fund`` values."""
+        return choice_of(self.form.columns, chosen, amounts)
+
+
+def choice_of(cols: Columns, chosen: np.ndarray, amounts: np.ndarray | None) -> Choice:
+    """A plan from its chosen start columns and its ``fund`` column values.
+
+    Amounts below 1e-9 of the largest (HiGHS's noise) are left out; the others
+    are rounded to 6 decimals.
+    """
+    ids = cols.id_array[cols.start_ini[chosen]].tolist()
+    starts = dict(zip(ids, cols.start_period[chosen].tolist(), strict=True))
+    variants = {}
+    if cols.start_version is not None:
+        for i, v in zip(ids, cols.start_version[chosen].tolist(), strict=True):
+            variant = cols.variant(v)
+            if variant is not None:
+                variants[i] = variant
+    funding: Funding = {}
+    if amounts is not None and len(amounts):
+        keys = cols.fund_keys()
+        floor = 1e-9 * max(1.0, float(np.abs(amounts).max()))
+        for k in np.flatnonzero(np.abs(amounts) > floor).tolist():
+            ini, _, budget, t = keys[k]
+            if ini in starts:
+                # HiGHS's 1e-8 noise (9,999.99999997) off: to 6 decimals,
+                # far inside the verifier's slack on a split
+                funding[(ini, budget, t)] = max(0.0, round(float(amounts[k]), 6))
+    return Choice(starts=starts, variants=variants, funding=funding)
 
 
 def confirm_infeasible(

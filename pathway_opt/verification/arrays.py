@@ -118,7 +118,13 @@ def initiative_table(inst: Instance) -> InitiativeTable:
 
 
 def _profiles(ini: Initiative, budgets: tuple[str, ...]) -> dict[str, list[float]]:
-    """Per budget: the cost profile (a bare list is charged to the only budget)."""
+    """Per budget: the cost profile (a bare list is charged to the only budget).
+
+    None for an initiative with ``funded_by``: the plan's funding split says
+    which budget pays what.
+    """
+    if ini.funded_by is not None:
+        return {}
     if isinstance(ini.cost, dict):
         return dict(ini.cost)
     if ini.cost and len(budgets) == 1:
@@ -172,6 +178,10 @@ def _read_initiatives(
     span = int(offsets.max(initial=-1)) + 1
     last_offset = np.full(n, -1, dtype=np.int64)
     np.maximum.at(last_offset, rows, offsets)
+    for k, ini in enumerate(objects):  # funded costs are in no profile row
+        if ini.funded_by is not None and isinstance(ini.cost, list):
+            due = [d for d, v in enumerate(ini.cost) if v]
+            last_offset[k] = max(last_offset[k], max(due, default=-1))
     return InitiativeTable(
         objects=objects,
         context=context,
@@ -226,6 +236,7 @@ def _patchable(
         new.id == old.id
         and new.cost == old.cost
         and new.uses == old.uses
+        and new.funded_by == old.funded_by
         and all(getattr(new, f) == getattr(old, f) for f in FIELDS)
         for new, old in ((objects[k], table.objects[k]) for k in changed)
     )

@@ -7,7 +7,7 @@ again, so a mistake in the model's rows shows up as a violation.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 import numpy as np
 
@@ -38,10 +38,28 @@ def _members(inst: Instance, rule: SpendShareRule | AverageRule) -> set[str]:
     return chosen
 
 
-def _spend(inst: Instance, ini: Initiative, start: int, rule: SpendShareRule) -> float:
-    """What the initiative started in `start` spends in the rule's budget/periods."""
+def _spend(
+    inst: Instance,
+    ini: Initiative,
+    start: int,
+    rule: SpendShareRule,
+    funding: Mapping[tuple[str, str, str], float],
+) -> float:
+    """What the initiative started in `start` spends in the rule's budget/periods.
+
+    Of an initiative with ``funded_by``, a rule on one budget counts what the
+    plan's funding split has that budget pay.
+    """
     periods = set(rule.periods or inst.periods)
-    if isinstance(ini.cost, dict):
+    if ini.funded_by is not None and rule.budget is not None:
+        return sum(
+            amount
+            for (i, b, p), amount in funding.items()
+            if i == ini.id and b == rule.budget and p in periods
+        )
+    if ini.funded_by is not None:
+        profiles = {"": list(ini.cost) if isinstance(ini.cost, list) else []}
+    elif isinstance(ini.cost, dict):
         profiles = dict(ini.cost)
     else:
         profiles = {inst.budgets[0].id: list(ini.cost)} if inst.budgets else {}
@@ -65,11 +83,17 @@ def _value(ini: Initiative, field: str) -> float:
     return float(ini.scores.get(field[len("score:") :], 0.0))
 
 
-def value_rule_problems(inst: Instance, start: np.ndarray) -> Iterator[tuple[int, str]]:
+def value_rule_problems(
+    inst: Instance,
+    start: np.ndarray,
+    funding: Mapping[tuple[str, str, str], float] | None = None,
+) -> Iterator[tuple[int, str]]:
     """(rule position, problem) for every spend-share or average rule broken.
 
-    ``start``: start period index per initiative in instance order, -1 if out.
+    ``start``: start period index per initiative in instance order, -1 if out;
+    ``funding``: the plan's split of funded initiatives' costs.
     """
+    funding = funding or {}
     chosen = {
         ini.id: int(s)
         for ini, s in zip(inst.initiatives, start.tolist(), strict=True)
@@ -79,7 +103,9 @@ def value_rule_problems(inst: Instance, start: np.ndarray) -> Iterator[tuple[int
     for k, rule in enumerate(inst.rules):
         if isinstance(rule, SpendShareRule):
             members = _members(inst, rule)
-            spend = {i: _spend(inst, by_id[i], s, rule) for i, s in chosen.items()}
+            spend = {
+                i: _spend(inst, by_id[i], s, rule, funding) for i, s in chosen.items()
+            }
             total = sum(spend.values())
             theirs = sum(v for i, v in spend.items() if i in members)
             share = theirs / total if total > 0 else 0.0

@@ -26,6 +26,11 @@ from pathway_opt.verification.arrays import (
     initiative_table,
     rule_table,
 )
+from pathway_opt.verification.funding_checks import (
+    FundingByLabel,
+    as_run,
+    funding_usage,
+)
 from pathway_opt.verification.value_checks import value_rule_problems
 
 #: Relative and absolute slack allowed on limits and on the objective, far below
@@ -88,22 +93,37 @@ def verify(
     inst: Instance,
     selection: Sequence[tuple[str, str]] | Mapping[str, str],
     claimed_objective: float | None = None,
+    variants: Mapping[str, str] | None = None,
+    funding: FundingByLabel | None = None,
 ) -> Verification:
     """Check a plan: (initiative id, start period) pairs, or a plan's ``starts``.
 
     ``selection`` is a list of pairs, or a mapping initiative id -> start period.
+    ``variants``: the variant each selected initiative runs as (absent: as
+    given); ``funding``: (initiative, budget, period) -> what the budget pays of
+    the cost of an initiative with ``funded_by``.
     """
     report = Verification()
-    table = initiative_table(inst)
-    start = _starts(inst, table, selection, report)
+    base = initiative_table(inst)
+    start = _starts(inst, base, selection, report)
+    variants = variants or {}
+    for ini_id in variants:
+        if ini_id in base.position and start[base.position[ini_id]] < 0:
+            report.problems.append(f'"{ini_id}" runs as a variant but is not selected')
+    running = as_run(inst, variants, report.problems)
+    table = initiative_table(running) if running is not inst else base
     found: list[tuple[int, int, str]] = []  # (initiative row, order, problem)
-    _check_decisions_and_windows(inst, table, start, found)
+    _check_decisions_and_windows(running, table, start, found)
     report.problems.extend(p for *_, p in sorted(found))
-    _recompute_usage(inst, table, start, report)
-    rules = rule_table(inst, table)
-    shares = [(k, 0, p) for k, p in value_rule_problems(inst, start)]
+    funded = funding_usage(
+        running, start, funding or {}, report.problems, report.beyond_horizon
+    )
+    _recompute_usage(running, table, start, report, funded)
+    rules = rule_table(running, table)
+    shares = [(k, 0, p) for k, p in value_rule_problems(running, start, funding)]
     _check_rules(rules, start, report, shares)
-    _recompute_objective(inst, table, rules, start, report)
+    # delay counts from the initiative's own earliest start, whatever version runs
+    _recompute_objective(running, table, rules, start, report, base.first)
     check_claim(report, claimed_objective)
     return report
 
@@ -195,8 +215,16 @@ def _check_decisions_and_windows(
 
 
 def _recompute_usage(
-    inst: Instance, table: InitiativeTable, start: np.ndarray, report: Verification
+    inst: Instance,
+    table: InitiativeTable,
+    start: np.ndarray,
+    report: Verification,
+    funded: np.ndarray,
 ) -> None:
+    """Use per budget and resource and period, with the problems found.
+
+    ``funded``: what the budgets pay through funding splits (budgets x periods).
+    """
     horizon = len(inst.periods)
     owners = inst.limits()
     # Per start period: the summed profiles of the initiatives starting then,
@@ -213,9 +241,12 @@ def _recompute_usage(
         inside = min(span, horizon - s)
         used[:, s : s + inside] += charged[:, :inside]
         late += charged[:, inside:].sum(axis=1)
-    report.beyond_horizon = {
-        owners[k].id: float(late[k]) for k in np.flatnonzero(late).tolist()
-    }
+    used[: len(funded)] += funded
+    for k in np.flatnonzero(late).tolist():
+        name = owners[k].id
+        report.beyond_horizon[name] = report.beyond_horizon.get(name, 0.0) + float(
+            late[k]
+        )
     limit = np.array([o.amounts for o in owners], dtype=float).reshape(
         len(owners), horizon
     )
@@ -343,11 +374,12 @@ def _recompute_objective(
     rules: RuleTable,
     start: np.ndarray,
     report: Verification,
+    first: np.ndarray,
 ) -> None:
     weight = inst.weights  # given, or resolved from the judgements by the schema
     weights = np.array([weight[c] for c in table.context.criteria], dtype=float)
     rows = np.flatnonzero(start >= 0)
-    delay = start[rows] - table.first[rows]
+    delay = start[rows] - first[rows]
     values = (
         table.probability[rows]
         * (table.scores[rows] @ weights)

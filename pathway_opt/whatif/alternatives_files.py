@@ -31,6 +31,7 @@ from pathway_opt.outputs.alternatives_tables import (
     selection_difference,
     side_by_side,
 )
+from pathway_opt.outputs.funding_tables import variant_changes
 from pathway_opt.outputs.numbers import tidy, tidy_frame, tidy_gap
 from pathway_opt.outputs.plan_csv import csv_text
 from pathway_opt.outputs.plan_json import json_safe, tidy_plan_data
@@ -64,7 +65,9 @@ def _terms(result: Alternatives, rank: int) -> str:
 
 
 def _alternative(result: Alternatives, rank: int, plan: Plan) -> dict[str, Any]:
-    change = changes_between(result.optimum.starts, plan.starts)
+    change = changes_between(
+        result.optimum.starts, plan.starts, result.optimum.variants, plan.variants
+    )
     loss, share = loss_of(result.optimum, plan)
     return {
         "rank": rank,
@@ -74,6 +77,7 @@ def _alternative(result: Alternatives, rank: int, plan: Plan) -> dict[str, Any]:
         "adds": change.added,
         "drops": change.removed,
         "moved": change.moved,
+        "variant_changes": variant_changes(result.optimum, plan),
         "best_of": _terms(result, rank),
     }
 

@@ -17,6 +17,7 @@ import pandas as pd
 from pathway_opt.errors import InputError, Problem
 from pathway_opt.files import read_text
 from pathway_opt.inputs.instance_json import parse_json_text
+from pathway_opt.outputs.funding_tables import variant_changes
 from pathway_opt.pipeline import InstanceSource, as_instance
 from pathway_opt.plan import Plan, changes_between
 from pathway_opt.schema.instance import Instance
@@ -270,8 +271,11 @@ def compare(
     options apply to each solve, ``progress(done, total)`` hears of each),
     ``base`` first.
 
-    ``added``, ``removed`` and ``moved`` are relative to the first plan; budget
-    columns give each budget's total spend over the horizon.
+    ``added``, ``removed`` and ``moved`` (started in another period, or run as
+    another variant) are relative to the first plan, and so is
+    ``variant_changes`` (the variants' part of ``moved`` in words, e.g.
+    ``JL-CS-01: variant lite -> base``); budget columns give each budget's total
+    spend over the horizon (funded amounts included).
 
     Raises:
         InputError: for anything but Plans (or an instance with scenarios), for
@@ -325,7 +329,11 @@ def compare(
     rows = []
     for name, plan in named.items():
         has = plan.has_plan
-        change = changes_between(first.starts, plan.starts) if has else None
+        change = (
+            changes_between(first.starts, plan.starts, first.variants, plan.variants)
+            if has
+            else None
+        )
         row: dict[str, Any] = {
             "scenario": name,
             "status": plan.status.value,
@@ -338,6 +346,9 @@ def compare(
             "added": ";".join(change.added) if change else "",
             "removed": ";".join(change.removed) if change else "",
             "moved": ";".join(change.moved) if change else "",
+            "variant_changes": ";".join(variant_changes(first, plan))
+            if has and first.has_plan
+            else "",
         }
         usage = plan.usage_table()
         for budget in plan.instance.budget_ids():

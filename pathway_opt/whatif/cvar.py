@@ -127,9 +127,16 @@ def cvar_extension(costs: np.ndarray, alpha: float) -> Extension:
     )
 
 
-def scenario_scores(scenarios: list[Instance], starts: dict[str, str]) -> np.ndarray:
-    """A plan's score in every scenario, recomputed by the verifier."""
-    return np.array([verify(s, starts).objective for s in scenarios])
+def scenario_scores(
+    scenarios: list[Instance],
+    starts: dict[str, str],
+    variants: dict[str, str] | None = None,
+) -> np.ndarray:
+    """A plan's score in every scenario, recomputed by the verifier.
+
+    ``variants``: the versions the plan runs (the score is theirs).
+    """
+    return np.array([verify(s, starts, None, variants).objective for s in scenarios])
 
 
 def solve_robust(
@@ -205,7 +212,7 @@ def solve_robust(
                 "HiGHS's robust plan with presolve failed verification; solved "
                 "again with presolve off"
             )
-    given_scores = scenario_scores(scenarios, given.starts)
+    given_scores = scenario_scores(scenarios, given.starts, given.variants)
     value = cvar(scores, alpha) if scores is not None else math.nan
     plan.robust = {
         "measure": "cvar",
@@ -250,7 +257,7 @@ def _solve_cvar(
     plan = make_plan(inst, replace(outcome, objective=None, bound=None))
     if not plan.has_plan:
         return plan, None, outcome.bound
-    scores = scenario_scores(scenarios, plan.starts)
+    scores = scenario_scores(scenarios, plan.starts, plan.variants)
     value = cvar(scores, alpha)
     claimed = outcome.objective
     if claimed is not None and claimed > value + ABS_TOL + 1e-7 * abs(value):

@@ -1,15 +1,15 @@
 """What-if edits: plain data (JSON-loadable) that turn one instance into another.
 
-Every edit changes data only (limits, capacities, decisions, scores, weights,
-windows), so a built model takes it without a rebuild. ``apply`` checks the
-edit against the instance and raises :class:`InputError` naming the field and
-the values it may take; so do :func:`as_edit` and :class:`Scenario` for bad
-data (never pydantic's own error).
+Most edits change data only (limits, capacities, decisions, scores, weights,
+windows, bounds and caps), which a built model takes without a rebuild; the
+funding and variant edits are in :mod:`pathway_opt.whatif.funding_edits`.
+``apply`` checks the edit against the instance and raises :class:`InputError`
+naming the field and the values it may take; so do :func:`as_edit` and
+:class:`Scenario` for bad data (never pydantic's own error).
 """
 
 from __future__ import annotations
 
-import abc
 from collections.abc import Callable
 from typing import Annotated, Any, Literal, cast
 
@@ -19,58 +19,35 @@ from pathway_opt.errors import InputError, Problem, listing
 from pathway_opt.inputs.instance_json import problems_from_validation
 from pathway_opt.schema.entities import (
     MAX_AMOUNT,
+    AverageRule,
     Id,
     Initiative,
     ShareSpec,
+    SpendShareRule,
     StrictModel,
+    Where,
 )
 from pathway_opt.schema.instance import Instance
+from pathway_opt.whatif.edit_base import (
+    PLURAL,
+    EditBase,
+    position,
+    with_initiative,
+)
+from pathway_opt.whatif.funding_edits import (
+    FUNDING_EDITS,
+    SetEligible,
+    SetMaxShare,
+    VariantOff,
+    VariantOn,
+)
 
 Amount = Annotated[float, Field(ge=0, le=MAX_AMOUNT)]
 
 
-class _Edit(StrictModel):
-    @abc.abstractmethod
-    def apply(self, inst: Instance, base: Instance, at: str = "") -> Instance:
-        """The edited instance (``base`` is the unedited one, for ``release``)."""
-
-    def _fail(self, at: str, field: str, message: str) -> InputError:
-        return InputError([Problem(f"{at}.{field}" if at else field, message)])
-
-    def _periods(self, inst: Instance, periods: list[str] | None, at: str) -> list[int]:
-        if periods is None:
-            return list(range(len(inst.periods)))
-        unknown = [p for p in periods if p not in inst.periods]
-        if unknown:
-            raise self._fail(
-                at,
-                "periods",
-                f"unknown period(s) {', '.join(unknown)}; the periods are "
-                f"{listing(inst.periods)}",
-            )
-        return [inst.periods.index(p) for p in periods]
-
-    def _initiative(self, inst: Instance, ini_id: str, at: str) -> int:
-        for k, ini in enumerate(inst.initiatives):
-            if ini.id == ini_id:
-                return k
-        raise self._fail(
-            at,
-            "initiative",
-            f'unknown initiative "{ini_id}"; the initiatives are '
-            f"{listing(i.id for i in inst.initiatives)}",
-        )
-
-
-def _with_initiative(inst: Instance, k: int, **changes: Any) -> Instance:
-    items = list(inst.initiatives)
-    items[k] = items[k].model_copy(update=changes)
-    return inst.model_copy(update={"initiatives": items})
-
-
 def _with_series(
     inst: Instance,
-    edit: _Edit,
+    edit: EditBase,
     at: str,
     kind: Literal["budgets", "resources"],
     owner: str,
@@ -81,7 +58,7 @@ def _with_series(
     field = "limits" if kind == "budgets" else "capacity"
     items = list(getattr(inst, kind))
     label = kind[:-1]
-    k = _position([x.id for x in items], owner, edit, at, label)
+    k = position([x.id for x in items], owner, edit, at, label)
     where = edit._periods(inst, periods, at)
     items[k] = items[k].model_copy(
         update={field: change(getattr(items[k], field), where)}
@@ -96,7 +73,7 @@ def _scale(factor: float) -> Callable[[list[float], list[int]], list[float]]:
 
 
 def _assign(
-    new: list[float], edit: _Edit, at: str, field: str
+    new: list[float], edit: EditBase, at: str, field: str
 ) -> Callable[[list[float], list[int]], list[float]]:
     def change(values: list[float], where: list[int]) -> list[float]:
         if len(new) != len(where):
@@ -113,7 +90,7 @@ def _assign(
     return change
 
 
-class ScaleBudget(_Edit):
+class ScaleBudget(EditBase):
     """Multiply a budget's limits (in the given periods, default all) by a factor."""
 
     op: Literal["scale_budget"]
@@ -129,7 +106,7 @@ class ScaleBudget(_Edit):
         )
 
 
-class SetBudget(_Edit):
+class SetBudget(EditBase):
     """Set a budget's limits: one per period, or for the listed periods."""
 
     op: Literal["set_budget"]
@@ -145,7 +122,7 @@ class SetBudget(_Edit):
         )
 
 
-class SetMinUse(_Edit):
+class SetMinUse(EditBase):
     """Set a budget's min_use: one share for every (listed) period, or one each."""
 
     op: Literal["set_min_use"]
@@ -158,7 +135,7 @@ class SetMinUse(_Edit):
     def apply(self, inst: Instance, base: Instance, at: str = "") -> Instance:
         """New minimum-use shares."""
         items = list(inst.budgets)
-        k = _position([b.id for b in items], self.budget, self, at, "budget")
+        k = position([b.id for b in items], self.budget, self, at, "budget")
         where = self._periods(inst, self.periods, at)
         new = (
             self.min_use
@@ -172,7 +149,7 @@ class SetMinUse(_Edit):
         return inst.model_copy(update={"budgets": items})
 
 
-class ScaleCapacity(_Edit):
+class ScaleCapacity(EditBase):
     """Multiply a resource's capacity (in the given periods) by a factor."""
 
     op: Literal["scale_capacity"]
@@ -188,7 +165,7 @@ class ScaleCapacity(_Edit):
         )
 
 
-class SetCapacity(_Edit):
+class SetCapacity(EditBase):
     """Set a resource's capacity: one per period, or for the listed periods."""
 
     op: Literal["set_capacity"]
@@ -204,14 +181,14 @@ class SetCapacity(_Edit):
         )
 
 
-class _Decision(_Edit):
+class _Decision(EditBase):
     initiative: Id
     decision: Literal["must", "never", "optional"] = "optional"
 
     def apply(self, inst: Instance, base: Instance, at: str = "") -> Instance:
         """The initiative with its new decision."""
         k = self._initiative(inst, self.initiative, at)
-        return _with_initiative(inst, k, decision=self._new(base.initiatives[k]))
+        return with_initiative(inst, k, decision=self._new(base.initiatives[k]))
 
     def _new(self, original: Initiative) -> str:
         return self.decision
@@ -240,7 +217,7 @@ class Release(_Decision):
         return original.decision
 
 
-class SetScore(_Edit):
+class SetScore(EditBase):
     """Set one criterion score of an initiative."""
 
     op: Literal["set_score"]
@@ -259,10 +236,10 @@ class SetScore(_Edit):
             )
         k = self._initiative(inst, self.initiative, at)
         scores = {**inst.initiatives[k].scores, self.criterion: self.value}
-        return _with_initiative(inst, k, scores=scores)
+        return with_initiative(inst, k, scores=scores)
 
 
-class SetWeight(_Edit):
+class SetWeight(EditBase):
     """Set the weight of a criterion.
 
     On an instance whose weights come from `criteria_comparisons`, the weights
@@ -278,14 +255,14 @@ class SetWeight(_Edit):
         """New weight."""
         used = inst.weights
         criteria = [c.model_copy(update={"weight": used[c.id]}) for c in inst.criteria]
-        k = _position([c.id for c in criteria], self.criterion, self, at, "criterion")
+        k = position([c.id for c in criteria], self.criterion, self, at, "criterion")
         criteria[k] = criteria[k].model_copy(update={"weight": self.weight})
         return inst.model_copy(
             update={"criteria": criteria, "criteria_comparisons": []}
         )
 
 
-class SetWindow(_Edit):
+class SetWindow(EditBase):
     """Set an initiative's start window (None keeps that end as it is)."""
 
     op: Literal["set_window"]
@@ -309,7 +286,7 @@ class SetWindow(_Edit):
                 )
         if inst.periods.index(first) > inst.periods.index(last):
             raise self._fail(at, "latest_start", f'"{last}" is before "{first}"')
-        edited = _with_initiative(inst, k, earliest_start=first, latest_start=last)
+        edited = with_initiative(inst, k, earliest_start=first, latest_start=last)
         if (
             not edited.possible_starts(edited.initiatives[k])
             and ini.decision != "never"
@@ -318,6 +295,87 @@ class SetWindow(_Edit):
                 at, "latest_start", "no start in this window fits the horizon"
             )
         return edited
+
+
+Bound = Annotated[float, Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT)]
+
+
+class SetRuleBound(EditBase):
+    """Set the bounds of a spend_share or average rule (None keeps a bound).
+
+    A bound the rule already has changes the rule's coefficients only; one it did
+    not have adds a row (a rebuild). Lifting a bound: at_least 0 or at_most 1 for
+    a share. The rule keeps every other field.
+    """
+
+    op: Literal["set_rule_bound"]
+    rule: Annotated[int, Field(ge=1)]
+    """The rule's number, 1-based in the order of the instance's rules and of
+    the Rules sheet (``rule 3`` in messages and repairs)."""
+    at_least: Bound | None = None
+    """The new smallest share (0 to 1) or mean; None keeps it."""
+    at_most: Bound | None = None
+    """The new largest share (0 to 1) or mean; None keeps it."""
+
+    def apply(self, inst: Instance, base: Instance, at: str = "") -> Instance:
+        """The rule with its new bounds, checked against each other."""
+        if self.rule > len(inst.rules):
+            raise self._fail(
+                at, "rule", f"there is no rule {self.rule}; {_rules(inst)}"
+            )
+        k = self.rule - 1
+        rule = inst.rules[k]
+        if not isinstance(rule, SpendShareRule | AverageRule):
+            raise self._fail(
+                at,
+                "rule",
+                f"rule {self.rule} is a {rule.kind} rule, which has no share or "
+                f"mean to bound; {_rules(inst)}",
+            )
+        if self.at_least is None and self.at_most is None:
+            raise self._fail(at, "at_least", "give at_least, at_most or both")
+        given = {
+            b: v for b in ("at_least", "at_most") if (v := getattr(self, b)) is not None
+        }
+        if isinstance(rule, SpendShareRule):
+            for bound, value in given.items():
+                if not 0 <= value <= 1:
+                    raise self._fail(
+                        at,
+                        bound,
+                        f"is {value:g}, but rule {self.rule} bounds a share of "
+                        "spend: give a fraction from 0 to 1 (e.g. 0.1)",
+                    )
+        low = given.get("at_least", rule.at_least)
+        high = given.get("at_most", rule.at_most)
+        if low is not None and high is not None and low > high:
+            field = "at_least" if "at_least" in given else "at_most"
+            raise self._fail(
+                at,
+                field,
+                f"leaves rule {self.rule} with at_least {low:g} above at_most "
+                f"{high:g}, which no plan meets; give a bound on the other side "
+                "too, or one that keeps at_least <= at_most",
+            )
+        rules = list(inst.rules)
+        rules[k] = rule.model_copy(update=given)
+        return inst.model_copy(update={"rules": rules})
+
+
+def _bounded_rules(inst: Instance) -> list[int]:
+    """1-based numbers of the rules whose bounds set_rule_bound may set."""
+    return [
+        k + 1
+        for k, r in enumerate(inst.rules)
+        if isinstance(r, SpendShareRule | AverageRule)
+    ]
+
+
+def _rules(inst: Instance) -> str:
+    numbers = _bounded_rules(inst)
+    if not numbers:
+        return "the instance has no spend_share or average rule"
+    return f"the spend_share and average rules are {', '.join(map(str, numbers))}"
 
 
 Edit = Annotated[
@@ -331,7 +389,12 @@ Edit = Annotated[
     | Release
     | SetScore
     | SetWeight
-    | SetWindow,
+    | SetWindow
+    | SetRuleBound
+    | SetMaxShare
+    | SetEligible
+    | VariantOff
+    | VariantOn,
     Field(discriminator="op"),
 ]
 
@@ -340,12 +403,13 @@ Edit = Annotated[
 EDIT_OPS = frozenset(
     {"scale_budget", "set_budget", "scale_capacity", "set_capacity", "force_in"}
     | {"force_out", "release", "set_score", "set_weight", "set_window"}
-    | {"set_min_use"}
+    | {"set_min_use", "set_rule_bound"}
+    | set(FUNDING_EDITS)
 )
 
 
 #: Each edit's class, by its ``op``.
-EDIT_CLASSES: dict[str, type[_Edit]] = {
+EDIT_CLASSES: dict[str, type[EditBase]] = {
     "scale_budget": ScaleBudget,
     "set_budget": SetBudget,
     "set_min_use": SetMinUse,
@@ -357,26 +421,17 @@ EDIT_CLASSES: dict[str, type[_Edit]] = {
     "set_score": SetScore,
     "set_weight": SetWeight,
     "set_window": SetWindow,
+    "set_rule_bound": SetRuleBound,
+    **FUNDING_EDITS,
 }
-
-_PLURAL = {"budget": "budgets", "resource": "resources", "criterion": "criteria"}
-
-
-def _position(ids: list[str], wanted: str, edit: _Edit, at: str, field: str) -> int:
-    if wanted not in ids:
-        raise edit._fail(
-            at,
-            field,
-            f'unknown {field} "{wanted}"; the {_PLURAL.get(field, field + "s")} '
-            f"are {listing(ids)}",
-        )
-    return ids.index(wanted)
 
 
 def _valid(field: str, inst: Instance) -> str:
     """The values a field of an edit may take in this instance ('' if not ids)."""
     if field in ("periods", "earliest_start", "latest_start"):
         return f"the periods are {listing(inst.periods)}"
+    if field == "rule":
+        return _rules(inst)
     ids = {
         "budget": [b.id for b in inst.budgets],
         "resource": [r.id for r in inst.resources],
@@ -385,7 +440,7 @@ def _valid(field: str, inst: Instance) -> str:
     }.get(field)
     if ids is None:
         return ""
-    return f"the {_PLURAL.get(field, field + 's')} are {listing(ids)}"
+    return f"the {PLURAL.get(field, field + 's')} are {listing(ids)}"
 
 
 _NOT_AN_OBJECT = frozenset({"model_attributes_type", "model_type", "dict_type"})
@@ -410,9 +465,14 @@ def edit_problems(exc: ValidationError, inst: Instance | None = None) -> list[Pr
         path, message = problem.path, problem.message
         if op is not None and path.startswith(f"{op}."):
             path = path[len(op) + 1 :]  # one edit: its fields are the path
-        if err["type"] == "extra_forbidden" and op is not None:
+        if err["type"] == "extra_forbidden" and op is not None and len(after) == 1:
             fields = [f for f in EDIT_CLASSES[str(op)].model_fields if f != "op"]
             message = f"is not a field of {op}; its fields are {', '.join(fields)}"
+        elif err["type"] == "extra_forbidden" and after[:1] == ["eligible"]:
+            fields = list(Where.model_fields)
+            message = (
+                f"is not a field of a selector; its fields are {', '.join(fields)}"
+            )
         elif (
             err["type"] in _NOT_AN_OBJECT
             and op is None
@@ -450,7 +510,7 @@ def as_edit(data: Any, inst: Instance | None = None) -> Edit:
         InputError: naming each bad field and what it may be (the instance's
             periods and ids, when ``inst`` is given).
     """
-    if isinstance(data, _Edit):
+    if isinstance(data, EditBase):
         return cast(Edit, data)
     try:
         return cast(Edit, _EDIT.validate_python(data))

@@ -239,7 +239,9 @@ def frontier(
         budget_range=money,
     )
     start, solved_at, solves = top, math.inf, 2
-    if top.has_plan and high < scale_needed(inst, top.starts):
+    if top.has_plan and high < scale_needed(
+        inst, top.starts, top.variants, top.funding
+    ):
         start, solved_at, solves = solve_at(session, high, settings), high, 3
     shown.top(start.objective)
     if not start.has_plan:
@@ -472,7 +474,7 @@ def _frame(inst: Instance, points: list[Found]) -> pd.DataFrame:
     total = total_limits(inst)
     rows: list[dict[str, Any]] = []
     for k, f in enumerate(points):
-        use = budget_use(inst, f.starts)
+        use = budget_use(inst, f.starts, f.variants, f.funding)
         rows.append(
             {
                 "point": k,

@@ -66,6 +66,31 @@ class SampleTask:
     settings: SolveSettings
     given: Mapping[str, str]
     """The plan for the given values: initiative id -> start period."""
+    given_variants: Mapping[str, str] = field(default_factory=dict)
+    """The versions that plan runs."""
+    given_funding: Mapping[tuple[str, str, str], float] = field(default_factory=dict)
+    """Its funding split for the given costs."""
+
+
+def scaled_split(
+    base: Instance,
+    sampled: Instance,
+    funding: Mapping[tuple[str, str, str], float],
+    variants: Mapping[str, str],
+) -> dict[tuple[str, str, str], float]:
+    """The given plan's funding split, each amount scaled as its cost was.
+
+    A sampled `cost_factor` scales an initiative's whole profile; the plan keeps
+    its budgets' shares, so whether it still fits is checked on those shares.
+    """
+    factor = {}
+    for old, new in zip(base.initiatives, sampled.initiatives, strict=True):
+        if old.funded_by is None and not old.variants:
+            continue
+        before = sum(old.version(variants.get(old.id)).cost_profile())
+        after = sum(new.version(variants.get(new.id)).cost_profile())
+        factor[old.id] = after / before if before else 1.0
+    return {k: v * factor.get(k[0], 1.0) for k, v in funding.items()}
 
 
 def solve_sample(session: Session, task: SampleTask) -> dict[str, Any]:
@@ -74,7 +99,13 @@ def solve_sample(session: Session, task: SampleTask) -> dict[str, Any]:
     sampled = sampled_instance(session.base, task.params, task.values)
     session.use_data(sampled)  # replaces every datum: no earlier task shows
     plan = session.solve(task.settings)
-    given = verify(sampled, dict(task.given))
+    given = verify(
+        sampled,
+        dict(task.given),
+        None,
+        task.given_variants,
+        scaled_split(session.base, sampled, task.given_funding, task.given_variants),
+    )
     has_plan = plan.has_plan
     return {
         "sample": task.sample,
@@ -328,6 +359,8 @@ def robust(
                 params=params,
                 settings=settings,
                 given=dict(plan.starts),
+                given_variants=dict(plan.variants),
+                given_funding=dict(plan.funding),
             )
             for k in range(count)
         ]

@@ -26,7 +26,10 @@ def _nan(value: float | None) -> float:
 
 
 def budget_use(
-    inst: Instance, starts: Mapping[str, str]
+    inst: Instance,
+    starts: Mapping[str, str],
+    variants: Mapping[str, str] | None = None,
+    funding: Mapping[tuple[str, str, str], float] | None = None,
 ) -> dict[str, tuple[float, float]]:
     """Per budget: (money spent within the horizon, largest use / limit).
 
@@ -39,7 +42,7 @@ def budget_use(
     """
     spend = {b.id: 0.0 for b in inst.budgets}
     ratios = {b.id: 0.0 for b in inst.budgets}
-    for row in verify(inst, list(starts.items())).usage:
+    for row in verify(inst, list(starts.items()), None, variants, funding).usage:
         if row.kind != "budget":
             continue
         spend[row.id] += row.used
@@ -53,13 +56,19 @@ def budget_use(
     return {b: (spend[b], ratios[b]) for b in spend}
 
 
-def scale_needed(inst: Instance, starts: Mapping[str, str]) -> float:
+def scale_needed(
+    inst: Instance,
+    starts: Mapping[str, str],
+    variants: Mapping[str, str] | None = None,
+    funding: Mapping[tuple[str, str, str], float] | None = None,
+) -> float:
     """The smallest factor λ on every budget limit at which the plan fits.
 
     ``inst`` holds the limits at λ = 1. Returns 0 for a plan that spends nothing
     and ``inf`` for one that spends where a limit is 0.
     """
-    return max((r for _, r in budget_use(inst, starts).values()), default=0.0)
+    use = budget_use(inst, starts, variants, funding)
+    return max((r for _, r in use.values()), default=0.0)
 
 
 def plan_row(plan: Plan) -> dict[str, Any]:
@@ -81,7 +90,7 @@ def plan_row(plan: Plan) -> dict[str, Any]:
         "selected": selected_string(plan.starts) if has_plan else "",
     }
     inst = plan.instance
-    use = budget_use(inst, plan.starts) if has_plan else {}
+    use = budget_use(inst, plan.starts, plan.variants, plan.funding) if has_plan else {}
     for b in inst.budgets:
         used, ratio = use.get(b.id, (math.nan, math.nan))
         row[f"used_{b.id}"] = used

@@ -2,10 +2,12 @@
 
 Each edit produces a new validated-by-construction :class:`Instance` (kept as
 ``session.instance``) and sends only data to the HiGHS model already built. A
-window widened past the built starts is the one edit that rebuilds (counted in
-``session.rebuilds``). Every plan is verified against the edited instance, and
-``session.plan`` is always the latest solve's, even when that one failed, so a
-stale plan is never shown as current.
+window widened past the built starts, a budget's first ``min_use``, a rule's
+first bound of a kind (at_least or at_most), a new or lifted ``max_share`` cap,
+a funded_by changed by ``set_eligible`` and a variant switched off or on are the
+edits that rebuild (counted in ``session.rebuilds``). Every plan is verified
+against the edited instance, and ``session.plan`` is always the latest solve's,
+even when that one failed, so a stale plan is never shown as current.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from pathway_opt.errors import InputError, Problem
 from pathway_opt.model.form import Part, StructureChanged, compile_form, load_data
 from pathway_opt.pipeline import InstanceSource, as_instance, checked, finish_plan
 from pathway_opt.plan import CheckAhead, Plan, Status, changes_between, html_summary
+from pathway_opt.schema.entities import Initiative
+from pathway_opt.schema.funding import share_cap
 from pathway_opt.schema.instance import Instance
 from pathway_opt.schema.numerics import check_values
 from pathway_opt.solver.settings import SolveSettings, settings_from
@@ -34,10 +38,15 @@ from pathway_opt.whatif.edits import (
     Scenario,
     SetBudget,
     SetCapacity,
+    SetEligible,
+    SetMaxShare,
     SetMinUse,
+    SetRuleBound,
     SetScore,
     SetWeight,
     SetWindow,
+    VariantOff,
+    VariantOn,
     as_edit,
 )
 
@@ -54,6 +63,11 @@ _PARTS: dict[type, frozenset[Part]] = {
     SetScore: frozenset({"costs", "coefficients"}),  # average rules on scores
     SetWeight: frozenset({"costs"}),
     SetWindow: frozenset({"costs", "columns"}),
+    SetRuleBound: frozenset({"coefficients"}),  # the bound is in each coefficient
+    SetMaxShare: frozenset({"coefficients"}),  # the cap is in fund_max_share's
+    SetEligible: frozenset(),  # the model holds funded_by only: rebuilds or nothing
+    VariantOff: frozenset(),  # a version's columns go: rebuilds
+    VariantOn: frozenset(),
 }
 
 
@@ -90,7 +104,7 @@ class Session:
         """The instance with every edit so far applied."""
         self.edits: list[Edit] = []
         self.rebuilds = 0
-        """How many edits needed a new model (a window widened past the built one)."""
+        """How many edits needed a new model (see the module's docstring)."""
         self.plan: Plan | None = None
         """The latest solve's plan (None before the first solve or after an edit)."""
         self._previous: Plan | None = None  # the last verified plan, for warm starts
@@ -116,17 +130,21 @@ class Session:
             check_values(edited)
         parts = _PARTS[type(chosen)]
         try:
-            if isinstance(chosen, SetMinUse):  # a first min_use adds rows
-                load_data(self.form, edited, check="full", parts=parts)
-            elif isinstance(chosen, SetWindow):
-                load_data(self.form, edited, check="windows", parts=parts)
-            else:
-                load_data(self.form, edited, check="none", parts=parts)
+            if isinstance(chosen, SetMinUse) and _new_min_use(self.form.source, edited):
+                raise StructureChanged("a budget's first min_use adds its rows")
+            if _new_funding(chosen, self.instance, edited):
+                raise StructureChanged("other versions, fund columns or cap rows")
+            # A rule-bound edit leaves the structure key of the built form stale
+            # (bounds are part of the rules), so no edit compares it: each one
+            # loads only what it changes, and a rule's new bound is caught when
+            # its coefficients find no row.
+            window = isinstance(chosen, SetWindow)
+            load_data(
+                self.form, edited, check="windows" if window else "none", parts=parts
+            )
             self.solver.push(parts)
         except StructureChanged:
-            self.form = compile_form(edited)
-            self.solver = Solver(self.form, keep_process=True)
-            self.rebuilds += 1
+            self._rebuild(edited)
         self.instance = edited
         self.edits.append(chosen)
         self.plan = None  # a plan of the previous data is no longer current
@@ -162,20 +180,31 @@ class Session:
             load_data(self.form, inst, check="full")
             self.solver.push()
         except StructureChanged:
-            self.form = compile_form(inst)
-            self.solver = Solver(self.form, keep_process=True)
-            self.rebuilds += 1
+            self._rebuild(inst)
         self.instance = inst
         self.edits = []
         self.plan = None
 
     def reset(self) -> None:
-        """Back to the instance as given."""
-        load_data(self.form, self.base, check="windows")
-        self.solver.push()
+        """Back to the instance as given.
+
+        A model rebuilt with a row the base has not (a rule's added bound) is
+        built anew for the base.
+        """
+        try:
+            load_data(self.form, self.base, check="windows")
+            self.solver.push()
+        except StructureChanged:
+            self._rebuild(self.base)
         self.instance = self.base
         self.edits = []
         self.plan = None
+
+    def _rebuild(self, inst: Instance) -> None:
+        """Build the model anew for ``inst`` (counted in ``rebuilds``)."""
+        self.form = compile_form(inst)
+        self.solver = Solver(self.form, keep_process=True)
+        self.rebuilds += 1
 
     def scale_budget(
         self, budget: str, factor: float, periods: list[str] | None = None
@@ -209,6 +238,71 @@ class Session:
             {"op": "set_min_use", "budget": budget, "min_use": min_use}
             | ({} if periods is None else {"periods": periods})
         )
+
+    def set_rule_bound(
+        self,
+        rule: int,
+        at_least: float | None = None,
+        at_most: float | None = None,
+    ) -> None:
+        """Set a spend_share or average rule's bounds (None keeps a bound).
+
+        ``rule`` is its number as in messages and repairs ("rule 3"): 1-based,
+        in the order of the instance's rules and of the Rules sheet. A share is
+        a fraction from 0 to 1. Changing a bound the rule has rewrites the
+        rule's coefficients; giving it a bound it had not rebuilds the model.
+        """
+        self.apply(
+            {"op": "set_rule_bound", "rule": rule}
+            | ({} if at_least is None else {"at_least": at_least})
+            | ({} if at_most is None else {"at_most": at_most})
+        )
+
+    def set_max_share(
+        self,
+        initiative: str,
+        budget: str,
+        share: float,
+        variant: str | None = None,
+    ) -> None:
+        """Cap the share of an initiative's cost a budget of its funded_by pays.
+
+        ``share`` from 0 (the budget pays none of it) to 1 (no cap); ``variant``
+        caps that variant's version only. Changing a cap below 1 to another is
+        data; a new cap or one raised to 1 rebuilds.
+        """
+        self.apply(
+            {
+                "op": "set_max_share",
+                "initiative": initiative,
+                "budget": budget,
+                "share": share,
+            }
+            | ({} if variant is None else {"variant": variant})
+        )
+
+    def set_eligible(self, budget: str, eligible: Mapping[str, Any] | None) -> None:
+        """Set which initiatives a budget may fund: a selector, or None for all.
+
+        E.g. ``{"type": ["joint_lab", "industrial_college"]}``. The budget leaves
+        the funded_by of every initiative it no longer matches and comes back
+        (as given) to those it matches again; a changed funded_by rebuilds.
+        """
+        self.apply(
+            {
+                "op": "set_eligible",
+                "budget": budget,
+                "eligible": None if eligible is None else dict(eligible),
+            }
+        )
+
+    def variant_off(self, initiative: str, variant: str) -> None:
+        """Take a variant out: the initiative no longer runs as it (rebuilds)."""
+        self.apply({"op": "variant_off", "initiative": initiative, "variant": variant})
+
+    def variant_on(self, initiative: str, variant: str) -> None:
+        """Put a variant taken out back, as given (rebuilds)."""
+        self.apply({"op": "variant_on", "initiative": initiative, "variant": variant})
 
     def scale_capacity(
         self, resource: str, factor: float, periods: list[str] | None = None
@@ -325,7 +419,9 @@ class Session:
         else:
             plan.warm_started = start is not None
         if baseline is not None:
-            plan.changes = changes_between(baseline.starts, plan.starts)._asdict()
+            plan.changes = changes_between(
+                baseline.starts, plan.starts, baseline.variants, plan.variants
+            )._asdict()
         self.plan = plan
         if plan.verified:
             self._previous = plan
@@ -347,15 +443,22 @@ class Session:
             starts = {
                 i: self.instance.periods.index(p) for i, p in baseline.starts.items()
             }
+            kept = baseline.variants
             if max_changes is not None:
-                context = solver.changes_limited(starts, max_changes)
+                context = solver.changes_limited(starts, max_changes, kept)
             else:
                 assert churn_penalty is not None
-                context = solver.changes_penalised(starts, churn_penalty)
+                context = solver.changes_penalised(starts, churn_penalty, kept)
 
         def once(s: SolveSettings) -> Plan:
             ahead = CheckAhead(self.instance)
-            outcome = solver.solve(s, deadline, start, on_plan=ahead.offer)
+            outcome = solver.solve(
+                s,
+                deadline,
+                start,
+                on_plan=ahead.offer,
+                start_variants=self._previous.variants if self._previous else None,
+            )
             return finish_plan(
                 self.instance, self.form, outcome, s, began, solver, ahead
             )
@@ -422,6 +525,51 @@ class Session:
         if previous is None:
             return None
         selection = list(previous.starts.items())
-        if not verify(self.instance, selection).ok:
+        if not verify(
+            self.instance, selection, None, previous.variants, previous.funding
+        ).ok:
             return None
         return {i: self.instance.periods.index(p) for i, p in selection}
+
+
+def _new_min_use(built: Instance, edited: Instance) -> bool:
+    """Whether a budget has a min_use the built model has no rows for."""
+    had = {b.id: b.min_use is not None for b in built.budgets}
+    return any(b.min_use is not None and not had.get(b.id) for b in edited.budgets)
+
+
+def _new_funding(edit: Edit, before: Instance, after: Instance) -> bool:
+    """Whether a funding or variant edit needs other columns or rows.
+
+    A variant switched off or on changes the versions; ``set_eligible`` may
+    change funded_by lists (fund columns); ``set_max_share`` has a row per cap
+    below 1, so a cap that appears or reaches 1 changes the rows.
+    """
+    # (lists of ids, not initiatives: two equal initiatives with their cached
+    # versions compare recursively)
+    if isinstance(edit, VariantOff | VariantOn):
+        return [i.variant_ids() for i in before.initiatives] != [
+            i.variant_ids() for i in after.initiatives
+        ]
+    if isinstance(edit, SetEligible):
+        return _funded_by(before) != _funded_by(after)
+    if isinstance(edit, SetMaxShare):
+        old = next(i for i in before.initiatives if i.id == edit.initiative)
+        new = next(i for i in after.initiatives if i.id == edit.initiative)
+        return _capped(old) != _capped(new)
+    return False
+
+
+def _funded_by(inst: Instance) -> list[object]:
+    """Every version's funded_by, initiative by initiative."""
+    return [[v.funded_by for _, v in i.versions] for i in inst.initiatives]
+
+
+def _capped(ini: Initiative) -> set[tuple[str | None, str]]:
+    """(variant, budget) of the caps below 1: the rows of fund_max_share."""
+    return {
+        (variant, b)
+        for variant, version in ini.versions
+        for b in version.funded_by or []
+        if share_cap(version, b) < 1
+    }

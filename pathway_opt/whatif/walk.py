@@ -32,6 +32,8 @@ class Found:
     scale: float
     starts: dict[str, str]
     objective: float
+    variants: dict[str, str]
+    funding: dict[tuple[str, str, str], float]
     row: dict[str, Any]
     """The plan's :func:`~pathway_opt.whatif.rows.plan_row`."""
     solved_at: float
@@ -88,8 +90,9 @@ def unbinding_limits(inst: Instance) -> dict[str, list[float]]:
     totals = {b.id: 0.0 for b in inst.budgets}
     ids = inst.budget_ids()
     for ini in inst.initiatives:
-        for b, profile in ini.cost_by_budget(ids).items():
-            totals[b] += sum(profile)
+        for _, version in ini.versions:  # every version: a bound, not a plan
+            for b, profile in version.cost_by_budget(ids).items():
+                totals[b] += sum(profile)
     result = {}
     for budget in inst.budgets:
         limits = list(budget.limits)
@@ -116,8 +119,10 @@ def tolerance(settings: SolveSettings, objective: float) -> float:
 def found(inst: Instance, plan: Plan, solved_at: float) -> Found:
     """The point a plan makes (``inst`` holds the limits at λ = 1)."""
     return Found(
-        scale=scale_needed(inst, plan.starts),
+        scale=scale_needed(inst, plan.starts, plan.variants, plan.funding),
         starts=dict(plan.starts),
+        variants=dict(plan.variants),
+        funding=dict(plan.funding),
         objective=plan.objective or 0.0,
         row=plan_row(plan),
         solved_at=solved_at,

@@ -29,7 +29,13 @@ def test_instance_solves_to_its_recorded_result(name: str) -> None:
         assert plan.objective == pytest.approx(expected["objective"], rel=1e-9)
         assert plan.bound is not None
         assert plan.bound - expected["objective"] <= 1e-6  # the default gap policy
-        check = po.verify(inst, list(plan.starts.items()), expected["objective"])
+        check = po.verify(
+            inst,
+            list(plan.starts.items()),
+            expected["objective"],
+            plan.variants,
+            plan.funding,
+        )
         assert check.ok, check.problems
     else:
         assert expected["explanation"] in " ".join(plan.messages)

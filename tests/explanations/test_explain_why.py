@@ -248,3 +248,25 @@ def test_binding_spend_share_and_average_rules_are_named() -> None:
     ]
     assert [r["used"] for r in rules] == pytest.approx([0.5, 0.75])
     assert row(result, "A")["in_plan"] is False
+
+
+def test_why_in_names_the_variant_run() -> None:
+    """The reduced lab runs as `lite` (see tests/model/test_funding_families.py)."""
+    data = {
+        "name": "variants",
+        "periods": ["2027"],
+        "criteria": [{"id": "TC", "weight": 1.0}],
+        "budgets": [{"id": "central", "limits": [10]}],
+        "initiatives": [
+            {
+                "id": "LAB",
+                "scores": {"TC": 10},
+                "cost": [10],
+                "variants": [{"id": "lite", "cost": [4], "scores": {"TC": 6}}],
+            },
+            {"id": "C", "scores": {"TC": 5}, "cost": [6]},
+        ],
+    }
+    result = po.explain(po.instance_from_data(data), marginal=False)
+    row = next(r for r in result.why if r["id"] == "LAB")
+    assert row["in_plan"] and "runs as its variant lite" in row["reason"]

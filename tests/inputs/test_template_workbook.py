@@ -21,7 +21,7 @@ from pathway_opt.inputs.instance_xlsx.template import write_template
 
 DATA_SHEETS = [
     "settings", "criteria", "comparisons", "budgets", "resources", "initiatives",
-    "costs_uses", "rules", "uncertainty",
+    "variants", "costs_uses", "rules", "uncertainty",
 ]  # fmt: skip
 #: Sheets the template leaves without example rows: an example judgement would
 #: override the weights a planner types on the criteria sheet.
@@ -53,7 +53,8 @@ def test_template_sheets_headers_and_examples(template: Path) -> None:
         headers = [c.value for c in ws[1] if c.value is not None]
         assert headers, name
         assert all(ws.cell(1, k + 1).comment for k in range(len(headers))), name
-        assert ws.freeze_panes in ("A2", "B2"), name
+        # the variants sheet keeps the initiative and the variant id in view
+        assert ws.freeze_panes in ("A2", "B2", "C2" if name == "variants" else "B2")
         if name in EMPTY_SHEETS:
             assert ws.max_row == 1, name
             continue
@@ -68,7 +69,19 @@ def test_template_sheets_headers_and_examples(template: Path) -> None:
     ]  # fmt: skip
     assert [c.value for c in book["budgets"][1]][3:] == [
         "limit 2027 (CNY)", "limit 2028 (CNY)", "limit 2029 (CNY)",
-        "min_use (0-1 or %)", "notes",
+        "min_use (0-1 or %)", "eligible_type", "eligible_department",
+        "eligible_partner", "notes",
+    ]  # fmt: skip
+    assert [c.value for c in book["initiatives"][1]][-3:] == [
+        "funded_by", "max_share (budget: 0-1 or %)", "notes",
+    ]  # fmt: skip
+    assert [c.value for c in book["variants"][1]][:8] == [
+        "initiative", "variant", "name", "success_probability (0-1)",
+        "earliest_start (period)", "latest_start (period)", "funded_by",
+        "max_share (budget: 0-1 or %)",
+    ]  # fmt: skip
+    assert [c.value for c in book["costs_uses"][1]][:4] == [
+        "initiative", "variant", "kind (cost/use)", "budget_or_resource",
     ]  # fmt: skip
     readme = " ".join(
         str(c.value) for row in book["README"].iter_rows() for c in row if c.value
@@ -89,7 +102,7 @@ def test_template_validation_lists_and_numbers(template: Path) -> None:
     rules = validations(book["rules"])
     assert "requires" in rules["A2"].formula1 and "synergy" in rules["A2"].formula1
     assert rules["D2"].type == "whole" and rules["E2"].type == "whole"
-    assert validations(book["costs_uses"])["B2"].formula1 == '"cost,use"'
+    assert validations(book["costs_uses"])["C2"].formula1 == '"cost,use"'
     assert validations(book["budgets"])["C2"].formula1 == '"TRUE,FALSE"'
     assert validations(book["budgets"])["D2"].type == "decimal"
     settings = validations(book["settings"])
@@ -124,6 +137,25 @@ def _rewrite(
             ws.cell(r, columns[header], value)
 
 
+def _typed_list(value: Any) -> Any:
+    """A list as a planner types it (`a; b`); anything else as it is."""
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value) + (";" if len(value) == 1 else "")
+    return value
+
+
+def _funding_cells(entry: dict[str, Any]) -> dict[str, Any]:
+    """`funded_by` and `max_share` typed the way a planner would."""
+    cells: dict[str, Any] = {}
+    if "funded_by" in entry:
+        cells["funded_by"] = ", ".join(entry["funded_by"])
+    if entry.get("max_share"):
+        cells["max_share"] = "; ".join(
+            f"{b}: {v:.0%}" for b, v in entry["max_share"].items()
+        )
+    return cells
+
+
 def fill_template(path: Path, data: dict[str, Any]) -> None:
     """Type an instance dict into the template with openpyxl, by header names."""
     book = openpyxl.load_workbook(path)
@@ -153,10 +185,15 @@ def fill_template(path: Path, data: dict[str, Any]) -> None:
                 "id": b["id"],
                 "name": b.get("name"),
                 "carry_over": b.get("carry_over", False),
+                "min_use": _typed_list(b.get("min_use")),
             }
             | {
                 f"limit {p}": v
                 for p, v in zip(data["periods"], b["limits"], strict=True)
+            }
+            | {
+                f"eligible_{k}": _typed_list(v)
+                for k, v in b.get("eligible", {}).items()
             }
             for b in data["budgets"]
         ],
@@ -173,34 +210,60 @@ def fill_template(path: Path, data: dict[str, Any]) -> None:
         ],
     )
     fields = ["id", "name", "type", "department", "partner", "success_probability",
-              "earliest_start", "latest_start", "decision"]  # fmt: skip
+              "earliest_start", "latest_start", "decision",
+              "decision_reason"]  # fmt: skip
     known = set(_headers(book["initiatives"]))
     criteria = [c["id"] for c in data["criteria"]]
     _rewrite(
         book["initiatives"],
         [
             {f: i[f] for f in fields if f in i}
+            | _funding_cells(i)
             | {f"score {c}": v for c, v in i.get("scores", {}).items()}
             for i in data["initiatives"]
         ],
         [f"score {c}" for c in criteria if f"score {c}" not in known],
     )
+    variant_fields = ["name", "success_probability", "earliest_start", "latest_start"]
+    known = set(_headers(book["variants"]))
+    _rewrite(
+        book["variants"],
+        [
+            {"initiative": i["id"], "variant": v["id"]}
+            | {f: v[f] for f in variant_fields if f in v}
+            | _funding_cells(v)
+            | {f"score {c}": s for c, s in v.get("scores", {}).items()}
+            for i in data["initiatives"]
+            for v in i.get("variants", [])
+        ],
+        [f"score {c}" for c in criteria if f"score {c}" not in known],
+    )
     profiles = []
     for i in data["initiatives"]:
-        cost = i.get("cost", [])
-        owned = (
-            cost.items() if isinstance(cost, dict) else [(None, cost)] if cost else []
-        )
-        for budget, values in owned:
-            profiles.append(("cost", i["id"], budget, values))
-        for resource, values in i.get("uses", {}).items():
-            profiles.append(("use", i["id"], resource, values))
+        for version, of in [(None, i)] + [(v["id"], v) for v in i.get("variants", [])]:
+            cost = of.get("cost", [])
+            owned = (
+                cost.items()
+                if isinstance(cost, dict)
+                else [(None, cost)]
+                if cost
+                else []
+            )
+            for budget, values in owned:
+                profiles.append(("cost", i["id"], version, budget, values))
+            for resource, values in of.get("uses", {}).items():
+                profiles.append(("use", i["id"], version, resource, values))
     _rewrite(
         book["costs_uses"],
         [
-            {"initiative": ini, "kind": kind, "budget_or_resource": owner}
+            {
+                "initiative": ini,
+                "variant": version,
+                "kind": kind,
+                "budget_or_resource": owner,
+            }
             | {f"year +{k}": v for k, v in enumerate(values)}
-            for kind, ini, owner, values in profiles
+            for kind, ini, version, owner, values in profiles
         ],
     )
     rules = []

@@ -222,7 +222,7 @@ CASES = [
     ),
     pytest.param(
         {"settings!A9": "period", "settings!B9": "2029"},
-        'budgets!H1: no column for period 2029; add one headed "limit 2029 (...)"',
+        'budgets!K1: no column for period 2029; add one headed "limit 2029 (...)"',
         id="period-without-column",
     ),
     pytest.param(

@@ -53,8 +53,10 @@ def _rows_of_form(
 ) -> dict[str, tuple[dict[str, float], float, float]]:
     variables = [
         *model.start.values(),
+        *model.start_variant.values(),
         *model.select.values(),
         *model.synergy_active.values(),
+        *model.fund.values(),
     ]
     out = {}
     for block in form.blocks.values():

@@ -123,6 +123,8 @@ def test_template_type_dropdown_suggests_but_accepts(tmp_path: Path) -> None:
     # other text in the type column reads and solves
     book = openpyxl.load_workbook(path)
     book["initiatives"]["C3"] = "校企合作实验室"
+    # the special fund that pays part of this lab funds only the types it lists
+    book["budgets"]["H3"] = "joint_lab; 校企合作实验室"
     book.save(path)
     inst = po.load_instance(path)
     assert inst.initiatives[1].type == "校企合作实验室"

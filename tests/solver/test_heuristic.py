@@ -21,7 +21,7 @@ from pathway_opt.inputs.generate import generate
 from pathway_opt.model.form import compile_form
 from pathway_opt.solver.heuristic import greedy_plan, read_options
 from pathway_opt.solver.lagrangian import Dual, relaxed
-from pathway_opt.solver.methods import rows_met, starts_of
+from pathway_opt.solver.methods import choice_from, rows_met
 from pathway_opt.solver.structure import read_structure
 
 TOL = 1e-6
@@ -45,8 +45,9 @@ def test_heuristic_plan_verified_and_bound_valid(data: dict) -> None:
         return  # it says it found none: HiGHS solves alone
     x = state.values()
     assert rows_met(form, x)
-    starts = starts_of(form, x)
-    check = po.verify(inst, {i: inst.periods[t] for i, t in starts.items()})
+    choice = choice_from(form, x)
+    named = {i: inst.periods[t] for i, t in choice.starts.items()}
+    check = po.verify(inst, named, variants=choice.variants)
     assert check.ok, check.problems
     assert best is not None, "a plan for an instance brute force calls infeasible"
     assert check.objective <= best + TOL * max(1.0, abs(best))

@@ -12,7 +12,7 @@ import pytest
 import pathway_opt as po
 from pathway_opt import plan as plan_module
 from pathway_opt.plan import CheckAhead, make_plan
-from pathway_opt.solver.outcome import SolveOutcome, Termination
+from pathway_opt.solver.outcome import Choice, SolveOutcome, Termination
 
 DATA: dict[str, Any] = {
     "name": "verifier",
@@ -151,7 +151,7 @@ def test_a_plan_verified_while_highs_ran_is_taken_only_by_identity(
         )
 
     ahead = CheckAhead(inst)
-    ahead.offer(good)
+    ahead.offer(Choice(good, {}, {}))
     assert len(calls) == 1 and ahead.seconds > 0
     taken = make_plan(inst, outcome(good, objective), ahead)
     assert len(calls) == 1  # not verified again
@@ -170,7 +170,7 @@ def test_a_plan_verified_while_highs_ran_is_taken_only_by_identity(
     assert len(calls) == 2
     tampered = make_plan(inst, outcome({**good, "C": 0}, objective), ahead)
     assert tampered.status == po.Status.ERROR and len(calls) == 3
-    ahead.offer({**good, "N": 0})
+    ahead.offer(Choice({**good, "N": 0}, {}, {}))
     assert make_plan(inst, outcome(good, objective), ahead).verified
     assert len(calls) == 5
 

@@ -163,7 +163,9 @@ def test_samples_reach_the_built_model_without_a_rebuild() -> None:
         held = session.solver.held_matrix()
         assert abs(held - fresh).max() <= 1e-9 * 8
         # the plan was verified against the sampled costs
-        assert session.plan is not None and session.plan.instance == sampled
+        # (as data: two equal initiatives with cached versions do not compare)
+        assert session.plan is not None
+        assert session.plan.instance.model_dump() == sampled.model_dump()
         assert session.plan.verified
         assert row["optimum"] == pytest.approx(po.solve(sampled).objective)
     assert session.rebuilds == 0 and session.solver is solver

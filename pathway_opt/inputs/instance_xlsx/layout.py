@@ -15,15 +15,21 @@ criteria   id | name | weight | notes
 comparisons more | less | ratio | notes: pairwise judgements between
            criteria (AHP); when there are any, they derive the weights
 budgets    id | name | carry_over | one `limit <period> (<currency>)` column
-           per period | min_use | notes
+           per period | min_use | eligible_type | eligible_department |
+           eligible_partner | notes
 resources  id | name | unit | one `capacity <period> (<unit>)` column per
            period | notes
 initiatives id | name | type | department | partner | success_probability |
            earliest_start | latest_start | decision | one `score <criterion>`
-           column per criterion | decision_reason | notes
-costs_uses initiative | kind (cost/use) | budget_or_resource | year +0 |
-           year +1 | ...: profiles by year since start | notes (the planner's,
-           not read)
+           column per criterion | decision_reason | funded_by | max_share |
+           notes
+variants   initiative | variant | name | success_probability |
+           earliest_start | latest_start | funded_by | max_share | one
+           `score <criterion>` column per criterion | notes: alternative
+           versions; a blank cell keeps the initiative's value
+costs_uses initiative | variant (optional: the row is that version's) | kind
+           (cost/use) | budget_or_resource | year +0 | year +1 | ...: profiles
+           by year since start | notes (the planner's, not read)
 rules      kind | initiative | on | lag | count | members | where_type |
            where_department | where_partner | bonus | field | at_least |
            at_most | budget | periods | notes
@@ -40,7 +46,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel
 
@@ -57,6 +63,7 @@ from pathway_opt.schema.entities import (
     Settings,
     SpendShareRule,
     SynergyRule,
+    Variant,
     Where,
 )
 from pathway_opt.schema.instance import Instance
@@ -67,6 +74,7 @@ COMPARISONS = "comparisons"
 BUDGETS = "budgets"
 RESOURCES = "resources"
 INITIATIVES = "initiatives"
+VARIANTS = "variants"
 COSTS_USES = "costs_uses"
 RULES = "rules"
 UNCERTAINTY = "uncertainty"
@@ -81,6 +89,7 @@ DATA_SHEETS: tuple[str, ...] = (
     BUDGETS,
     RESOURCES,
     INITIATIVES,
+    VARIANTS,
     COSTS_USES,
     RULES,
     UNCERTAINTY,
@@ -93,8 +102,11 @@ REQUIRED_SHEETS: tuple[str, ...] = (SETTINGS, CRITERIA, INITIATIVES)
 #: How the reader turns a cell into a JSON value.
 #: text: kept exactly; id: text, surrounding spaces removed; number/int/bool: typed;
 #: list: ids separated by `;`; where: one value, or several separated by `;`;
-#: ratio: a number, or a fraction typed as text (`1/3`).
-CellKind = Literal["text", "id", "number", "int", "bool", "list", "where", "ratio"]
+#: ratio: a number, or a fraction typed as text (`1/3`); shares: `budget: share`
+#: pairs separated by `;` (read by :mod:`.funding_cells`).
+CellKind = Literal[
+    "text", "id", "number", "int", "bool", "list", "where", "ratio", "shares"
+]
 
 
 @dataclass(frozen=True)
@@ -195,6 +207,23 @@ SETTINGS_COLUMNS = (
 
 _ID_HELP = "Unique identifier, no spaces at either end."
 
+#: The selector fields of a `Where` (rules' `where_*`, budgets' `eligible_*`).
+WHERE_FIELDS = ("type", "department", "partner")
+#: The budgets sheet's selector columns are `eligible_type`, ... (one per field).
+ELIGIBLE_PREFIX = "eligible_"
+#: The optional `variant` column of the costs_uses sheet.
+VARIANT_COLUMN = "variant"
+FUNDED_BY_HELP = (
+    " Budget ids from the budgets sheet, separated by `;` (commas are read too "
+    "when every part is a budget id), e.g. `central; gov_special`. Blank: the "
+    "cost rows name the budgets."
+)
+MAX_SHARE_HELP = (
+    " Type `budget: share` pairs separated by `;`, a share as a fraction or a "
+    "percent, e.g. `gov_special: 0.5; partner: 30%`. Blank: no caps."
+)
+INHERIT_HELP = " Blank: the initiative's."
+
 FIXED_COLUMNS: dict[str, tuple[Column, ...]] = {
     CRITERIA: (
         Column("id", "id", help=_doc(Criterion, "id") + " " + _ID_HELP),
@@ -248,6 +277,16 @@ FIXED_COLUMNS: dict[str, tuple[Column, ...]] = {
             + " A fraction (0.8) or a percent (80%); for one share per period "
             "type them separated by semicolons (80%; 60%; 0). Blank means none.",
         ),
+        *(
+            Column(
+                ELIGIBLE_PREFIX + leaf,
+                "where",
+                help=f"{_doc(Budget, 'eligible')} This column: "
+                f"{_doc(Where, leaf)} Blank in all three eligible_ columns: "
+                "every initiative.",
+            )
+            for leaf in WHERE_FIELDS
+        ),
         NOTES_COLUMN,
     ),
     RESOURCES: (
@@ -288,6 +327,57 @@ FIXED_COLUMNS: dict[str, tuple[Column, ...]] = {
             choices=DECISIONS,
         ),
         Column("decision_reason", "text", help=_doc(Initiative, "decision_reason")),
+        Column(
+            "funded_by",
+            "list",
+            help=_doc(Initiative, "funded_by") + FUNDED_BY_HELP,
+        ),
+        Column(
+            "max_share",
+            "shares",
+            "budget: 0-1 or %",
+            _doc(Initiative, "max_share") + MAX_SHARE_HELP,
+        ),
+        NOTES_COLUMN,
+    ),
+    VARIANTS: (
+        Column(
+            "initiative",
+            "id",
+            help="Id of the initiative (from the initiatives sheet) this is a "
+            "version of.",
+        ),
+        Column("variant", "id", help=_doc(Variant, "id") + " " + _ID_HELP),
+        Column("name", "text", help=_doc(Variant, "name")),
+        Column(
+            "success_probability",
+            "number",
+            "0-1",
+            _doc(Variant, "success_probability") + INHERIT_HELP,
+        ),
+        Column(
+            "earliest_start",
+            "text",
+            "period",
+            _doc(Variant, "earliest_start") + INHERIT_HELP,
+        ),
+        Column(
+            "latest_start",
+            "text",
+            "period",
+            _doc(Variant, "latest_start") + INHERIT_HELP,
+        ),
+        Column(
+            "funded_by",
+            "list",
+            help=_doc(Variant, "funded_by") + FUNDED_BY_HELP + INHERIT_HELP,
+        ),
+        Column(
+            "max_share",
+            "shares",
+            "budget: 0-1 or %",
+            _doc(Variant, "max_share") + MAX_SHARE_HELP + INHERIT_HELP,
+        ),
         NOTES_COLUMN,
     ),
     COSTS_USES: (
@@ -296,6 +386,15 @@ FIXED_COLUMNS: dict[str, tuple[Column, ...]] = {
             "id",
             help="Id of the initiative (from the initiatives sheet) this profile "
             "belongs to.",
+        ),
+        Column(
+            VARIANT_COLUMN,
+            "id",
+            help="Optional: a variant id of the initiative (from the variants "
+            "sheet); the row is then that version's profile. A version's cost rows "
+            "replace the initiative's whole cost; its use rows replace the "
+            "initiative's use of the resources they name. Blank: the initiative's "
+            "own profile.",
         ),
         Column(
             "kind",
@@ -456,14 +555,24 @@ SHEET_HELP: dict[str, str] = {
     "and be consistent (consistency ratio at most 0.10) unless the setting "
     "accept_inconsistent_judgements is TRUE.",
     BUDGETS: "Money available per period. With carry_over TRUE, money unspent in "
-    "a period may be spent later.",
+    "a period may be spent later. The eligible_ columns restrict which "
+    "initiatives a budget may fund (e.g. a government special fund for joint "
+    "labs and industrial colleges only).",
     RESOURCES: "Scarce capacities per period (faculty time, lab space, partner hours).",
     INITIATIVES: "The candidate initiatives, one row each, with their score on "
-    "every criterion (blank: not scored).",
+    "every criterion (blank: not scored). funded_by lets the optimizer split "
+    "each period's cost among several budgets, max_share caps a budget's share.",
+    VARIANTS: "Optional alternative versions of initiatives (a reduced joint lab, "
+    "a later co-funded version), one row each: at most one version of an "
+    "initiative is funded, the initiative itself or one of these, and rules on "
+    "the initiative apply to whichever runs. A blank cell keeps the "
+    "initiative's value; a score column replaces that criterion's score only. "
+    "A version's cost and use profiles are costs_uses rows naming it in the "
+    "variant column.",
     COSTS_USES: "Cost and resource-use profiles by year since start: `year +0` is "
     "the start period, `year +1` the next, and so on. One row per initiative and "
     "budget (cost) or resource (use); an initiative without rows costs and uses "
-    "nothing.",
+    "nothing. Rows naming a variant are that version's profiles.",
     RULES: "Prerequisite (requires), count (at_most / at_least / exactly), "
     "synergy, spend-share (spend_share) and average rules, one row each. Fill "
     "only the columns the rule's kind uses.",
@@ -522,3 +631,14 @@ def period_of_header(header: str, prefix: str, periods: list[str]) -> str | None
         if rest in periods:
             return rest
     return None
+
+
+def criterion_of_header(header: str, criteria: list[dict[str, Any]]) -> str:
+    """`score TC` (or `score TC (0-10)`) -> `TC`."""
+    rest = header.strip()[len("score ") :].strip()
+    ids = {c.get("id") for c in criteria}
+    if rest not in ids:
+        bare = re.sub(r"\s*\(.*\)$", "", rest)
+        if bare in ids:
+            return bare
+    return rest

@@ -59,6 +59,9 @@ class Reader:
     problems: list[Problem] = field(default_factory=list)
     own: set[str] = field(default_factory=set)
     """JSON paths the reader already reported; the schema's word on them is dropped."""
+    refused_variants: set[str] = field(default_factory=set)
+    """Ids of variants rows refused for their initiative: their profile rows on
+    costs_uses are skipped without a second problem."""
 
     def problem(self, at: Cell | str, message: str, path: str | None = None) -> None:
         """Report a problem at a cell; `path`: the JSON path it stands for."""

@@ -12,11 +12,13 @@ import re
 from typing import Any, NamedTuple
 
 from pathway_opt.inputs.instance_xlsx.cells import Cell, Row, SheetCells
+from pathway_opt.inputs.instance_xlsx.funding_cells import read_funded_by, read_shares
 from pathway_opt.inputs.instance_xlsx.layout import (
     BUDGETS,
     COMPARISONS,
     COSTS_USES,
     CRITERIA,
+    ELIGIBLE_PREFIX,
     FIXED_COLUMNS,
     INITIATIVES,
     PERIOD_FIELD,
@@ -30,14 +32,21 @@ from pathway_opt.inputs.instance_xlsx.layout import (
     SETTINGS_FIELDS,
     UNCERTAINTY,
     UNCERTAINTY_FIELDS,
+    VARIANT_COLUMN,
+    VARIANTS,
     WEIGHT_FIELD,
     YEAR_PATTERN,
     Column,
+    criterion_of_header,
     limit_header,
     normalise_key,
     period_of_header,
 )
 from pathway_opt.inputs.instance_xlsx.reader import Reader, Source, as_number, as_text
+from pathway_opt.inputs.instance_xlsx.variants_sheet import (
+    read_variants,
+    variant_entry,
+)
 
 _SETTINGS_PATHS = {
     "name": "name",
@@ -60,6 +69,7 @@ def read_workbook(r: Reader) -> dict[str, Any]:
         r, RESOURCES, per_period=PerPeriod(prefix="capacity", field="capacity")
     )
     read_entities(r, INITIATIVES)
+    read_variants(r)
     read_profiles(r)
     read_rules(r)
     read_uncertainty(r)
@@ -163,6 +173,8 @@ def read_entities(r: Reader, name: str, per_period: PerPeriod | None = None) -> 
             if name == BUDGETS and key == "min_use" and _is_list(row.cell(col)):
                 entry[key] = _shares(r, row.cell(col), f"{at}.{key}")
                 continue
+            if _read_funding(r, row.cell(col), key, entry, at):
+                continue
             value = r.value(
                 row.cell(col), fixed[key].kind, f"{at}.{key}", key, fixed[key].choices
             )
@@ -184,6 +196,33 @@ def read_entities(r: Reader, name: str, per_period: PerPeriod | None = None) -> 
         entries.append(entry)
     if name in REQUIRED_SHEETS and not entries:
         r.problem(name, "has no rows; add at least one below the header", name)
+
+
+def _read_funding(
+    r: Reader, cell: Cell, key: str, entry: dict[str, Any], at: str
+) -> bool:
+    """A budget's `eligible_*` or an initiative's `funded_by` / `max_share` cell.
+
+    Returns whether `key` is one of those (then `entry` has its value, if any).
+    """
+    if key.startswith(ELIGIBLE_PREFIX):
+        leaf = key.removeprefix(ELIGIBLE_PREFIX)
+        value = r.value(cell, "where", f"{at}.eligible.{leaf}", key)
+        if value is not None:
+            entry.setdefault("eligible", {})[leaf] = value
+            r.sources.setdefault(f"{at}.eligible", Source(cell.ref, "eligible"))
+        return True
+    if key == "funded_by":
+        budgets = [b.get("id") for b in r.data.get(BUDGETS, [])]
+        found: Any = read_funded_by(r, cell, f"{at}.{key}", budgets)
+    elif key == "max_share":
+        budgets = [b.get("id") for b in r.data.get(BUDGETS, [])]
+        found = read_shares(r, cell, f"{at}.{key}", budgets)
+    else:
+        return False
+    if found is not None:
+        entry[key] = found
+    return True
 
 
 def _is_list(cell: Cell) -> bool:
@@ -221,7 +260,7 @@ def _extra_columns(
             continue
         if per_period is None:
             if name == INITIATIVES and header.strip().lower().startswith("score "):
-                found[col] = _criterion_of(header, r.data.get(CRITERIA, []))
+                found[col] = criterion_of_header(header, r.data.get(CRITERIA, []))
             continue
         prefix = per_period.prefix
         period = period_of_header(header, prefix, periods)
@@ -295,6 +334,7 @@ def read_profiles(r: Reader) -> None:
                 r.problem(sheet.header_cell(col), "a second column for this year")
             years[col] = int(match.group(1))
     hint = ", ".join(c.header for c in fixed.values()) + ", year +0, year +1, ..."
+    required = [k for k in fixed if k != VARIANT_COLUMN]
     notes = r.columns(sheet, {PROFILE_NOTES_COLUMN.key: PROFILE_NOTES_COLUMN})
     hint += f", {PROFILE_NOTES_COLUMN.key} (yours, not read)"
     used = set(cols.values()) | set(years) | set(notes.values())
@@ -302,25 +342,43 @@ def read_profiles(r: Reader) -> None:
     for k in range(max(years.values(), default=-1)):
         if k not in years.values():
             r.problem(f"{COSTS_USES}!A1", f'no column "year +{k}"; add it')
-    if len(cols) < len(fixed):
-        missing = ", ".join(k for k in fixed if k not in cols)
+    if any(k not in cols for k in required):
+        missing = ", ".join(k for k in required if k not in cols)
         r.problem(f"{COSTS_USES}!A1", f"missing columns: {missing}")
         return
     index: dict[Any, int] = {}
     for k, entry in enumerate(r.data.get(INITIATIVES, [])):
         index.setdefault(entry.get("id"), k)
-    seen: set[tuple[str, str, str | None]] = set()
+    seen: set[tuple[str, str | None, str, str | None]] = set()
     for row in sheet.rows:
-        ini_cell, kind_cell, of_cell = (row.cell(cols[k]) for k in fixed)
+        ini_cell, kind_cell, of_cell = (row.cell(cols[k]) for k in required)
+        var_cell = row.cell(cols[VARIANT_COLUMN]) if VARIANT_COLUMN in cols else None
         ini = r.value(ini_cell, "id", "", "initiative")
         kind = r.value(kind_cell, "id", "", "kind", PROFILE_KINDS)
         owner = r.value(of_cell, "id", "", "budget_or_resource")
+        vid = None if var_cell is None else r.value(var_cell, "id", "", "variant")
         if ini_cell.error or kind_cell.error or of_cell.error:
             continue  # reported by r.value
+        if var_cell is not None and var_cell.error:
+            continue
         if ini is None or ini not in index:
             text = "is blank" if ini is None else f'"{ini}" is not'
             r.problem(ini_cell, f"initiative {text} on the {INITIATIVES} sheet")
             continue
+        target = None
+        if vid is not None:
+            target = variant_entry(r, index[ini], vid)
+            if target is None and vid in r.refused_variants:
+                continue  # its variants row is reported already
+            if target is None:
+                assert var_cell is not None
+                r.problem(
+                    var_cell,
+                    f'variant "{vid}" of {ini} is not on the {VARIANTS} sheet; add a '
+                    "row for it there, or clear this cell for the initiative's own "
+                    "profile",
+                )
+                continue
         if kind not in PROFILE_KINDS:
             got = "is blank" if kind is None else f'must be cost or use, got "{kind}"'
             r.problem(kind_cell, f"kind {got}")
@@ -328,31 +386,35 @@ def read_profiles(r: Reader) -> None:
         if kind == "use" and owner is None:
             r.problem(of_cell, "budget_or_resource: name the resource used")
             continue
-        key = (ini, kind, owner)
+        key = (ini, vid, kind, owner)
         if key in seen:
-            r.problem(row.cell(1), f"a second {kind} row for {ini} and {owner}")
+            of = ini if vid is None else f"variant {vid} of {ini}"
+            r.problem(row.cell(1), f"a second {kind} row for {of} and {owner}")
             continue
         seen.add(key)
-        _add_profile(r, row, years, index[ini], kind, owner, ini_cell, of_cell)
+        if target is None:
+            target = r.data[INITIATIVES][index[ini]], f"{INITIATIVES}[{index[ini]}]"
+        _add_profile(r, row, years, target, kind, owner, ini_cell, of_cell)
 
 
 def _add_profile(
     r: Reader,
     row: Row,
     years: dict[int, int],
-    k: int,
+    target: tuple[dict[str, Any], str],
     kind: str,
     owner: str | None,
     ini_cell: Cell,
     of_cell: Cell,
 ) -> None:
-    """Add one profile row to initiative `k`'s `cost` or `uses`.
+    """Add one profile row to the `cost` or `uses` of `target` (entry, JSON path).
 
-    ``ini_cell`` names the initiative, ``of_cell`` the budget or resource.
+    The target is an initiative or one of its variants; ``ini_cell`` names the
+    initiative, ``of_cell`` the budget or resource.
     """
-    entry = r.data[INITIATIVES][k]
+    entry, at = target
     field_name = "cost" if kind == "cost" else "uses"
-    base = f"{INITIATIVES}[{k}].{field_name}"
+    base = f"{at}.{field_name}"
     path = base if owner is None else f"{base}.{owner}"
     existing = entry.get(field_name)
     if kind == "cost" and (
@@ -544,14 +606,3 @@ def _not_on(owner: Any, noun: str, sheet: str) -> str:
         return f"initiative_or_criterion is blank; name the {noun}"
     article = "an" if noun[0] in "aeiou" else "a"
     return f'"{owner}" is not {article} {noun} on the {sheet} sheet'
-
-
-def _criterion_of(header: str, criteria: list[dict[str, Any]]) -> str:
-    """`score TC` (or `score TC (0-10)`) -> `TC`."""
-    rest = header.strip()[len("score ") :].strip()
-    ids = {c.get("id") for c in criteria}
-    if rest not in ids:
-        bare = re.sub(r"\s*\(.*\)$", "", rest)
-        if bare in ids:
-            return bare
-    return rest

@@ -2,7 +2,8 @@
 
 :func:`write_template` writes the layout of
 :mod:`pathway_opt.inputs.instance_xlsx.layout`
-with example rows (two initiatives, one rule of five kinds) for planners to
+with example rows (two initiatives, one of them with a reduced variant and its
+cost split between two budgets, one rule of five kinds) for planners to
 replace with their own; ``pathway-opt template plan.xlsx`` calls it.
 """
 
@@ -50,6 +51,8 @@ def example_instance(periods: Sequence[str] = DEFAULT_PERIODS) -> Instance:
                 "name": "Provincial special fund (lapses if unspent)",
                 "limits": [200_000.0] * n,
                 "min_use": [0.5] + [0.0] * (n - 1),
+                "eligible": {"type": ["joint_lab", "industrial_college"]},
+                "notes": "Only joint labs and industrial colleges may use it.",
             },
         ],
         "resources": [
@@ -88,13 +91,22 @@ def example_instance(periods: Sequence[str] = DEFAULT_PERIODS) -> Instance:
                     "success_probability": [0.7, 0.95],
                     "cost_factor": [0.9, 1.3],
                 },
-                "cost": {
-                    "central": [1_200_000.0, 300_000.0, 300_000.0][:n],
-                    "gov_special": [100_000.0, 100_000.0, 100_000.0][:n],
-                },
+                "cost": [1_300_000.0, 400_000.0, 400_000.0][:n],
+                "funded_by": ["central", "gov_special"],
+                "max_share": {"gov_special": 0.5},
                 "uses": {"faculty_fte": [2.0, 1.0, 1.0][:n]},
                 "earliest_start": first,
                 "latest_start": last,
+                "variants": [
+                    {
+                        "id": "lite",
+                        "name": "Reduced lab without the clean room",
+                        "cost": [600_000.0, 200_000.0][:n],
+                        "uses": {"faculty_fte": [1.0, 0.5][:n]},
+                        "scores": {"TC": 6.0},
+                        "notes": "Funded instead of the full lab if money is short.",
+                    }
+                ],
             },
         ],
         "rules": [

@@ -23,12 +23,14 @@ from pathway_opt.excel import (
     text_width,
 )
 from pathway_opt.files import write_atomic
+from pathway_opt.inputs.instance_xlsx.funding_cells import format_budgets, format_shares
 from pathway_opt.inputs.instance_xlsx.layout import (
     BUDGETS,
     COMPARISONS,
     COSTS_USES,
     CRITERIA,
     DATA_SHEETS,
+    ELIGIBLE_PREFIX,
     FIXED_COLUMNS,
     INITIATIVES,
     LIST_HELP,
@@ -45,7 +47,10 @@ from pathway_opt.inputs.instance_xlsx.layout import (
     SETTINGS_FIELDS,
     SHEET_HELP,
     UNCERTAINTY,
+    VARIANT_COLUMN,
+    VARIANTS,
     WEIGHT_FIELD,
+    WHERE_FIELDS,
     Column,
     limit_header,
     score_header,
@@ -55,10 +60,12 @@ from pathway_opt.schema.entities import (
     MAX_AMOUNT,
     MAX_COUNT,
     AverageRule,
+    CostSpec,
     CountRule,
     RequiresRule,
     SpendShareRule,
     SynergyRule,
+    Where,
 )
 from pathway_opt.schema.instance import Instance
 
@@ -146,7 +153,13 @@ _RANGES: dict[str, dict[str, Any]] = {
 
 #: Fixed columns written after the per-period or score columns, just before
 #: `notes`: added later, they keep the older columns where planners know them.
-_LATE = ("min_use", "decision_reason")
+_LATE = (
+    "min_use",
+    *(ELIGIBLE_PREFIX + leaf for leaf in WHERE_FIELDS),
+    "decision_reason",
+    "funded_by",
+    "max_share",
+)
 
 
 def _fixed(sheet: str) -> list[_Col]:
@@ -176,7 +189,7 @@ def _col(c: Column) -> _Col:
         validation = _choice(("TRUE", "FALSE"))
     else:
         validation = _RANGES.get(c.key)
-    text = c.kind in ("text", "id", "list", "where")
+    text = c.kind in ("text", "id", "list", "where", "shares")
     return _Col(c.header, help_text, validation, text)
 
 
@@ -246,16 +259,40 @@ def _budgets_sheet(inst: Instance) -> _Sheet:
         + [_col(NOTES_COLUMN)]
     )
     rows = [
-        [b.id, b.name, b.carry_over, *b.limits, _shares(b.min_use), _notes(b.notes)]
+        [
+            b.id,
+            b.name,
+            b.carry_over,
+            *b.limits,
+            _shares(b.min_use),
+            *_where_cells(b.eligible),
+            _notes(b.notes),
+        ]
         for b in inst.budgets
     ]
     return _Sheet(BUDGETS, columns, rows)
 
 
+def _where_cells(where: Where | None) -> list[str | None]:
+    """A selector as its `type`, `department` and `partner` cells.
+
+    A list is marked as one even with a single value (`a;`), so it reads back
+    as a list.
+    """
+    cells: list[str | None] = []
+    for key in WHERE_FIELDS:
+        value = None if where is None else getattr(where, key)
+        if isinstance(value, list):
+            cells.append(format_list(value, mark_single=True))
+        else:
+            cells.append(None if value is None else format_single(value))
+    return cells
+
+
 def _shares(min_use: float | list[float] | None) -> float | str | None:
     """A budget's min_use as its cell: one number, or the shares joined by `;`."""
     if isinstance(min_use, list):
-        return "; ".join(f"{v:g}" for v in min_use)
+        return "; ".join(repr(float(v)) for v in min_use)  # exact: read back equal
     return min_use
 
 
@@ -310,6 +347,8 @@ def _initiatives_sheet(inst: Instance) -> _Sheet:
             ini.decision,
             *(ini.scores.get(c) for c in criteria),
             ini.decision_reason or None,
+            format_budgets(ini.funded_by),
+            format_shares(ini.max_share),
             _notes(ini.notes),
         ]
         for ini in inst.initiatives
@@ -317,17 +356,84 @@ def _initiatives_sheet(inst: Instance) -> _Sheet:
     return _Sheet(INITIATIVES, columns, rows)
 
 
+def _criteria_of(inst: Instance) -> list[str]:
+    """Criterion ids for score columns: the criteria's, then any unknown ones."""
+    criteria = [c.id for c in inst.criteria]
+    for ini in inst.initiatives:  # scores of unknown criteria (invalid instances)
+        for scores in [ini.scores, *(v.scores or {} for v in ini.variants)]:
+            criteria += [c for c in scores if c not in criteria]
+    return criteria
+
+
+def _variants_sheet(inst: Instance) -> _Sheet:
+    names = {c.id: c.name for c in inst.criteria}
+    criteria = _criteria_of(inst)
+    columns = (
+        [_col(c) for c in FIXED_COLUMNS[VARIANTS] if c.key != NOTES]
+        + [
+            _Col(
+                score_header(c),
+                f"Score on criterion {c} ({names.get(c, '?')}), replacing the "
+                "initiative's; blank: the initiative's score.",
+                _AMOUNT,
+            )
+            for c in criteria
+        ]
+        + [_col(NOTES_COLUMN)]
+    )
+    rows = [
+        [
+            ini.id,
+            v.id,
+            v.name or None,
+            v.success_probability,
+            v.earliest_start,
+            v.latest_start,
+            format_budgets(v.funded_by),
+            format_shares(v.max_share),
+            *((v.scores or {}).get(c) for c in criteria),
+            _notes(v.notes),
+        ]
+        for ini in inst.initiatives
+        for v in ini.variants
+    ]
+    return _Sheet(VARIANTS, columns, rows, freeze_cols=2)
+
+
+def _profile_rows(
+    key: list[Any],
+    cost: CostSpec | None,
+    uses: dict[str, list[float]] | None,
+    variant: bool = False,
+) -> list[list[Any]]:
+    """Cost and use rows, each starting with `key` (initiative, maybe variant).
+
+    A variant's cost of nothing (`[]`, or `{}`) is a cost row without amounts:
+    it replaces the initiative's cost; the initiative's own is simply no row.
+    """
+    rows: list[list[Any]] = []
+    if isinstance(cost, dict) and cost:
+        rows += [[*key, "cost", b, *p] for b, p in cost.items()]
+    elif cost or (cost is not None and variant):
+        rows.append([*key, "cost", None, *cost])
+    rows += [[*key, "use", r, *p] for r, p in (uses or {}).items()]
+    return rows
+
+
 def _costs_uses_sheet(inst: Instance) -> _Sheet:
+    # The variant column is written only when there are variants: workbooks
+    # without them keep the columns planners know.
+    varied = any(ini.variants for ini in inst.initiatives)
     rows: list[list[Any]] = []
     for ini in inst.initiatives:
-        if isinstance(ini.cost, dict):
-            rows += [[ini.id, "cost", b, *p] for b, p in ini.cost.items()]
-        elif ini.cost:
-            rows.append([ini.id, "cost", None, *ini.cost])
-        rows += [[ini.id, "use", r, *p] for r, p in ini.uses.items()]
-    years = max([len(inst.periods), *(len(r) - 3 for r in rows)])
+        key = [ini.id, None] if varied else [ini.id]
+        rows += _profile_rows(key, ini.cost, ini.uses)
+        for v in ini.variants:
+            rows += _profile_rows([ini.id, v.id], v.cost, v.uses, variant=True)
+    fixed = [c for c in FIXED_COLUMNS[COSTS_USES] if varied or c.key != VARIANT_COLUMN]
+    years = max([len(inst.periods), *(len(r) - len(fixed) for r in rows)])
     columns = (
-        _fixed(COSTS_USES)
+        [_col(c) for c in fixed]
         + [
             _Col(
                 year_header(k),
@@ -363,12 +469,10 @@ def _rules_sheet(inst: Instance) -> _Sheet:
             if rule.members is not None:
                 row["members"] = format_list(rule.members)
             if rule.where is not None:
-                for key in ("type", "department", "partner"):
-                    value = getattr(rule.where, key)
-                    if isinstance(value, list):
-                        row[f"where_{key}"] = format_list(value, mark_single=True)
-                    elif value is not None:
-                        row[f"where_{key}"] = format_single(value)
+                for key, cell in zip(
+                    WHERE_FIELDS, _where_cells(rule.where), strict=True
+                ):
+                    row[f"where_{key}"] = cell
         if isinstance(rule, SpendShareRule | AverageRule):
             row.update(at_least=rule.at_least, at_most=rule.at_most)
         if isinstance(rule, AverageRule):
@@ -435,6 +539,10 @@ def _readme_rows() -> list[tuple[str, str]]:
             BUDGETS: ("  limit <period> (<currency>)", "Money available per period."),
             RESOURCES: ("  capacity <period> (unit)", "Capacity per period."),
             INITIATIVES: ("  score <criterion>", "Score on each criterion (≥ 0)."),
+            VARIANTS: (
+                "  score <criterion>",
+                "The version's score on a criterion (≥ 0); blank: the initiative's.",
+            ),
             COSTS_USES: ("  year +0, year +1, ...", "The profile by year since start."),
         }.get(sheet)
         if extra:
@@ -505,6 +613,7 @@ def instance_workbook_bytes(inst: Instance) -> bytes:
         _budgets_sheet,
         _resources_sheet,
         _initiatives_sheet,
+        _variants_sheet,
         _costs_uses_sheet,
         _rules_sheet,
         _uncertainty_sheet,
