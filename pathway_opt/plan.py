@@ -149,7 +149,9 @@ class Plan:
                 "start": self.starts[ini.id],
                 "variant": self.variants.get(ini.id, ""),
                 "expected_value": values.get(ini.id, 0.0),
-                "total_cost": _total_cost(ini.version(self.variants.get(ini.id))),
+                "total_cost": sum(
+                    ini.version(self.variants.get(ini.id)).cost_profile()
+                ),
             }
             for ini in self.instance.initiatives
             if ini.id in self.starts
@@ -319,11 +321,6 @@ class Changes(NamedTuple):
     added: list[str]
     removed: list[str]
     moved: list[str]
-
-
-def _total_cost(ini: Initiative) -> float:
-    costs = ini.cost.values() if isinstance(ini.cost, dict) else [ini.cost]
-    return float(sum(sum(p) for p in costs))
 
 
 def _forced_entry(ini: Initiative) -> dict[str, str]:

@@ -358,7 +358,7 @@ class ElasticModel:
         ini, variant, budget = slack.key
         version = next(
             v
-            for p, name, v in self._versions()
+            for p, name, v in versions_of(self.inst)
             if self.form.columns.ids[p] == ini and (name or "") == variant
         )
         cap = float(version.max_share.get(budget, 1.0))
@@ -373,9 +373,6 @@ class ElasticModel:
             if cap > 0 and due > 0:
                 largest = max(largest, paid / (due / cap))
         return min(largest, 1.0)
-
-    def _versions(self) -> list[Any]:
-        return versions_of(self.inst)
 
     def _reached(self, slack: Slack, x: np.ndarray) -> float:
         """The share or mean the plan ``x`` reaches on the slack's rule.

@@ -25,17 +25,6 @@ def running(plan: Plan, ini: Initiative) -> Initiative:
     return ini.version(plan.variants.get(ini.id))
 
 
-def cost_profiles(ini: Initiative, budget_ids: list[str]) -> list[list[float]]:
-    """The initiative's cost profiles, adding up to its whole cost.
-
-    One per budget; a split cost (``funded_by``) as one profile, since its
-    ``cost_by_budget`` is what each budget may pay at most.
-    """
-    if ini.funded_by is not None:
-        return [ini.cost_profile()]
-    return list(ini.cost_by_budget(budget_ids).values())
-
-
 def has_funding(inst: Instance) -> bool:
     """Whether an initiative (or a variant of one) lets the optimizer split its cost."""
     return any(

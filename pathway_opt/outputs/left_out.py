@@ -34,7 +34,6 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Literal
 
-from pathway_opt.outputs.funding_tables import cost_profiles
 from pathway_opt.plan import Plan
 from pathway_opt.schema.entities import (
     AverageRule,
@@ -279,7 +278,7 @@ def _penalty(inst: Instance, ini: Initiative, chosen: set[str]) -> LeftOut | Non
 
 
 def _total_cost(inst: Instance, ini: Initiative) -> float:
-    return sum(sum(p) for p in cost_profiles(ini, inst.budget_ids()))
+    return sum(ini.cost_profile())
 
 
 def _value(plan: Plan, ini: Initiative) -> LeftOut:

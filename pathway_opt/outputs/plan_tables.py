@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pathway_opt.outputs.funding_tables import cost_profiles, running
+from pathway_opt.outputs.funding_tables import running
 from pathway_opt.outputs.left_out import left_out
 from pathway_opt.outputs.numbers import (
     DECIMALS,
@@ -183,11 +183,10 @@ def _cost_by_period(
 ) -> dict[int, float]:
     """Period index -> money (all budgets) of an initiative started at `start`."""
     spend: dict[int, float] = {}
-    profiles = cost_profiles(ini, budget_ids)
-    for profile in profiles:
-        for k, amount in enumerate(profile):
-            spend[start + k] = spend.get(start + k, 0.0) + amount
-    length = max(len(p) for p in [*profiles, *ini.uses.values(), [0.0]])
+    profile = ini.cost_profile()  # all budgets, a split cost whole
+    for k, amount in enumerate(profile):
+        spend[start + k] = spend.get(start + k, 0.0) + amount
+    length = max(len(p) for p in [profile, *ini.uses.values(), [0.0]])
     for k in range(length):  # running periods without cost show as 0
         spend.setdefault(start + k, 0.0)
     return spend
@@ -439,9 +438,7 @@ def not_selected(plan: Plan) -> pd.DataFrame:
                 "decision": ini.decision,
                 "decision_reason": ini.decision_reason,
                 "expected_value": inst.base_value(ini),
-                "total_cost": sum(
-                    sum(p) for p in cost_profiles(ini, inst.budget_ids())
-                ),
+                "total_cost": sum(ini.cost_profile()),
                 "reason": reason,
                 "notes": ini.notes,
             }

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import abc
-import functools
 from typing import Any
-
-from pydantic import BaseModel
 
 from pathway_opt.errors import InputError, Problem, listing
 from pathway_opt.schema.entities import StrictModel
@@ -51,20 +48,8 @@ class EditBase(StrictModel):
 def with_initiative(inst: Instance, k: int, **changes: Any) -> Instance:
     """The instance with initiative ``k``'s fields changed."""
     items = list(inst.initiatives)
-    items[k] = uncached(items[k].model_copy(update=changes))
+    items[k] = items[k].model_copy(update=changes)
     return inst.model_copy(update={"initiatives": items})
-
-
-def uncached(obj: BaseModel) -> Any:
-    """``obj`` without the cached properties ``model_copy`` carried over.
-
-    A copy keeps its original's cached values (an initiative's ``versions``
-    with the old scores): drop them so they are computed from the new fields.
-    """
-    for name, attr in vars(type(obj)).items():
-        if isinstance(attr, functools.cached_property):
-            obj.__dict__.pop(name, None)
-    return obj
 
 
 PLURAL = {"budget": "budgets", "resource": "resources", "criterion": "criteria"}

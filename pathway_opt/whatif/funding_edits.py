@@ -20,7 +20,6 @@ from pathway_opt.schema.instance import Instance
 from pathway_opt.whatif.edit_base import (
     EditBase,
     position,
-    uncached,
     with_initiative,
 )
 
@@ -174,7 +173,7 @@ def _refunded(inst: Instance, ini: Initiative, original: Initiative) -> Initiati
             changes["variants"] = variants
     if not changes:
         return ini
-    return uncached(ini.model_copy(update=changes))
+    return ini.model_copy(update=changes)
 
 
 def _funding(

@@ -34,7 +34,6 @@ from pathway_opt.schema.entities import SynergyRule
 from pathway_opt.schema.instance import Instance
 from pathway_opt.schema.numerics import check_values
 from pathway_opt.solver.settings import SolveSettings, settings_from
-from pathway_opt.whatif.edit_base import uncached
 from pathway_opt.whatif.session import Session
 from pathway_opt.whatif.weight_lines import Lines, Probe, Unproven, steepest
 from pathway_opt.whatif.weight_walk import End, Search
@@ -270,9 +269,7 @@ def _slope_instance(inst: Instance) -> Instance:
 def _fixed_instance(inst: Instance, funded: frozenset[str]) -> Instance:
     """The instance with exactly ``funded`` funded (start periods left free)."""
     initiatives = [
-        uncached(
-            i.model_copy(update={"decision": "must" if i.id in funded else "never"})
-        )
+        i.model_copy(update={"decision": "must" if i.id in funded else "never"})
         for i in inst.initiatives
     ]
     return inst.model_copy(update={"initiatives": initiatives})

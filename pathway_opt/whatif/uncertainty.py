@@ -23,7 +23,6 @@ from scipy.stats import qmc, triang
 from pathway_opt.errors import InputError, Problem
 from pathway_opt.schema.entities import Initiative
 from pathway_opt.schema.instance import Instance
-from pathway_opt.whatif.edit_base import uncached
 
 #: Most samples one analysis may draw.
 MAX_SAMPLES = 100_000
@@ -200,6 +199,6 @@ def sampled_instance(
         items: list[Initiative] = list(inst.initiatives)
         for k, update in changes.items():
             if update:
-                items[k] = uncached(items[k].model_copy(update=update))
+                items[k] = items[k].model_copy(update=update)
         fields["initiatives"] = items
     return inst.model_copy(update=fields) if fields else inst
