@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from pathway_opt.schema.entities import CountRule, RequiresRule, SynergyRule
 from pathway_opt.schema.instance import Instance
+from pathway_opt.schema.rules import CountRule, RequiresRule, SynergyRule
 
 # Absent slots (masked starts, shifted prerequisites) count as 0, as intended here.
 warnings.filterwarnings("ignore", category=linopy.LinopySemanticsWarning)  # type: ignore[attr-defined]

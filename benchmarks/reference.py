@@ -13,8 +13,8 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
-from pathway_opt.schema.entities import CountRule, RequiresRule, SynergyRule
 from pathway_opt.schema.instance import Instance
+from pathway_opt.schema.rules import CountRule, RequiresRule, SynergyRule
 
 
 def build(inst: Instance) -> dict[str, Any]:

@@ -12,8 +12,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from pathway_opt.schema.entities import CountRule, Initiative, RequiresRule, SynergyRule
+from pathway_opt.schema.entities import Initiative
 from pathway_opt.schema.instance import Instance
+from pathway_opt.schema.rules import CountRule, RequiresRule, SynergyRule
 from pathway_opt.verification.value_checks import value_rule_problems
 from pathway_opt.verification.verifier import (
     ABS_TOL,

@@ -27,8 +27,9 @@ from pathway_opt.model.form import StandardForm
 if TYPE_CHECKING:
     from pathway_opt.diagnose.repairs import Repair, RepairKind
 from pathway_opt.schema.advice import never_start_reason
-from pathway_opt.schema.entities import CountRule, Initiative, LimitKind, RequiresRule
+from pathway_opt.schema.entities import Initiative, LimitKind
 from pathway_opt.schema.instance import Instance
+from pathway_opt.schema.rules import CountRule, RequiresRule
 from pathway_opt.solver.outcome import Termination
 from pathway_opt.solver.settings import SolveSettings
 from pathway_opt.solver.solver import Solver

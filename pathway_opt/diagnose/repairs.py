@@ -16,13 +16,13 @@ from typing import Any, Literal, NamedTuple
 from pathway_opt.diagnose.elastic import ElasticModel, Need, Slack, SlackKind
 from pathway_opt.inputs.instance_json import instance_from_data
 from pathway_opt.model.form import StandardForm, compile_form
-from pathway_opt.schema.entities import (
+from pathway_opt.schema.instance import Instance
+from pathway_opt.schema.rules import (
     AverageRule,
     CountRule,
     RequiresRule,
     SpendShareRule,
 )
-from pathway_opt.schema.instance import Instance
 from pathway_opt.schema.value_rules import selector_text
 from pathway_opt.solver.outcome import Termination
 from pathway_opt.solver.settings import SolveSettings

@@ -23,8 +23,9 @@ from typing import Any
 from pathway_opt.explanations.resolve import objective_of, resolve, restored
 from pathway_opt.outputs.explanation_tables import BINDING_COLUMNS
 from pathway_opt.plan import Plan
-from pathway_opt.schema.entities import AverageRule, LimitKind, SpendShareRule
+from pathway_opt.schema.entities import LimitKind
 from pathway_opt.schema.instance import Instance
+from pathway_opt.schema.rules import AverageRule, SpendShareRule
 from pathway_opt.schema.value_rules import binding_bound, value_rule_figures
 from pathway_opt.solver.settings import SolveSettings
 from pathway_opt.verification.verifier import UsageRow

@@ -10,7 +10,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from pathway_opt.errors import InputError, Problem
-from pathway_opt.schema.entities import MAX_AMOUNT, UNION_TAGS, escape_invisible
+from pathway_opt.schema.characters import escape_invisible
+from pathway_opt.schema.entities import MAX_AMOUNT, UNION_TAGS
 from pathway_opt.schema.instance import Instance
 
 

@@ -23,8 +23,8 @@ from pathway_opt.model.initiative_data import (
     read_initiatives,
     versions_of,
 )
-from pathway_opt.schema.entities import SynergyRule
 from pathway_opt.schema.instance import Instance
+from pathway_opt.schema.rules import SynergyRule
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from pathway_opt.model.columns import Columns, Profiles
-from pathway_opt.schema.entities import RequiresRule, SynergyRule
 from pathway_opt.schema.instance import Instance
+from pathway_opt.schema.rules import RequiresRule, SynergyRule
 
 INF = np.inf
 

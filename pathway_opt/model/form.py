@@ -40,9 +40,10 @@ from pathway_opt.model.families import (
 from pathway_opt.model.fund_families import add_fund_max_share, add_fund_split
 from pathway_opt.model.initiative_data import InitiativeData, read_initiatives
 from pathway_opt.model.value_families import add_average, add_spend_share
-from pathway_opt.schema.entities import SynergyRule, Variant
+from pathway_opt.schema.entities import Variant
 from pathway_opt.schema.identity import same_objects
 from pathway_opt.schema.instance import Instance
+from pathway_opt.schema.rules import SynergyRule
 
 
 class StructureChanged(Exception):

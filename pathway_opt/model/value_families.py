@@ -22,8 +22,8 @@ import numpy as np
 from pathway_opt.model.columns import Columns, Profiles
 from pathway_opt.model.families import INF, RowBlock, _block
 from pathway_opt.model.initiative_data import versions_of
-from pathway_opt.schema.entities import AverageRule, SpendShareRule
 from pathway_opt.schema.instance import Instance
+from pathway_opt.schema.rules import AverageRule, SpendShareRule
 from pathway_opt.schema.value_rules import field_value, value_rule_members
 
 #: The bounds a rule may give, in the order of the rows of one rule.

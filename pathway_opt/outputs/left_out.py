@@ -35,16 +35,16 @@ from dataclasses import dataclass
 from typing import Literal
 
 from pathway_opt.plan import Plan
-from pathway_opt.schema.entities import (
+from pathway_opt.schema.entities import Initiative
+from pathway_opt.schema.funding import share_cap
+from pathway_opt.schema.instance import Instance, LimitKind
+from pathway_opt.schema.rules import (
     AverageRule,
     CountRule,
-    Initiative,
     RequiresRule,
     SpendShareRule,
     SynergyRule,
 )
-from pathway_opt.schema.funding import share_cap
-from pathway_opt.schema.instance import Instance, LimitKind
 from pathway_opt.schema.value_rules import BINDING_TOL, value_rule_figures
 from pathway_opt.verification.verifier import ABS_TOL, REL_TOL, UsageRow
 

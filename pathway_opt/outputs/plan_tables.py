@@ -26,10 +26,10 @@ from pathway_opt.outputs.numbers import (
 from pathway_opt.outputs.provenance import Provenance
 from pathway_opt.plan import Plan
 from pathway_opt.schema.advice import never_start_reason
-from pathway_opt.schema.entities import (
+from pathway_opt.schema.entities import Initiative
+from pathway_opt.schema.rules import (
     AverageRule,
     CountRule,
-    Initiative,
     RequiresRule,
     SpendShareRule,
     SynergyRule,

@@ -21,15 +21,10 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 
-from pathway_opt.schema.entities import (
-    INITIATIVE_TYPES,
-    AverageRule,
-    CountRule,
-    Initiative,
-    SpendShareRule,
-)
+from pathway_opt.schema.entities import INITIATIVE_TYPES, Initiative
 from pathway_opt.schema.instance import Instance
 from pathway_opt.schema.numerics import range_warnings
+from pathway_opt.schema.rules import AverageRule, CountRule, SpendShareRule
 from pathway_opt.schema.value_rules import value_rule_members
 from pathway_opt.schema.weights import weight_warnings
 

@@ -14,7 +14,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from pathway_opt.errors import Problem
-from pathway_opt.schema.entities import VARIANT_FIELDS, escape_invisible
+from pathway_opt.schema.characters import escape_invisible
+from pathway_opt.schema.entities import VARIANT_FIELDS
 from pathway_opt.schema.funding import budget_problems, funding_problems
 from pathway_opt.schema.ranges import range_problems
 from pathway_opt.schema.value_rules import value_rule_problems

@@ -6,7 +6,6 @@ Their field docstrings become the JSON Schema (`pathway-opt schema`).
 from __future__ import annotations
 
 import functools
-import unicodedata
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
@@ -21,6 +20,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from pathway_opt.schema.characters import describe_character, refused_character
+
 #: Largest magnitude accepted for money and quantities. Anything near 1e20 is
 #: infinite to HiGHS and ruins the conditioning of the model long before that.
 MAX_AMOUNT = 1e15
@@ -28,60 +29,6 @@ MAX_AMOUNT = 1e15
 
 #: Largest count or lag accepted (far beyond any real portfolio or horizon).
 MAX_COUNT = 1_000_000
-
-
-#: Unicode categories refused anywhere in an id: control characters (NUL, tab,
-#: line feed), format characters (bidirectional controls such as U+202E,
-#: zero-width spaces and joiners), lone surrogates and line / paragraph
-#: separators. Spaces other than the plain space (U+0020) are refused too.
-_REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
-
-#: Names of the C0 control characters (Python's unicodedata has none for them).
-_C0_NAMES = [
-    "NULL", "START OF HEADING", "START OF TEXT", "END OF TEXT",
-    "END OF TRANSMISSION", "ENQUIRY", "ACKNOWLEDGE", "BELL", "BACKSPACE",
-    "CHARACTER TABULATION", "LINE FEED", "LINE TABULATION", "FORM FEED",
-    "CARRIAGE RETURN", "SHIFT OUT", "SHIFT IN", "DATA LINK ESCAPE",
-    "DEVICE CONTROL ONE", "DEVICE CONTROL TWO", "DEVICE CONTROL THREE",
-    "DEVICE CONTROL FOUR", "NEGATIVE ACKNOWLEDGE", "SYNCHRONOUS IDLE",
-    "END OF TRANSMISSION BLOCK", "CANCEL", "END OF MEDIUM", "SUBSTITUTE",
-    "ESCAPE", "INFORMATION SEPARATOR FOUR", "INFORMATION SEPARATOR THREE",
-    "INFORMATION SEPARATOR TWO", "INFORMATION SEPARATOR ONE",
-]  # fmt: skip
-_CONTROL_NAMES = dict(enumerate(_C0_NAMES))
-_CONTROL_NAMES[0x7F] = "DELETE"
-
-
-def refused_character(text: str) -> tuple[int, str] | None:
-    """The first character an id may not hold, with its 1-based position."""
-    for position, char in enumerate(text, start=1):
-        category = unicodedata.category(char)
-        if category in _REFUSED_CATEGORIES or (category == "Zs" and char != " "):
-            return position, char
-    return None
-
-
-def describe_character(char: str) -> str:
-    """`U+202E (RIGHT-TO-LEFT OVERRIDE)`: a character named without showing it."""
-    if unicodedata.category(char) == "Cs":
-        return f"U+{ord(char):04X} (a lone surrogate, not a character)"
-    name = unicodedata.name(char, "") or _CONTROL_NAMES.get(
-        ord(char), "a control character"
-    )
-    return f"U+{ord(char):04X} ({name})"
-
-
-def escape_invisible(text: str) -> str:
-    r"""`text` with every character an id may not hold written as `\u202e`.
-
-    Messages quote what the user wrote; a bidirectional control or a line
-    separator printed as is would scramble the message around it.
-    """
-    if refused_character(text) is None:
-        return text
-    return "".join(
-        f"\\u{ord(c):04x}" if refused_character(c) is not None else c for c in text
-    )
 
 
 def _plain_id(value: Any) -> Any:
@@ -543,133 +490,6 @@ class Initiative(StrictModel):
         if not self.cost or not budget_ids:
             return {}
         return {budget_ids[0]: list(self.cost)}
-
-
-class RequiresRule(StrictModel):
-    """Prerequisites: `initiative` needs every initiative in `on`, started earlier.
-
-    It may be selected only if each of them is selected and started at least `lag`
-    periods before it.
-    """
-
-    kind: Literal["requires"]
-    """Rule kind."""
-    initiative: Id
-    """The dependent initiative."""
-    on: Annotated[list[Id], Field(min_length=1)]
-    """Its prerequisites."""
-    lag: Annotated[int, Field(ge=0, le=MAX_COUNT)] = 0
-    """Minimum number of periods between a prerequisite's start and its start."""
-    notes: str = ""
-    """The planner's own notes (free text; not used by the model)."""
-
-
-class CountRule(StrictModel):
-    """Bounds the number of selected members: `at_most`, `at_least` or `exactly`."""
-
-    kind: Literal["at_most", "at_least", "exactly"]
-    """Rule kind."""
-    count: Annotated[int, Field(ge=0, le=MAX_COUNT)]
-    """The bound on the number of selected members."""
-    members: Annotated[list[Id], Field(min_length=1)] | None = None
-    """The members, listed by id (give this or `where`)."""
-    where: Where | None = None
-    """The members, chosen by initiative fields (give this or `members`)."""
-    notes: str = ""
-    """The planner's own notes (free text; not used by the model)."""
-
-
-class SynergyRule(StrictModel):
-    """Adds `bonus` to the objective when every member is selected."""
-
-    kind: Literal["synergy"]
-    """Rule kind."""
-    members: Annotated[list[Id], Field(min_length=2)]
-    """The initiatives that must all be selected."""
-    bonus: Annotated[float, Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT)]
-    """Score added when all are selected; negative for an overlap penalty."""
-    notes: str = ""
-    """The planner's own notes (free text; not used by the model)."""
-
-
-class SpendShareRule(StrictModel):
-    """Bounds the share of total spend that goes to the matching initiatives.
-
-    Spend is the cost charged to `budget` (default: every budget) in `periods`
-    (default: every period) by the selected initiatives; the members' part of it
-    must be at least `at_least` and/or at most `at_most` of the whole.
-    """
-
-    kind: Literal["spend_share"]
-    """Rule kind."""
-    members: Annotated[list[Id], Field(min_length=1)] | None = None
-    """The members, listed by id (give this or `where`)."""
-    where: Where | None = None
-    """The members, chosen by initiative fields (give this or `members`)."""
-    at_least: Share | None = None
-    """Smallest share of spend the members take, from 0 to 1 (e.g. 0.1)."""
-    at_most: Share | None = None
-    """Largest share of spend the members take, from 0 to 1."""
-    budget: Id | None = None
-    """Count only the spend of this budget (default: every budget)."""
-    periods: Annotated[list[Period], Field(min_length=1)] | None = None
-    """Count only the spend in these periods (default: every period)."""
-    notes: str = ""
-    """The planner's own notes (free text; not used by the model)."""
-
-
-#: The fields an `average` rule may take the mean of, besides `score:<criterion>`.
-AVERAGE_FIELDS = ("success_probability", "cost")
-
-
-class AverageRule(StrictModel):
-    """Bounds the mean of a numeric field over the selected matching initiatives.
-
-    `field` is `success_probability`, `cost` (the whole cost profile summed over
-    budgets) or `score:<criterion>`. A selection with no matching initiative
-    satisfies the rule.
-    """
-
-    kind: Literal["average"]
-    """Rule kind."""
-    field: Annotated[str, StringConstraints(min_length=1, max_length=200)]
-    """`success_probability`, `cost` or `score:<criterion id>`."""
-    at_least: Annotated[float, Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT)] | None = None
-    """Smallest mean allowed."""
-    at_most: Annotated[float, Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT)] | None = None
-    """Largest mean allowed."""
-    members: Annotated[list[Id], Field(min_length=1)] | None = None
-    """The initiatives averaged over, by id (default: every initiative)."""
-    where: Where | None = None
-    """The initiatives averaged over, by fields (default: every initiative)."""
-    notes: str = ""
-    """The planner's own notes (free text; not used by the model)."""
-
-
-def _rule_kind(value: Any) -> str | None:
-    kind = (
-        value.get("kind") if isinstance(value, dict) else getattr(value, "kind", None)
-    )
-    if kind in ("at_most", "at_least", "exactly"):
-        return kind
-    return kind if kind in ("requires", "synergy", "spend_share", "average") else None
-
-
-Rule = Annotated[
-    Annotated[RequiresRule, Tag("requires")]
-    | Annotated[CountRule, Tag("at_most")]
-    | Annotated[CountRule, Tag("at_least")]
-    | Annotated[CountRule, Tag("exactly")]
-    | Annotated[SynergyRule, Tag("synergy")]
-    | Annotated[SpendShareRule, Tag("spend_share")]
-    | Annotated[AverageRule, Tag("average")],
-    Discriminator(
-        _rule_kind,
-        custom_error_type="rule_kind",
-        custom_error_message="kind must be one of requires, at_most, at_least, "
-        "exactly, synergy, spend_share, average",
-    ),
-]
 
 
 class Settings(StrictModel):

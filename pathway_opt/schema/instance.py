@@ -20,16 +20,15 @@ from pydantic_core import PydanticCustomError
 from pathway_opt.schema.entities import (
     Budget,
     Comparison,
-    CountRule,
     Criterion,
     Initiative,
     LimitKind,
     Period,
     Resource,
-    Rule,
     Settings,
     StrictModel,
 )
+from pathway_opt.schema.rules import CountRule, Rule
 from pathway_opt.schema.weights import CriteriaWeights, resolve_weights
 
 

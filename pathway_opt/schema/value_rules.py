@@ -13,12 +13,8 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from pathway_opt.errors import Problem
-from pathway_opt.schema.entities import (
-    AVERAGE_FIELDS,
-    AverageRule,
-    SpendShareRule,
-    Where,
-)
+from pathway_opt.schema.entities import Where
+from pathway_opt.schema.rules import AVERAGE_FIELDS, AverageRule, SpendShareRule
 
 if TYPE_CHECKING:
     from pathway_opt.schema.entities import Initiative

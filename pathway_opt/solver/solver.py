@@ -30,8 +30,8 @@ from pathway_opt.model.form import (
     StandardForm,
     load_data,
 )
-from pathway_opt.schema.entities import SynergyRule
 from pathway_opt.schema.instance import Instance
+from pathway_opt.schema.rules import SynergyRule
 from pathway_opt.solver.highs_messages import ModelStatus, RunResult
 from pathway_opt.solver.highs_run import Arrays, HighsRun
 from pathway_opt.solver.outcome import Choice, Funding, SolveOutcome, Termination

@@ -22,15 +22,10 @@ from typing import NamedTuple
 import numpy as np
 import scipy.sparse as sp
 
-from pathway_opt.schema.entities import (
-    CountRule,
-    Initiative,
-    RequiresRule,
-    Rule,
-    SynergyRule,
-)
+from pathway_opt.schema.entities import Initiative
 from pathway_opt.schema.identity import changed_positions, same_objects
 from pathway_opt.schema.instance import Instance
+from pathway_opt.schema.rules import CountRule, RequiresRule, Rule, SynergyRule
 
 FIELDS = ("type", "department", "partner")
 """Initiative fields that count rules select on."""

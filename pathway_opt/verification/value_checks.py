@@ -11,8 +11,9 @@ from collections.abc import Iterator, Mapping
 
 import numpy as np
 
-from pathway_opt.schema.entities import AverageRule, Initiative, SpendShareRule
+from pathway_opt.schema.entities import Initiative
 from pathway_opt.schema.instance import Instance
+from pathway_opt.schema.rules import AverageRule, SpendShareRule
 
 #: Slack on shares and means: far below what a planner would notice, above the
 #: solver's feasibility tolerance on the linear form.

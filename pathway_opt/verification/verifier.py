@@ -18,8 +18,9 @@ from typing import Literal
 
 import numpy as np
 
-from pathway_opt.schema.entities import LimitKind, RequiresRule
+from pathway_opt.schema.entities import LimitKind
 from pathway_opt.schema.instance import Instance
+from pathway_opt.schema.rules import RequiresRule
 from pathway_opt.verification.arrays import (
     InitiativeTable,
     RuleTable,

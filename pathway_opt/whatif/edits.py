@@ -19,15 +19,14 @@ from pathway_opt.errors import InputError, Problem, listing
 from pathway_opt.inputs.instance_json import problems_from_validation
 from pathway_opt.schema.entities import (
     MAX_AMOUNT,
-    AverageRule,
     Id,
     Initiative,
     ShareSpec,
-    SpendShareRule,
     StrictModel,
     Where,
 )
 from pathway_opt.schema.instance import Instance
+from pathway_opt.schema.rules import AverageRule, SpendShareRule
 from pathway_opt.whatif.edit_base import (
     PLURAL,
     EditBase,

@@ -30,9 +30,9 @@ import pandas as pd
 from pathway_opt.errors import InputError, Problem, SolverError, listing
 from pathway_opt.pipeline import InstanceSource, as_instance
 from pathway_opt.plan import Plan, Status, html_summary
-from pathway_opt.schema.entities import SynergyRule
 from pathway_opt.schema.instance import Instance
 from pathway_opt.schema.numerics import check_values
+from pathway_opt.schema.rules import SynergyRule
 from pathway_opt.solver.settings import SolveSettings, settings_from
 from pathway_opt.whatif.session import Session
 from pathway_opt.whatif.weight_lines import Lines, Probe, Unproven, steepest

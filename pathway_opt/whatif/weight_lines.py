@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 
 from pathway_opt.errors import SolverError
 from pathway_opt.plan import Plan, Status
-from pathway_opt.schema.entities import SynergyRule
 from pathway_opt.schema.instance import Instance
+from pathway_opt.schema.rules import SynergyRule
 from pathway_opt.solver.settings import SolveSettings
 from pathway_opt.whatif.session import Session
 

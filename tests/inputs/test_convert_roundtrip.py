@@ -30,7 +30,8 @@ from pathway_opt.cli.main import main
 from pathway_opt.inputs.convert import instance_json
 from pathway_opt.inputs.instance_xlsx.read import read_instance_xlsx
 from pathway_opt.inputs.instance_xlsx.write import instance_workbook_bytes
-from pathway_opt.schema.entities import INITIATIVE_TYPES, refused_character
+from pathway_opt.schema.characters import refused_character
+from pathway_opt.schema.entities import INITIATIVE_TYPES
 
 ROUND_TRIP_EXAMPLES = 150
 

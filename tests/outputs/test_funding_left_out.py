@@ -22,7 +22,7 @@ import pathway_opt as po
 from pathway_opt.outputs.funding_tables import funding
 from pathway_opt.outputs.left_out import left_out
 from pathway_opt.outputs.plan_tables import selected
-from pathway_opt.schema.entities import RequiresRule
+from pathway_opt.schema.rules import RequiresRule
 
 
 def _starts(inst: po.Instance, version: po.Initiative, plan: po.Plan) -> list[int]:

@@ -18,7 +18,7 @@ from tiny_instances import make, solve_dict
 import pathway_opt as po
 from pathway_opt.outputs import plan_tables
 from pathway_opt.outputs.left_out import LeftOut, left_out
-from pathway_opt.schema.entities import CountRule, RequiresRule, SynergyRule
+from pathway_opt.schema.rules import CountRule, RequiresRule, SynergyRule
 from pathway_opt.verification.verifier import ABS_TOL, REL_TOL
 
 

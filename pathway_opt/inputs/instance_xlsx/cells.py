@@ -28,7 +28,7 @@ from pathway_opt.inputs.instance_xlsx.package import (
     open_zip,
     scan_package,
 )
-from pathway_opt.schema.entities import escape_invisible
+from pathway_opt.schema.characters import escape_invisible
 
 
 def column_letter(col: int) -> str:

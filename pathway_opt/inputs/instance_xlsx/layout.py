@@ -52,21 +52,23 @@ from pydantic import BaseModel
 
 from pathway_opt.schema.entities import (
     INITIATIVE_TYPES,
-    AverageRule,
     Budget,
     Comparison,
-    CountRule,
     Criterion,
     Initiative,
-    RequiresRule,
     Resource,
     Settings,
-    SpendShareRule,
-    SynergyRule,
     Variant,
     Where,
 )
 from pathway_opt.schema.instance import Instance
+from pathway_opt.schema.rules import (
+    AverageRule,
+    CountRule,
+    RequiresRule,
+    SpendShareRule,
+    SynergyRule,
+)
 
 SETTINGS = "settings"
 CRITERIA = "criteria"

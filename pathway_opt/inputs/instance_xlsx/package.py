@@ -30,7 +30,7 @@ from typing import IO, Any
 from xml.parsers import expat
 
 from pathway_opt.errors import InputError, Problem
-from pathway_opt.schema.entities import escape_invisible
+from pathway_opt.schema.characters import escape_invisible
 
 Source = str | Path | IO[bytes]
 

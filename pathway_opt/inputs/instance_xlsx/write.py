@@ -56,18 +56,15 @@ from pathway_opt.inputs.instance_xlsx.layout import (
     score_header,
     year_header,
 )
-from pathway_opt.schema.entities import (
-    MAX_AMOUNT,
-    MAX_COUNT,
+from pathway_opt.schema.entities import MAX_AMOUNT, MAX_COUNT, CostSpec, Where
+from pathway_opt.schema.instance import Instance
+from pathway_opt.schema.rules import (
     AverageRule,
-    CostSpec,
     CountRule,
     RequiresRule,
     SpendShareRule,
     SynergyRule,
-    Where,
 )
-from pathway_opt.schema.instance import Instance
 
 #: Data validation covers at least this many rows below the header.
 VALIDATED_ROWS = 1000
