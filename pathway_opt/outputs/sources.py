@@ -29,14 +29,14 @@ NO_PROOF = "a valid upper bound; no proof of optimality"
 def found_by(plan: Plan) -> str:
     """Who found the plan, e.g. ``LP-guided fixing (pathway-opt heuristic)``.
 
-    HiGHS run from the heuristic's plan says so; '' without a plan or for a
-    plan not from a solve (``found_by`` unset).
+    HiGHS run after the heuristic (from its plan where it found one) says so;
+    '' without a plan or for a plan not from a solve (``found_by`` unset).
     """
     if not plan.has_plan or not plan.found_by:
         return ""
     words = FOUND_BY.get(plan.found_by, plan.found_by)
     if plan.found_by == "highs" and plan.method == "heuristic":
-        return f"{words}, started from the pathway-opt heuristic's plan"
+        return f"{words}, after the pathway-opt heuristic"
     return words
 
 

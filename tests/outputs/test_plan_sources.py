@@ -25,7 +25,7 @@ LAGRANGIAN = "from the Lagrangian dual (a valid upper bound; no proof of optimal
 LP = "from the LP relaxation (a valid upper bound; no proof of optimality)"
 LP_GUIDED = "LP-guided fixing (pathway-opt heuristic)"
 REPAIR = "repair and fill of the priced relaxation (pathway-opt heuristic)"
-HIGHS_AFTER = "HiGHS, started from the pathway-opt heuristic's plan"
+HIGHS_AFTER = "HiGHS, after the pathway-opt heuristic"
 #: found_by, bound_source -> the words the outputs must show for them.
 CASES = [
     ("lp_guided", "lagrangian", LP_GUIDED, LAGRANGIAN),
