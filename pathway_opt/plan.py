@@ -231,6 +231,7 @@ class Plan:
             "gap": self.gap,
             "bound_source": self.bound_source or None,
             "found_by": self.found_by or None,
+            "method": self.method or None,
             "selected": [
                 {
                     "id": row["id"],

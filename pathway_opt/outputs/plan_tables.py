@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from pathway_opt.outputs import sources
 from pathway_opt.outputs.funding_tables import running
 from pathway_opt.outputs.left_out import left_out
 from pathway_opt.outputs.numbers import (
@@ -99,7 +100,13 @@ def _beyond(inst: Any, amounts: dict[str, float]) -> dict[str, Any]:
 
 
 def summary(plan: Plan, prov: Provenance) -> dict[str, Any]:
-    """The run's summary: what `run.json` holds and the Summary sheet shows."""
+    """The run's summary: what `run.json` holds and the Summary sheet shows.
+
+    ``bound_from`` and ``plan_found_by`` say in words where the bound and the
+    plan come from; ``method`` (the one that ran), ``found_by`` and
+    ``bound_source`` are the plan JSON's codes; ``options`` holds the method
+    asked (``method``).
+    """
     inst = plan.instance
     beyond = plan.verification.beyond_horizon if plan.verification else {}
     source = inst.weights_source
@@ -111,6 +118,8 @@ def summary(plan: Plan, prov: Provenance) -> dict[str, Any]:
         "objective": tidy(plan.objective),
         "bound": tidy(plan.bound),
         "gap": tidy_gap(plan.gap),
+        "bound_from": sources.bound_from(plan) or None,
+        "plan_found_by": sources.found_by(plan) or None,
         "messages": list(plan.messages),
         "selected": len(plan.starts) if plan.has_plan else 0,
         "candidates": len(inst.initiatives),
@@ -119,6 +128,9 @@ def summary(plan: Plan, prov: Provenance) -> dict[str, Any]:
         "committed_beyond_horizon": (_beyond(inst, beyond) if plan.has_plan else {}),
         "solver": plan.solver,
         "termination": plan.termination,
+        "method": plan.method or None,
+        "found_by": plan.found_by or None,
+        "bound_source": plan.bound_source or None,
         "solve_seconds": round(plan.seconds, 3),
         "options": {k: finite(v) for k, v in plan.settings.items()},
         "weights": {k: tidy(v) for k, v in inst.weights.items()},

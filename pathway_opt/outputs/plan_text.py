@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from pathway_opt.outputs import sources
 from pathway_opt.outputs.funding_tables import funding_split
 from pathway_opt.plan import Plan
 from pathway_opt.schema.advice import instance_warnings
@@ -29,14 +30,22 @@ def _amount(value: float) -> str:
 def summary(plan: Plan) -> str:
     """Status, objective, bound, gap, selected initiatives and use per period."""
     inst = plan.instance
+    said = sources.worth_showing(plan)
+    bound_from = sources.bound_from(plan) if said else ""
+    found_by = sources.found_by(plan) if said else ""
     lines = [
         f"{inst.name}",
         f"status     {plan.status.value}" + ("  (verified)" if plan.verified else ""),
         f"objective  {_number(plan.objective)}",
-        f"bound      {_number(plan.bound)}",
+        f"bound      {_number(plan.bound)}"
+        + (f" from {bound_from}" if bound_from else ""),
         "gap        " + ("-" if plan.gap is None else f"{plan.gap:.4%}"),
-        f"solver     {plan.solver}, {plan.seconds:.2f} s",
     ]
+    if found_by:
+        lines.append(f"plan       found by {found_by}")
+    if said and sources.method_text(plan):
+        lines.append(f"method     {sources.method_text(plan)}")
+    lines.append(f"solver     {plan.solver}, {plan.seconds:.2f} s")
     if inst.weights_source.derived:
         lines.append(f"weights    {inst.weights_source.summary().split(' ', 1)[1]}")
     for message in plan.messages:

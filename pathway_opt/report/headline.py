@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from pathway_opt.outputs import sources
 from pathway_opt.plan import Plan
 from pathway_opt.report import words
 from pathway_opt.report.section import Section
@@ -49,6 +50,17 @@ def _budget_rows(plan: Plan, found: list[Limit]) -> list[dict[str, Any]]:
     return rows
 
 
+def _sources(plan: Plan) -> dict[str, str]:
+    """Where the plan and the bound come from, when that is worth a line."""
+    if not sources.worth_showing(plan):
+        return {"bound_from": "", "found_by": "", "method": ""}
+    return {
+        "bound_from": sources.bound_from(plan),
+        "found_by": sources.found_by(plan),
+        "method": sources.method_text(plan),
+    }
+
+
 def headline_section(plan: Plan, notes: Sequence[str] = ()) -> Section:
     """The figures a committee reads first, and every warning."""
     inst = plan.instance
@@ -84,5 +96,6 @@ def headline_section(plan: Plan, notes: Sequence[str] = ()) -> Section:
         else inst.periods[0],
         "warnings": warnings,
         "has_plan": plan.has_plan,
+        **_sources(plan),
     }
     return Section("headline", "Headline", "headline.html.j2", data)

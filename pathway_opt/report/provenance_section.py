@@ -6,6 +6,7 @@ import sys
 from datetime import datetime
 from importlib.metadata import PackageNotFoundError, version
 
+from pathway_opt.outputs import sources
 from pathway_opt.outputs.provenance import Provenance
 from pathway_opt.plan import Plan
 from pathway_opt.report.section import Section
@@ -36,6 +37,16 @@ def provenance_section(
         ("solver", plan.solver or "-"),
         ("solver ended with", plan.termination or "-"),
         ("solve time", f"{plan.seconds:.2f} s"),
+    ]
+    # the method that ran and who found what; the method asked is an option
+    rows += [
+        (label, text)
+        for label, text in (
+            ("method", plan.method),
+            ("plan found by", sources.found_by(plan)),
+            ("bound from", sources.bound_from(plan)),
+        )
+        if text
     ]
     rows += [(f"option {k}", _option(v)) for k, v in sorted(plan.settings.items())]
     rows += [

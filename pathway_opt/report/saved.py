@@ -81,6 +81,12 @@ def _number(data: dict[str, Any], key: str) -> float | None:
     return None
 
 
+def _text(data: dict[str, Any], key: str) -> str:
+    """A code the plan JSON may hold (``found_by``, ...); '' when absent or null."""
+    value = data.get(key)
+    return value if isinstance(value, str) else ""
+
+
 def saved_plan(inst: Instance, data: dict[str, Any]) -> Plan:
     """A plan record (the plan JSON contract) checked again against the instance."""
     status = _status(data)
@@ -96,6 +102,9 @@ def saved_plan(inst: Instance, data: dict[str, Any]) -> Plan:
         termination=str(solver.get("termination") or ""),
         seconds=float(solver.get("seconds") or 0.0),
         settings=dict(data.get("settings") or {}),
+        method=_text(data, "method"),
+        found_by=_text(data, "found_by") if status.has_plan else "",
+        bound_source=_text(data, "bound_source"),
         explanations=data.get("explanations")
         if isinstance(data.get("explanations"), dict)
         else None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from pathway_opt.outputs import sources
 from pathway_opt.plan import Plan, Status
 
 #: A relative shortfall below this counts as none (the verifier's tolerance scale).
@@ -104,4 +105,8 @@ def quality(plan: Plan) -> str:
     words = f"at most {percent(below)} below the best possible"
     if plan.status == Status.OPTIMAL:
         return f"{words} (within the gap the run allowed)"
+    if plan.bound_source in ("lp", "lagrangian"):
+        # the heuristic's bound: valid, but no search that could prove optimality
+        source = sources.BOUND_FROM[plan.bound_source]
+        return f"{words} (bound from {source}; no proof of optimality)"
     return f"{words} (a limit stopped the proof)"
