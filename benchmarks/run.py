@@ -1,14 +1,26 @@
 """Scaling benchmark: pathway-opt against a direct-HiGHS reference and linopy.
 
     python benchmarks/run.py                      # full run -> benchmarks/RESULTS.md
-    python benchmarks/run.py --sizes 100x1,100x5 --time-limit 5 --output out.md
+    python benchmarks/run.py --sizes 100x5,1000x5 --quality-sizes 1000x5 \
+        --quality-seeds 1,2 --time-limit 5 --output out.md
 
-Each (size, path) runs in a fresh process so that its peak memory is its own.
-The paths solve the same generated instance: ``pathway-opt`` as users call it
-(``pathway_opt.solve``), the ``reference`` (numpy/scipy arrays straight into
-highspy) and ``linopy``. The script checks that the paths agree: equal model
-sizes and coefficient sums always, equal objectives when every path proved
-optimality.
+Each (size, seed, path) runs in a fresh process so that its peak memory is its
+own. The paths solve the same generated instance: ``pathway-opt`` as users call
+it (``pathway_opt.solve``, method auto), ``heuristic`` (method heuristic; where
+auto chose the heuristic it is the same run and not repeated), the
+``reference`` (numpy/scipy arrays straight into highspy) and ``linopy``. The
+main table is every size at ``--seeds`` (1); the quality-over-time table is
+``--quality-sizes`` at ``--quality-seeds`` (the main table's runs reused), each
+path traced while it runs (pathway-opt by its progress callback, HiGHS direct
+and linopy by HiGHS's callbacks, see ``highs_trace.py``), with each path's
+distance from issue 19's goals. The script checks that the paths agree: equal
+model sizes and coefficient sums always, equal objectives when every path
+proved optimality. A run still going at 3 x limit + 60 s is killed and reported
+so.
+
+Full run, estimated on the 2-core machine: about 42 minutes when HiGHS direct
+and linopy end near the limit at 50,000 x 5 (69 s each in RESULTS.md), up to
+about 60 when all six of those runs are killed at the 240 s cap.
 """
 
 from __future__ import annotations
@@ -125,7 +137,6 @@ def run_one(path: str, instance_file: str, limit: float) -> dict[str, Any]:
     """One path on one instance, in this process; returns the measurements."""
     sys.path.insert(0, str(HERE))
     import pathway_opt as po
-    from pathway_opt.solver.methods import chosen_method
 
     inst = po.load_instance(instance_file)
     if path == "reference":
@@ -166,7 +177,7 @@ def run_one(path: str, instance_file: str, limit: float) -> dict[str, Any]:
             "peak_mb": peak,
             "bound_source": plan.bound_source,
             "found_by": plan.found_by,
-            "method": chosen_method(form, method),
+            "method": plan.method,  # what auto chose
             "events": events,
             "final": [total, plan.objective if plan.verified else None, plan.bound],
         }
