@@ -68,12 +68,14 @@ class Trace:
         self, h: highspy.Highs
     ) -> list[tuple[float, float | None, float | None]]:
         """(elapsed, verified objective or None, bound or None), in time order."""
-        check = _Checker(h)
+        check = _Checker(h) if self.plans else None  # no copy of the matrix if none
         out: list[tuple[float, float | None, float | None]] = [
             (at, None, bound) for at, bound in self.bounds
         ]
         for at, objective, bound, x in self.plans:
-            out.append((at, objective if check.meets(x, objective) else None, bound))
+            out.append(
+                (at, objective if check and check.meets(x, objective) else None, bound)
+            )
         self.plans.clear()  # the copies are no longer needed
         return sorted(out, key=lambda e: e[0])
 
