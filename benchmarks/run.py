@@ -18,9 +18,9 @@ model sizes and coefficient sums always, equal objectives when every path
 proved optimality. A run still going at 3 x limit + 60 s is killed and reported
 so.
 
-Full run, estimated on the 2-core machine: about 42 minutes when HiGHS direct
+Full run, estimated on the 2-core machine: about 40 minutes when HiGHS direct
 and linopy end near the limit at 50,000 x 5 (69 s each in RESULTS.md), up to
-about 60 when all six of those runs are killed at the 240 s cap.
+about 57 when all six of those runs are killed at the 240 s cap.
 """
 
 from __future__ import annotations
