@@ -73,6 +73,7 @@ def test_benchmark_smoke_run_agrees_across_paths(tmp_path: Path) -> None:
     out = tmp_path / "results.md"
     done = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--sizes", "60x1,60x3",
+         "--quality-sizes", "60x3", "--quality-seeds", "1,2",
          "--time-limit", "20", "--output", str(out)],
         capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
@@ -83,8 +84,18 @@ def test_benchmark_smoke_run_agrees_across_paths(tmp_path: Path) -> None:
         assert main.count(f"| {path} |") == 2
     assert "all paths agree on model size, coefficient sum and proven optima" in text
     assert main.count("| optimal |") == 8
-    quality = rest.partition("## Quality over time")[2]
-    assert quality.count("| heuristic |") == 2
+    quality = rest.partition("## Quality over time")[2].partition("## Agreement")[0]
+    rows = [line for line in quality.splitlines() if line.startswith("| 60x3 |")]
+    labels = ("pathway-opt (auto)", "pathway-opt --method heuristic",
+              "HiGHS direct (reference.py)", "linopy + HiGHS")  # fmt: skip
+    for seed in (1, 2):
+        mine = [r for r in rows if r.startswith(f"| 60x3 | {seed} |")]
+        assert sorted(r.split(" | ")[2] for r in mine) == sorted(labels)
+        # every path traced: a verified plan before its end, HiGHS's included
+        finals = {r.split(" | ")[2]: r.split(" | ")[-8] for r in mine}
+        firsts = {r.split(" | ")[2]: r.split(" | ")[-4] for r in mine}
+        assert all(v != "-" for v in finals.values()), mine
+        assert all(v != "-" for v in firsts.values()), mine
 
 
 def test_session_speed_benchmark_smoke_run() -> None:
