@@ -125,7 +125,10 @@ def solve(
 
         def once(s: SolveSettings) -> Plan:
             ahead = CheckAhead(inst)
-            outcome = solver.solve(s, deadline, on_plan=_reporting(ahead, progress))
+            report = _Reporting(ahead, progress)
+            outcome = solver.solve(
+                s, deadline, on_plan=report.plan, on_bound=report.bound
+            )
             return finish_plan(inst, form, outcome, s, handed, ahead=ahead)
 
         plan = checked(once, settings)
@@ -140,22 +143,37 @@ def solve(
     return plan
 
 
-def _reporting(
-    ahead: CheckAhead, progress: Callable[[SolveProgress], None] | None
-) -> Callable[[Choice], None]:
-    """Verify HiGHS's improving plans ahead, and report each verified one."""
-    began = time.perf_counter()
+class _Reporting:
+    """Verify HiGHS's improving plans ahead; report each verified one and each bound."""
 
-    def offer(choice: Choice) -> None:
-        ahead.offer(choice)
-        checked = ahead.take(choice.starts)
-        if progress is not None and checked is not None and checked.verification.ok:
-            objective = checked.verification.objective
-            progress(
-                SolveProgress(time.perf_counter() - began, objective, None, "highs")
+    def __init__(
+        self, ahead: CheckAhead, progress: Callable[[SolveProgress], None] | None
+    ) -> None:
+        self.ahead, self.progress = ahead, progress
+        self.began = time.perf_counter()
+        self.objective: float | None = None
+        self.best_bound: float | None = None
+
+    def plan(self, choice: Choice) -> None:
+        """An improving plan: checked ahead, reported once verified."""
+        self.ahead.offer(choice)
+        checked = self.ahead.take(choice.starts)
+        if checked is not None and checked.verification.ok:
+            self.objective = checked.verification.objective
+            self._say()
+
+    def bound(self, bound: float) -> None:
+        """HiGHS's dual bound moved."""
+        self.best_bound = bound
+        self._say()
+
+    def _say(self) -> None:
+        if self.progress is not None:
+            elapsed = time.perf_counter() - self.began
+            found_by = "highs" if self.objective is not None else ""
+            self.progress(
+                SolveProgress(elapsed, self.objective, self.best_bound, found_by)
             )
-
-    return offer
 
 
 def _solve_heuristic(

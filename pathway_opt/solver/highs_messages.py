@@ -2,8 +2,9 @@
 
 The parent sends a :data:`Request`: a :data:`Change` to the model (made alike in
 both processes, so a kept child needs no new fork) or a :class:`Run`. A run
-answers with each :data:`Report` in turn: :class:`Began`, any :class:`Improved`,
-then :class:`Finished`. They are pickled over a pipe and need no highspy.
+answers with each :data:`Report` in turn: :class:`Began`, any :class:`Improved`
+and :class:`Bounded`, then :class:`Finished`. They are pickled over a pipe and
+need no highspy.
 """
 
 from __future__ import annotations
@@ -177,10 +178,21 @@ class Improved:
 
 
 @dataclass(frozen=True)
+class Bounded:
+    """HiGHS's dual bound moved (sent at most every ``BOUND_EVERY`` seconds)."""
+
+    bound: float
+
+
+#: Least seconds between two :class:`Bounded` reports of one run.
+BOUND_EVERY = 1.0
+
+
+@dataclass(frozen=True)
 class Finished:
     """The run ended with ``result``."""
 
     result: RunResult
 
 
-Report: TypeAlias = Began | Improved | Finished
+Report: TypeAlias = Began | Improved | Bounded | Finished

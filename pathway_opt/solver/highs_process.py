@@ -26,6 +26,7 @@ import numpy as np
 
 from pathway_opt.solver.highs_messages import (
     Began,
+    Bounded,
     Change,
     Finished,
     Improved,
@@ -104,12 +105,14 @@ class Child:
         stop_at: float,
         on_plan: Callable[[np.ndarray, np.ndarray | None], None] | None = None,
         late: tuple[float, Callable[[], None]] | None = None,
+        on_bound: Callable[[float], None] | None = None,
     ) -> Collected:
         """Listen to one run until its final report, its end or ``stop_at``.
 
         ``on_plan`` is called with an improving plan's chosen columns when nothing
         newer has arrived yet, so its work overlaps the run instead of following it.
         ``late`` (instant, call) is called once if the run is still going then.
+        ``on_bound`` is called with each dual bound the run reports.
         """
         collected = Collected()
         try:
@@ -133,6 +136,9 @@ class Child:
                         collected.best = report
                         if on_plan is not None and not self.conn.poll(0):
                             on_plan(report.chosen, report.amounts)
+                    case Bounded():
+                        if on_bound is not None:
+                            on_bound(report.bound)
                     case Finished():
                         collected.final = report.result
                     case _:

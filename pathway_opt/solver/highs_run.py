@@ -31,8 +31,10 @@ import scipy.sparse as sp
 
 from pathway_opt.errors import SolverError
 from pathway_opt.solver.highs_messages import (
+    BOUND_EVERY,
     AddRow,
     Began,
+    Bounded,
     Change,
     DropLastRow,
     Finished,
@@ -155,7 +157,10 @@ class HighsRun:
         self._conn: Connection | None = None
         self._keep_process = keep_process
         self._workers = Workers(self._serve, keep_process, self)
+        self._bound_sent: tuple[float, float | None] = (0.0, None)
+        """When the child last sent the bound, and which."""
         self.highs.cbMipImprovingSolution.subscribe(self._improving)
+        self.highs.cbMipInterrupt.subscribe(self._bounding)
         m = arrays.matrix
         status = self.highs.passModel(
             m.shape[1], m.shape[0], m.nnz, 1, -1, 0.0,  # column-wise, maximise
@@ -187,6 +192,7 @@ class HighsRun:
         limit: float | None,
         start: np.ndarray | None = None,
         on_plan: Callable[[np.ndarray, np.ndarray | None], None] | None = None,
+        on_bound: Callable[[float], None] | None = None,
     ) -> RunResult:
         """Solve from scratch with the given options and wall-clock limit.
 
@@ -196,6 +202,8 @@ class HighsRun:
         :meth:`Child.collect`): a run that may be stopped at the deadline ends
         with the last of them, verified by then. A run without a limit always
         reports its result, and a solve in this process calls nothing.
+        ``on_bound`` is called, likewise, with HiGHS's dual bound as it moves (at
+        most every ``BOUND_EVERY`` seconds).
         """
         job = Run(options=options, threads=threads, limit=limit, start=start)
         stoppable = solves_stoppable()
@@ -203,7 +211,7 @@ class HighsRun:
         # the solve is interrupted in this process, as where fork is missing.
         may_fork = _FORK and not mp.current_process().daemon
         if may_fork and limit is not None:
-            return self._run_in_child(job, limit, on_plan)
+            return self._run_in_child(job, limit, on_plan, on_bound)
         if may_fork and stoppable:
             return self._run_in_child(job, None, None)
         self._prepare(job)
@@ -243,6 +251,23 @@ class HighsRun:
                 self._conn.send(plan)
             except OSError:  # the parent stopped listening or ended: so does this
                 os._exit(0)
+
+    def _bounding(self, event: Any) -> None:
+        """In a forked child: send HiGHS's dual bound when it moved, now and then."""
+        if self._conn is None:
+            return
+        now = time.perf_counter()
+        last_at, last = self._bound_sent
+        if now - last_at < BOUND_EVERY:
+            return
+        bound = _finite(event.data_out.mip_dual_bound)
+        if bound is None or bound == last:
+            return
+        self._bound_sent = (now, bound)
+        try:
+            self._conn.send(Bounded(bound))
+        except OSError:  # the parent stopped listening or ended: so does this
+            os._exit(0)
 
     def _plan_values(self, objective: float) -> np.ndarray:
         values = np.asarray(self.highs.getSolution().col_value, dtype=float)
@@ -315,6 +340,7 @@ class HighsRun:
         """In the forked child: solve, stream improving plans, report the end."""
         self._conn = conn
         began = time.perf_counter()
+        self._bound_sent = (began, None)
         conn.send(Began(began))
         self.highs.run()
         conn.send(Finished(self._result(began)))
@@ -339,6 +365,7 @@ class HighsRun:
         job: Run,
         limit: float | None,
         on_plan: Callable[[np.ndarray, np.ndarray | None], None] | None,
+        on_bound: Callable[[float], None] | None = None,
     ) -> RunResult:
         began = time.perf_counter()
         workers = self._workers
@@ -353,7 +380,7 @@ class HighsRun:
             late = (began + limit, workers.fork_spare)
         stop_at = math.inf if limit is None else began + limit + GRACE
         try:
-            collected = worker.collect(stop_at, on_plan, late)
+            collected = worker.collect(stop_at, on_plan, late, on_bound)
         except BaseException:
             # Interrupted (Ctrl-C, or on_plan failed) mid-run: a kept child would
             # answer the next run with this one's reports.

@@ -425,12 +425,17 @@ def _highs_from(
             best.objective, best.found_by = objective, "highs"
         say()
 
+    def bounding(bound: float) -> None:
+        best.bound_by(bound, "highs")
+        say()
+
     outcome = solver.solve(
         settings,
         deadline,
         None if start is None else start.starts,
         improving,
         None if start is None else start.variants,
+        bounding,
     )
     found = _found(form, settings, best, began)
     if outcome.termination == Termination.ERROR and best.x is not None:

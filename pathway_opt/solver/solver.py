@@ -75,6 +75,7 @@ def _run(
     deadline: float | None,
     start: np.ndarray | None = None,
     on_plan: Callable[[np.ndarray, np.ndarray | None], None] | None = None,
+    on_bound: Callable[[float], None] | None = None,
 ) -> RunResult:
     limit = settings.time_limit
     if limit is not None and deadline is not None:
@@ -89,7 +90,7 @@ def _run(
         if settings.node_limit is None
         else settings.node_limit,
     }
-    return run.run(options, settings.threads, limit, start, on_plan)
+    return run.run(options, settings.threads, limit, start, on_plan, on_bound)
 
 
 def _outcome(
@@ -340,6 +341,7 @@ class Solver:
         start: dict[str, int] | None = None,
         on_plan: Callable[[Choice], None] | None = None,
         start_variants: dict[str, str] | None = None,
+        on_bound: Callable[[float], None] | None = None,
     ) -> SolveOutcome:
         """Solve the model as it now stands and read back the plan, if any.
 
@@ -349,7 +351,8 @@ class Solver:
         runs) is offered to HiGHS as a first plan. ``on_plan`` is called with
         improving plans while HiGHS runs (when it runs in its own process); when
         the run ends with the last plan offered, the outcome's ``starts`` is that
-        same dict.
+        same dict. ``on_bound`` is called, likewise, with HiGHS's dual bound as it
+        moves.
 
         The outcome's ``starts`` hold period indices, its ``start_periods`` the
         period labels; it is not verified (``po.make_plan(inst, outcome)``
@@ -370,7 +373,9 @@ class Solver:
                 if start is None
                 else self._column_values(start, start_variants or {})
             )
-            result = _run(self._run, settings, deadline, values, on_plan and improving)
+            result = _run(
+                self._run, settings, deadline, values, on_plan and improving, on_bound
+            )
         except Exception as exc:  # HiGHS failed: a typed result, never a traceback
             return SolveOutcome.failed(
                 f"{type(exc).__name__}: {exc}",
