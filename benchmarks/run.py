@@ -537,26 +537,61 @@ def goals_markdown(trials: list[dict[str, Any]]) -> list[str]:
 
 
 def _run_instance(
-    n: int, t: int, seed: int, paths: list[str], limit: float, tmp: str
+    n: int,
+    t: int,
+    seed: int,
+    paths: list[str],
+    limit: float,
+    tmp: str,
+    cache: Path | None = None,
 ) -> dict[str, dict[str, Any]]:
-    """Every path on one generated instance, each in a fresh process."""
+    """Every path on one generated instance, each in a fresh process.
+
+    With a ``cache`` (JSON lines), runs recorded there with the same size, seed
+    and limit are taken from it, and each new run is added as it ends: a long
+    benchmark cut short goes on where it stopped.
+    """
     from pathway_opt.inputs.generate import generate
 
+    known = _cached(cache, n, t, seed, limit)
+    if all(path in known for path in paths):
+        return {p: known[p] for p in paths}
     file = Path(tmp) / f"gen-{n}x{t}-{seed}.json"
     file.write_text(json.dumps(generate(n, t, seed)), encoding="utf-8")
     results: dict[str, dict[str, Any]] = {}
     # pathway-opt first: where auto chose the heuristic, forcing it is the same run
     for path in sorted(paths, key=lambda p: p != "pathway-opt"):
-        if path == "heuristic" and results.get("pathway-opt", {}).get("method") == (
+        if path in known:
+            results[path] = known[path]
+        elif path == "heuristic" and results.get("pathway-opt", {}).get("method") == (
             "heuristic"
         ):
             results[path] = {"same_as": "pathway-opt"}
         else:
             results[path] = _spawn(path, str(file), limit)
+            if cache is not None:
+                record = {"size": [n, t], "seed": seed, "limit": limit}
+                record.update(path=path, result=results[path])
+                with cache.open("a", encoding="utf-8") as out:
+                    out.write(json.dumps(record) + "\n")
         shown = {k: v for k, v in results[path].items() if k != "events"}
         print(f"{n}x{t} seed {seed}", path, json.dumps(shown), flush=True)
     file.unlink()
     return {p: results[p] for p in paths}
+
+
+def _cached(
+    cache: Path | None, n: int, t: int, seed: int, limit: float
+) -> dict[str, dict[str, Any]]:
+    """The runs a cache holds for this size, seed and limit, by path."""
+    if cache is None or not cache.exists():
+        return {}
+    found = {}
+    for line in cache.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        if (record["size"], record["seed"], record["limit"]) == ([n, t], seed, limit):
+            found[record["path"]] = record["result"]
+    return found
 
 
 def main() -> None:
@@ -576,6 +611,15 @@ def main() -> None:
         "--quality-seeds", default="1,2,3", help="generator seeds of that table"
     )
     parser.add_argument("--paths", default=",".join(PATHS))
+    parser.add_argument(
+        "--quality-paths",
+        default=None,
+        help="paths of the quality table's runs not in the main table "
+        "(default: --paths)",
+    )
+    parser.add_argument(
+        "--cache", type=Path, help="JSON lines of finished runs: reused, added to"
+    )
     parser.add_argument("--output", default=str(HERE / "RESULTS.md"))
     parser.add_argument("--one", help=argparse.SUPPRESS)
     parser.add_argument("--instance", help=argparse.SUPPRESS)
@@ -586,9 +630,15 @@ def main() -> None:
     paths = args.paths.split(",")
     done: dict[tuple[int, int, int], dict[str, dict[str, Any]]] = {}
 
-    def results(n: int, t: int, seed: int) -> dict[str, dict[str, Any]]:
+    quality_paths = (args.quality_paths or args.paths).split(",")
+
+    def results(
+        n: int, t: int, seed: int, which: list[str]
+    ) -> dict[str, dict[str, Any]]:
         if (n, t, seed) not in done:  # the quality table reuses the main runs
-            done[n, t, seed] = _run_instance(n, t, seed, paths, args.time_limit, tmp)
+            done[n, t, seed] = _run_instance(
+                n, t, seed, which, args.time_limit, tmp, args.cache
+            )
         return done[n, t, seed]
 
     def sizes(text: str) -> list[tuple[int, int]]:
@@ -603,14 +653,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for n, t in sizes(args.sizes):
             for seed in seeds(args.seeds):
-                res = results(n, t, seed)
+                res = results(n, t, seed, paths)
                 checks = [f"{n} x {t} (seed {seed}): {c}" for c in check_agreement(res)]
                 rows.append(
                     {"size": f"{n} x {t} (seed {seed})", "paths": res, "checks": checks}
                 )
         for n, t in sizes(args.quality_sizes):
             for seed in seeds(args.quality_seeds):
-                res = results(n, t, seed)
+                res = results(n, t, seed, quality_paths)
                 checks = [f"{n} x {t} (seed {seed}): {c}" for c in check_agreement(res)]
                 trials.append(
                     {"key": f"{n}x{t}", "seed": seed, "paths": res, "checks": checks}
