@@ -10,7 +10,9 @@ the priced use of every row, :mod:`pathway_opt.solver.lagrangian`): the priced
 order is what the LP would take, and with good prices the greedy plan is within
 a fraction of a percent of the bound. What the moves cannot meet (a rule no
 single move helps) leaves the plan infeasible: :func:`greedy_plan` then returns
-None and HiGHS solves alone.
+None and HiGHS solves alone. Where a start's cost is paid by a funding split,
+each move also sets the split's amount columns
+(:mod:`pathway_opt.solver.split_moves`), so funded starts come in like others.
 """
 
 from __future__ import annotations
