@@ -10,7 +10,9 @@ the priced use of every row, :mod:`pathway_opt.solver.lagrangian`): the priced
 order is what the LP would take, and with good prices the greedy plan is within
 a fraction of a percent of the bound. What the moves cannot meet (a rule no
 single move helps) leaves the plan infeasible: :func:`greedy_plan` then returns
-None and HiGHS solves alone.
+None and HiGHS solves alone. Where a start's cost is paid by a funding split,
+each move also sets the split's amount columns
+(:mod:`pathway_opt.solver.split_moves`), so funded starts come in like others.
 """
 
 from __future__ import annotations
@@ -21,10 +23,12 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from pathway_opt.solver.split_moves import Splits, rebalance
 from pathway_opt.solver.structure import Structure
 
 #: Violation a row may gain in a move (rows are scaled to a largest entry of 1).
 TOLERANCE = 1e-9
+_NO_COLS, _NO_CHANGE = np.zeros(0, dtype=np.int64), np.zeros(0)
 
 
 @dataclass
@@ -36,6 +40,8 @@ class Options:
     value: np.ndarray
     open: np.ndarray
     """Whether the option's start column may be 1 (its upper bound)."""
+    splits: Splits | None = None
+    """The model's funding splits (None: it has none): moves set them too."""
 
 
 def read_options(st: Structure) -> Options:
@@ -49,7 +55,7 @@ def read_options(st: Structure) -> Options:
     matrix.sum_duplicates()
     value = st.cost[st.option_col] + np.where(loose, st.cost[sel], 0.0)
     open_ = (st.col_upper[st.option_col] > 0) & (st.col_upper[sel] > 0)
-    return Options(matrix=matrix, value=value, open=open_)
+    return Options(matrix=matrix, value=value, open=open_, splits=Splits.of(st))
 
 
 class State:
@@ -70,6 +76,14 @@ class State:
         self.col_group[st.option_col] = st.option_group
         self.col_group[st.group_select] = np.arange(st.n_groups)
         self._rows = st.matrix
+        self.splits = options.splits
+        self.amount = (
+            options.splits.amount
+            if options.splits is not None
+            else np.zeros(len(st.cost), dtype=bool)
+        )
+        if self.splits is not None:
+            self.settle_all()
 
     def change(self, rows: np.ndarray, delta: np.ndarray) -> float:
         """How much the summed violation of the rows changes."""
@@ -96,6 +110,31 @@ class State:
         """Take a whole choice per group at once (e.g. the relaxed solution's)."""
         self.choice = choice.copy()
         self.activity = self.st.matrix @ self.st.values(self.choice, self.free_values)
+        if self.splits is not None:
+            self.settle_all()
+
+    def settle_all(self) -> None:
+        """Pay the cost due of every start whose split is not met (amounts set)."""
+        assert self.splits is not None
+        bad = self.violated()
+        bad = bad[self.splits.balancing[bad]]
+        if len(bad) == 0:
+            return
+        rows, delta, cols, change = self.splits.settle(
+            self.activity, self.free_values, bad, np.zeros(len(bad))
+        )
+        self._commit_amounts(rows, delta, cols, change)
+
+    def _commit_amounts(
+        self, rows: np.ndarray, delta: np.ndarray, cols: np.ndarray, change: np.ndarray
+    ) -> None:
+        self.apply(rows, delta)
+        if len(cols):
+            assert self.splits is not None
+            at = self.splits.pos[cols]
+            new = self.free_values[at] + change
+            lower = self.st.col_lower[cols]
+            self.free_values[at] = np.where(new < lower + 1e-12, lower, new)
 
     def violated(self) -> np.ndarray:
         """Rows violated now."""
@@ -143,7 +182,7 @@ class State:
                 score = gain - weight * tv
                 if best is None or score > best[0]:
                     best = (score, g, k)
-        for col in cols[self.col_group[cols] < 0].tolist():
+        for col in cols[(self.col_group[cols] < 0) & ~self.amount[cols]].tolist():
             k = self._free_pos[col]
             now_v = self.free_values[k]
             for v in (st.col_lower[col], st.col_upper[col]):
@@ -175,8 +214,8 @@ class State:
 
     def try_group_any(self, group: int, new: int) -> bool:
         """Move a group to option ``new`` (-1: none), whatever the violation."""
-        rows, delta = self.swap_delta(group, new)
-        self.apply(rows, delta)
+        rows, delta, cols, change = self.move_delta(group, new)
+        self._commit_amounts(rows, delta, cols, change)
         self.choice[group] = new
         return True
 
@@ -210,8 +249,31 @@ class State:
         """Add the change to the activity (rows may repeat)."""
         np.add.at(self.activity, rows, delta)
 
+    def move_delta(
+        self, group: int, new: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`swap_delta` with the funding split paid: rows, change, amounts.
+
+        The amounts (columns and their change) pay the cost due of the new
+        option and release the old one's (:meth:`Splits.settle`).
+        """
+        rows, delta = self._start_delta(group, new)
+        if self.splits is None:
+            return rows, delta, _NO_COLS, _NO_CHANGE
+        return self.splits.settle(self.activity, self.free_values, rows, delta)
+
     def swap_delta(self, group: int, new: int) -> tuple[np.ndarray, np.ndarray]:
-        """Rows and change of moving ``group`` from its option to ``new`` (-1 none)."""
+        """Rows and change of moving ``group`` from its option to ``new`` (-1 none).
+
+        With funding splits, the amounts' share is in (see :meth:`move_delta`).
+        """
+        if self.splits is None:
+            return self._start_delta(group, new)
+        rows, delta, _, _ = self.move_delta(group, new)
+        return rows, delta
+
+    def _start_delta(self, group: int, new: int) -> tuple[np.ndarray, np.ndarray]:
+        """Rows and change of the start and select columns of a group's move."""
         base = self.st.group_options[group]
         old = self.choice[group]
         parts_r, parts_d = [], []
@@ -232,15 +294,18 @@ class State:
 
     def try_group(self, group: int, new: int) -> bool:
         """Move a group to option ``new`` (-1: none) if no violation grows."""
-        rows, delta = self.swap_delta(group, new)
+        rows, delta, cols, change = self.move_delta(group, new)
         if not self.allowed(rows, delta):
             return False
-        self.apply(rows, delta)
+        self._commit_amounts(rows, delta, cols, change)
         self.choice[group] = new
         return True
 
     def try_add(self, o: int) -> bool:
         """Take option ``o`` for its group (which holds none) if allowed."""
+        if self.splits is not None:
+            g = int(self.st.option_group[o])
+            return self.try_group(g, o - int(self.st.group_options[g]))
         rows, delta = self.option_delta(o)
         if not self.allowed(rows, delta):
             return False
@@ -409,7 +474,7 @@ def drop_until_met(
             for col, coef in zip(
                 cols.tolist(), rows_matrix.data[lo:hi].tolist(), strict=True
             ):
-                if state.col_group[col] >= 0 or _met(state, row):
+                if state.col_group[col] >= 0 or state.amount[col] or _met(state, row):
                     continue
                 # a free column (a synergy indicator): to the bound that lowers the row
                 state.set_free(
@@ -464,6 +529,8 @@ def greedy_plan(
     when given: its violated rows are repaired move by move, then the plan is
     filled in priced order.
     """
+    if options.splits is not None:
+        options.splits.set_prices(prices)
     state = State(st, options)
     priced = priced_values(options, prices)
     worth = np.flatnonzero(options.open & (options.value > 0))
@@ -473,6 +540,11 @@ def greedy_plan(
         state.set_choice(relaxed_choice)
         values = options.value[options.open & (options.value > 0)]
         weight = 2.0 * float(np.median(values)) if len(values) else 1.0
+        if options.splits is not None:
+            # a split pays from any listed budget, so the relaxed choice
+            # overshoots budgets by many starts: dropping the worst priced
+            # there is fast where repair weighs each move one by one
+            drop_until_met(state, priced, deadline)
         if not repair(state, weight, priced, deadline) and not drop_until_met(
             state, priced, deadline
         ):
@@ -485,7 +557,28 @@ def greedy_plan(
     free_columns(state)
     if state.violation() > 0:
         return None
+    resplit(state, prices, order, deadline)
     return state
+
+
+def resplit(
+    state: State, prices: np.ndarray | None, order: np.ndarray, deadline: float
+) -> None:
+    """Re-split every funded start by an LP (freeing scarce budgets), then fill.
+
+    Kept only when the plan still meets every row (nothing without splits).
+    """
+    if state.splits is None or time.perf_counter() >= deadline:
+        return
+    x = state.values()
+    new = rebalance(state.st, state.splits, x, prices)
+    if new is None:
+        return
+    state.load(new)
+    if state.violation() > 0:
+        state.load(x)
+        return
+    fill(state, order, deadline, passes=2)
 
 
 def polish(state: State, prices: np.ndarray | None, deadline: float) -> None:
@@ -494,4 +587,6 @@ def polish(state: State, prices: np.ndarray | None, deadline: float) -> None:
     priced = priced_values(options, prices)
     worth = np.flatnonzero(options.open & (options.value > 0))
     shift(state, deadline)
-    fill(state, worth[np.argsort(-priced[worth], kind="stable")], deadline, passes=1)
+    order = worth[np.argsort(-priced[worth], kind="stable")]
+    fill(state, order, deadline, passes=1)
+    resplit(state, prices, order, deadline)

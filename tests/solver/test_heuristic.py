@@ -13,13 +13,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from funded_instances import brute_force_versions, funded_instances
+from hypothesis import HealthCheck, given, settings, strategies
 from random_instances import brute_force, instances, valid
 
 import pathway_opt as po
 from pathway_opt.inputs.generate import generate
 from pathway_opt.model.form import compile_form
-from pathway_opt.solver.heuristic import greedy_plan, read_options
+from pathway_opt.solver.heuristic import greedy_plan, polish, read_options
 from pathway_opt.solver.lagrangian import Dual, relaxed
 from pathway_opt.solver.methods import choice_from, rows_met
 from pathway_opt.solver.structure import read_structure
@@ -52,6 +53,43 @@ def test_heuristic_plan_verified_and_bound_valid(data: dict) -> None:
     assert best is not None, "a plan for an instance brute force calls infeasible"
     assert check.objective <= best + TOL * max(1.0, abs(best))
     assert abs(check.objective - float(form.cost @ x)) <= 1e-6 * max(1, abs(best))
+
+
+def _greedy_checked(inst: po.Instance, best: float | None, polished: bool) -> None:
+    """The greedy plan (and polished) verified, never above ``best``; bound valid."""
+    form = compile_form(inst)
+    st = read_structure(form)
+    dual = Dual.start(st)
+    dual.run(time.perf_counter() + 5, 60)
+    if best is not None:
+        assert dual.bound >= best - TOL * max(1.0, abs(best))
+    prices = dual.best_prices
+    choice = relaxed(st, prices).choice if prices is not None else None
+    state = greedy_plan(st, read_options(st), prices, time.perf_counter() + 5, choice)
+    if state is None:
+        return  # it says it found none: HiGHS solves alone
+    if polished:
+        polish(state, prices, time.perf_counter() + 5)
+    x = state.values()
+    assert rows_met(form, x)
+    plan = choice_from(form, x)
+    named = {i: inst.periods[t] for i, t in plan.starts.items()}
+    funding = {(i, b, inst.periods[t]): v for (i, b, t), v in plan.funding.items()}
+    check = po.verify(inst, named, variants=plan.variants, funding=funding)
+    assert check.ok, check.problems
+    assert best is not None, "a plan for an instance brute force calls infeasible"
+    assert check.objective <= best + TOL * max(1.0, abs(best))
+    assert abs(check.objective - float(form.cost @ x)) <= 1e-6 * max(1, abs(best))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(funded_instances(), strategies.booleans())
+def test_heuristic_with_funding_and_variants_against_enumeration(
+    data: dict, polished: bool
+) -> None:
+    """Funded versions enter by split-paying moves: a verified plan or none."""
+    inst = valid(data)
+    _greedy_checked(inst, brute_force_versions(inst), polished)
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -144,3 +182,64 @@ def test_residual_rounds_keep_a_verified_plan(monkeypatch: pytest.MonkeyPatch) -
     assert plan.found_by in ("heuristic", "lp_guided")
     assert plan.bound_source in ("lp", "lagrangian")
     assert plan.objective <= exact.objective + 1e-6 <= plan.bound + 2e-6
+
+
+def _needs_split() -> po.Instance:
+    """F (worth most) costs 10; neither budget alone can pay it, both together can.
+
+    central has 6 and pays at most half of F; gov has 6. N and M are cheap
+    unfunded starts on central; the optimum takes F split about 5 + 5 with N.
+    """
+    return po.instance_from_data(
+        {
+            "name": "needs a split",
+            "periods": ["2027", "2028"],
+            "criteria": [{"id": "TC", "weight": 1.0}],
+            "budgets": [
+                {"id": "central", "limits": [6, 6]},
+                {"id": "gov", "limits": [6, 0]},
+            ],
+            "initiatives": [
+                {
+                    "id": "F",
+                    "type": "training",
+                    "scores": {"TC": 10},
+                    "cost": [10],
+                    "funded_by": ["central", "gov"],
+                    "max_share": {"central": 0.5},
+                },
+                {"id": "N", "type": "training", "scores": {"TC": 2},
+                 "cost": {"central": [1]}},
+                {"id": "M", "type": "training", "scores": {"TC": 1},
+                 "cost": {"central": [6]}},
+            ],
+        }
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("priced", [False, True])
+def test_first_plan_takes_the_funded_initiative_by_a_split(priced: bool) -> None:
+    """The heuristic's own first plan (before any HiGHS run) pays F by a split."""
+    inst = _needs_split()
+    form = compile_form(inst)
+    st = read_structure(form)
+    prices, choice = None, None
+    if priced:
+        dual = Dual.start(st)
+        dual.run(time.perf_counter() + 5, 100)
+        prices = dual.best_prices
+        choice = relaxed(st, prices).choice if prices is not None else None
+    state = greedy_plan(st, read_options(st), prices, time.perf_counter() + 5, choice)
+    assert state is not None
+    x = state.values()
+    assert rows_met(form, x)
+    plan = choice_from(form, x)
+    assert "F" in plan.starts and plan.starts["F"] == 0
+    paid = {b: v for (i, b, t), v in plan.funding.items() if i == "F" and t == 0}
+    assert sum(paid.values()) == pytest.approx(10.0)
+    assert 0 < paid["gov"] <= 6 + 1e-9 and 0 < paid["central"] <= 5 + 1e-9
+    named = {i: inst.periods[t] for i, t in plan.starts.items()}
+    funding = {(i, b, inst.periods[t]): v for (i, b, t), v in plan.funding.items()}
+    check = po.verify(inst, named, variants=plan.variants, funding=funding)
+    assert check.ok, check.problems
+    assert check.objective == pytest.approx(brute_force_versions(inst))
