@@ -56,7 +56,6 @@ def _sub_arrays(
     ``relax`` every column is continuous (the LP).
     """
     x = state.values()
-    n = len(x)
     # every free column is free (synergy, and a funding split's amounts): with
     # every group free the LP is then the model's relaxation, a valid bound
     free_cols = st.free
@@ -66,26 +65,15 @@ def _sub_arrays(
         np.repeat(starts, sizes[groups]) + _ranges(sizes[groups])
     ]
     kept = np.concatenate([st.group_select[groups], option_cols, free_cols])
-    position = np.full(n, -1, dtype=np.int64)
-    position[kept] = np.arange(len(kept))
-    sub = sp.csc_array(st.by_column[:, kept])
-    fixed_activity = state.activity - sub @ x[kept]
-    rows = np.flatnonzero(np.diff(sp.csr_array(sub).indptr) > 0)
-    sub = sp.csc_array(sp.csr_array(sub)[rows])
-    # the groups' own rows: sum of its options - select = 0
+    cols = sp.csc_array(st.by_column[:, kept])  # the one copy of the kept columns
+    fixed_activity = state.activity - cols @ x[kept]
+    rows = np.flatnonzero(np.bincount(cols.indices, minlength=st.n_rows) > 0)
+    # the groups' own rows (sum of its options - select = 0) under the kept ones
     k = len(groups)
-    own = sp.csc_array(
-        (
-            np.concatenate([-np.ones(k), np.ones(len(option_cols))]),
-            (
-                np.concatenate([np.arange(k), np.repeat(np.arange(k), sizes[groups])]),
-                np.concatenate(
-                    [position[st.group_select[groups]], position[option_cols]]
-                ),
-            ),
-        ),
-        shape=(k, len(kept)),
-    )
+    own_rows = np.concatenate([np.arange(k), np.repeat(np.arange(k), sizes[groups])])
+    own_values = np.concatenate([-np.ones(k), np.ones(len(option_cols))])
+    matrix = _with_own_rows(cols, rows, own_rows, own_values, k)
+    del cols
     slack = 1e-9 * (1.0 + np.abs(fixed_activity[rows]))
     integral = np.where(st.integrality[kept] == 1, 1, 0).astype(np.int8)
     arrays = Arrays(
@@ -93,7 +81,7 @@ def _sub_arrays(
         col_lower=st.col_lower[kept],
         col_upper=st.col_upper[kept],
         integrality=np.zeros_like(integral) if relax else integral,
-        matrix=sp.csc_array(sp.vstack([sub, own], format="csc")),
+        matrix=matrix,
         row_lower=np.concatenate([st.lower[rows] - fixed_activity[rows] - slack,
                                   np.zeros(k)]),
         row_upper=np.concatenate([st.upper[rows] - fixed_activity[rows] + slack,
@@ -194,6 +182,44 @@ def lp_rounding(
     proven = whole and result.status == "kOptimal" and result.objective is not None
     return Rounded(
         x=x, split=split[split >= 0], bound=result.objective if proven else None
+    )
+
+
+def _with_own_rows(
+    cols: sp.csc_array,
+    rows: np.ndarray,
+    own_rows: np.ndarray,
+    own_values: np.ndarray,
+    n_own: int,
+) -> sp.csc_array:
+    """``cols`` restricted to ``rows`` (renumbered), then ``n_own`` rows below.
+
+    Each of the first ``len(own_rows)`` columns has one entry in those: the
+    value ``own_values`` in row ``own_rows`` (counted from the first below).
+
+    Built in place of a row slice and a stack: those copy the nonzeros three
+    times, and a neighbourhood's LP holds most of a large model's.
+    """
+    renumber = np.full(cols.shape[0], -1, dtype=np.int64)
+    renumber[rows] = np.arange(len(rows))
+    counts = np.diff(cols.indptr).astype(np.int64)
+    counts[: len(own_rows)] += 1
+    indptr = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=indptr[1:])
+    total = int(indptr[-1])
+    n_rows = len(rows) + n_own
+    index = np.int32 if max(total, n_rows) < np.iinfo(np.int32).max else np.int64
+    data = np.empty(total)
+    indices = np.empty(total, dtype=index)
+    own_at = indptr[1 : len(own_rows) + 1] - 1  # last in its column: sorted rows
+    theirs = np.ones(total, dtype=bool)
+    theirs[own_at] = False
+    data[theirs] = cols.data
+    indices[theirs] = renumber[cols.indices]
+    data[own_at] = own_values
+    indices[own_at] = len(rows) + own_rows
+    return sp.csc_array(
+        (data, indices, indptr.astype(index)), shape=(n_rows, len(counts))
     )
 
 
