@@ -10,6 +10,8 @@ plan, in seconds. Its plan is taken when it scores higher and meets every row.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -119,8 +121,9 @@ def residual_plan(
     amounts = np.flatnonzero(~((arrays.col_lower >= 0) & (arrays.col_upper <= 1)))
     zero_one = np.flatnonzero((arrays.col_lower >= 0) & (arrays.col_upper <= 1))
     try:
-        run = HighsRun(arrays, zero_one, amount_cols=amounts)
-        result = run.run(_options(seed), threads, limit, x[kept].copy())
+        with _released(HighsRun(arrays, zero_one, amount_cols=amounts)) as run:
+            del arrays  # HiGHS holds the model now
+            result = run.run(_options(seed), threads, limit, x[kept].copy())
     except Exception:  # a failed neighbourhood leaves the plan as it was
         return None
     if result.chosen is None or result.objective is None:
@@ -158,10 +161,12 @@ def lp_rounding(
     None when the LP gave no solution in the time.
     """
     arrays, kept = _sub_arrays(st, state, groups, relax=True)
+    unit = (arrays.col_lower >= 0) & (arrays.col_upper <= 1)
     try:
-        run = HighsRun(arrays, np.arange(len(kept)))
-        run.report_values = True
-        result = run.run(_options(0), threads, limit)
+        with _released(HighsRun(arrays, np.arange(len(kept)))) as run:
+            del arrays  # HiGHS holds the model now
+            run.report_values = True
+            result = run.run(_options(0), threads, limit)
     except Exception:
         return None
     if result.values is None:
@@ -171,7 +176,6 @@ def lp_rounding(
     # 0/1 columns rounded; a split's amounts to 0 (what they paid no longer
     # matches the rounded starts: the repair drops what is then unpaid, and
     # residual MIPs choose splits again)
-    unit = (arrays.col_lower >= 0) & (arrays.col_upper <= 1)
     x[kept] = np.where(unit & (values > 0.5), 1.0, 0.0)
     fractional = kept[unit & (values > 1e-6) & (values < 1 - 1e-6)]
     owner = np.full(len(x), -1, dtype=np.int64)
@@ -221,6 +225,19 @@ def _with_own_rows(
     return sp.csc_array(
         (data, indices, indptr.astype(index)), shape=(n_rows, len(counts))
     )
+
+
+@contextmanager
+def _released(run: HighsRun) -> Iterator[HighsRun]:
+    """The run, its HiGHS model cleared after.
+
+    A run is collected only with Python's cycles, seconds later: until then its
+    model (a neighbourhood's LP: tens of MB) would stay beside the next one.
+    """
+    try:
+        yield run
+    finally:
+        run.highs.clearModel()
 
 
 def _ranges(sizes: np.ndarray) -> np.ndarray:
