@@ -51,7 +51,14 @@ def _block(
     lower: np.ndarray,
     upper: np.ndarray,
 ) -> RowBlock:
-    matrix = sp.csr_array((vals, (rows, cols)), shape=(len(index), n_cols))
+    # 32-bit indices where they fit: scipy keeps the coordinates' 64-bit ints
+    # otherwise, and each copy of a large model's matrix costs a third more
+    small = max(len(index), n_cols, len(vals)) < np.iinfo(np.int32).max
+    index_type = np.int32 if small else np.int64
+    matrix = sp.csr_array(
+        (vals, (rows.astype(index_type), cols.astype(index_type))),
+        shape=(len(index), n_cols),
+    )
     matrix.sum_duplicates()
     return RowBlock(
         name=name,

@@ -10,6 +10,8 @@ plan, in seconds. Its plan is taken when it scores higher and meets every row.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -56,7 +58,6 @@ def _sub_arrays(
     ``relax`` every column is continuous (the LP).
     """
     x = state.values()
-    n = len(x)
     # every free column is free (synergy, and a funding split's amounts): with
     # every group free the LP is then the model's relaxation, a valid bound
     free_cols = st.free
@@ -66,26 +67,15 @@ def _sub_arrays(
         np.repeat(starts, sizes[groups]) + _ranges(sizes[groups])
     ]
     kept = np.concatenate([st.group_select[groups], option_cols, free_cols])
-    position = np.full(n, -1, dtype=np.int64)
-    position[kept] = np.arange(len(kept))
-    sub = sp.csc_array(st.by_column[:, kept])
-    fixed_activity = state.activity - sub @ x[kept]
-    rows = np.flatnonzero(np.diff(sp.csr_array(sub).indptr) > 0)
-    sub = sp.csc_array(sp.csr_array(sub)[rows])
-    # the groups' own rows: sum of its options - select = 0
+    cols = sp.csc_array(st.by_column[:, kept])  # the one copy of the kept columns
+    fixed_activity = state.activity - cols @ x[kept]
+    rows = np.flatnonzero(np.bincount(cols.indices, minlength=st.n_rows) > 0)
+    # the groups' own rows (sum of its options - select = 0) under the kept ones
     k = len(groups)
-    own = sp.csc_array(
-        (
-            np.concatenate([-np.ones(k), np.ones(len(option_cols))]),
-            (
-                np.concatenate([np.arange(k), np.repeat(np.arange(k), sizes[groups])]),
-                np.concatenate(
-                    [position[st.group_select[groups]], position[option_cols]]
-                ),
-            ),
-        ),
-        shape=(k, len(kept)),
-    )
+    own_rows = np.concatenate([np.arange(k), np.repeat(np.arange(k), sizes[groups])])
+    own_values = np.concatenate([-np.ones(k), np.ones(len(option_cols))])
+    matrix = _with_own_rows(cols, rows, own_rows, own_values, k)
+    del cols
     slack = 1e-9 * (1.0 + np.abs(fixed_activity[rows]))
     integral = np.where(st.integrality[kept] == 1, 1, 0).astype(np.int8)
     arrays = Arrays(
@@ -93,7 +83,7 @@ def _sub_arrays(
         col_lower=st.col_lower[kept],
         col_upper=st.col_upper[kept],
         integrality=np.zeros_like(integral) if relax else integral,
-        matrix=sp.csc_array(sp.vstack([sub, own], format="csc")),
+        matrix=matrix,
         row_lower=np.concatenate([st.lower[rows] - fixed_activity[rows] - slack,
                                   np.zeros(k)]),
         row_upper=np.concatenate([st.upper[rows] - fixed_activity[rows] + slack,
@@ -131,8 +121,9 @@ def residual_plan(
     amounts = np.flatnonzero(~((arrays.col_lower >= 0) & (arrays.col_upper <= 1)))
     zero_one = np.flatnonzero((arrays.col_lower >= 0) & (arrays.col_upper <= 1))
     try:
-        run = HighsRun(arrays, zero_one, amount_cols=amounts)
-        result = run.run(_options(seed), threads, limit, x[kept].copy())
+        with _released(HighsRun(arrays, zero_one, amount_cols=amounts)) as run:
+            del arrays  # HiGHS holds the model now
+            result = run.run(_options(seed), threads, limit, x[kept].copy())
     except Exception:  # a failed neighbourhood leaves the plan as it was
         return None
     if result.chosen is None or result.objective is None:
@@ -170,10 +161,12 @@ def lp_rounding(
     None when the LP gave no solution in the time.
     """
     arrays, kept = _sub_arrays(st, state, groups, relax=True)
+    unit = (arrays.col_lower >= 0) & (arrays.col_upper <= 1)
     try:
-        run = HighsRun(arrays, np.arange(len(kept)))
-        run.report_values = True
-        result = run.run(_options(0), threads, limit)
+        with _released(HighsRun(arrays, np.arange(len(kept)))) as run:
+            del arrays  # HiGHS holds the model now
+            run.report_values = True
+            result = run.run(_options(0), threads, limit)
     except Exception:
         return None
     if result.values is None:
@@ -183,7 +176,6 @@ def lp_rounding(
     # 0/1 columns rounded; a split's amounts to 0 (what they paid no longer
     # matches the rounded starts: the repair drops what is then unpaid, and
     # residual MIPs choose splits again)
-    unit = (arrays.col_lower >= 0) & (arrays.col_upper <= 1)
     x[kept] = np.where(unit & (values > 0.5), 1.0, 0.0)
     fractional = kept[unit & (values > 1e-6) & (values < 1 - 1e-6)]
     owner = np.full(len(x), -1, dtype=np.int64)
@@ -195,6 +187,57 @@ def lp_rounding(
     return Rounded(
         x=x, split=split[split >= 0], bound=result.objective if proven else None
     )
+
+
+def _with_own_rows(
+    cols: sp.csc_array,
+    rows: np.ndarray,
+    own_rows: np.ndarray,
+    own_values: np.ndarray,
+    n_own: int,
+) -> sp.csc_array:
+    """``cols`` restricted to ``rows`` (renumbered), then ``n_own`` rows below.
+
+    Each of the first ``len(own_rows)`` columns has one entry in those: the
+    value ``own_values`` in row ``own_rows`` (counted from the first below).
+
+    Built in place of a row slice and a stack: those copy the nonzeros three
+    times, and a neighbourhood's LP holds most of a large model's.
+    """
+    renumber = np.full(cols.shape[0], -1, dtype=np.int64)
+    renumber[rows] = np.arange(len(rows))
+    counts = np.diff(cols.indptr).astype(np.int64)
+    counts[: len(own_rows)] += 1
+    indptr = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=indptr[1:])
+    total = int(indptr[-1])
+    n_rows = len(rows) + n_own
+    index = np.int32 if max(total, n_rows) < np.iinfo(np.int32).max else np.int64
+    data = np.empty(total)
+    indices = np.empty(total, dtype=index)
+    own_at = indptr[1 : len(own_rows) + 1] - 1  # last in its column: sorted rows
+    theirs = np.ones(total, dtype=bool)
+    theirs[own_at] = False
+    data[theirs] = cols.data
+    indices[theirs] = renumber[cols.indices]
+    data[own_at] = own_values
+    indices[own_at] = len(rows) + own_rows
+    return sp.csc_array(
+        (data, indices, indptr.astype(index)), shape=(n_rows, len(counts))
+    )
+
+
+@contextmanager
+def _released(run: HighsRun) -> Iterator[HighsRun]:
+    """The run, its HiGHS model cleared after.
+
+    A run is collected only with Python's cycles, seconds later: until then its
+    model (a neighbourhood's LP: tens of MB) would stay beside the next one.
+    """
+    try:
+        yield run
+    finally:
+        run.highs.clearModel()
 
 
 def _ranges(sizes: np.ndarray) -> np.ndarray:

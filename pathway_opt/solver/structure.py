@@ -121,25 +121,30 @@ def _groups(
 
 
 def read_structure(form: StandardForm) -> Structure:
-    """The structure of a form (group rows it cannot read stay ordinary rows)."""
+    """The structure of a form (group rows it cannot read stay ordinary rows).
+
+    The kept rows are stacked into one CSR array with 32-bit indices, scaled in
+    place: the form's blocks stay as they are, and no other copy is held (at
+    50,000 x 5 every copy of the 2.6 M nonzeros is 30-40 MB).
+    """
     selects, option_cols, offsets, grouped = _groups(form)
     n = form.columns.n
     kept: list[sp.csr_array] = []
     lowers, uppers = [], []
     for name, block in form.blocks.items():
-        rows = np.arange(block.n)
+        m = block.matrix
+        lower, upper = block.lower, block.upper
         if name == GROUP_BLOCK:
             rows = np.flatnonzero(~grouped)
-        if len(rows) == 0:
+            m, lower, upper = sp.csr_array(m)[rows], lower[rows], upper[rows]
+        if m.shape[0] == 0:
             continue
-        kept.append(sp.csr_array(block.matrix)[rows])
-        lowers.append(block.lower[rows])
-        uppers.append(block.upper[rows])
-    if kept:
-        matrix = sp.csr_array(sp.vstack(kept, format="csr"))
-        lower, upper = np.concatenate(lowers), np.concatenate(uppers)
-    else:
-        matrix, lower, upper = sp.csr_array((0, n)), np.zeros(0), np.zeros(0)
+        kept.append(sp.csr_array(m))
+        lowers.append(lower)
+        uppers.append(upper)
+    matrix = _stacked(kept, n)
+    lower = np.concatenate(lowers) if lowers else np.zeros(0)
+    upper = np.concatenate(uppers) if uppers else np.zeros(0)
     matrix.sum_duplicates()
     matrix.eliminate_zeros()
     largest = np.zeros(matrix.shape[0])
@@ -149,7 +154,8 @@ def read_structure(form: StandardForm) -> Structure:
             np.abs(matrix.data), matrix.indptr[:-1][nonempty]
         )
     scale = 1.0 / np.where(largest > 0, largest, 1.0)
-    matrix = sp.csr_array(sp.diags_array(scale) @ matrix)
+    # each row by its scale, in place (no scaled copy beside the stacked one)
+    matrix.data *= np.repeat(scale, np.diff(matrix.indptr))
     in_group = np.zeros(n, dtype=bool)
     in_group[selects] = True
     in_group[option_cols] = True
@@ -169,3 +175,21 @@ def read_structure(form: StandardForm) -> Structure:
         free=np.flatnonzero(~in_group),
     )
     return structure
+
+
+def _stacked(blocks: list[sp.csr_array], n: int) -> sp.csr_array:
+    """The blocks' rows one under another: a new float64 CSR, 32-bit indices."""
+    n_rows = sum(b.shape[0] for b in blocks)
+    nnz = sum(b.nnz for b in blocks)
+    index = np.int32 if max(nnz, n, n_rows) < np.iinfo(np.int32).max else np.int64
+    data = np.empty(nnz)
+    indices = np.empty(nnz, dtype=index)
+    indptr = np.zeros(n_rows + 1, dtype=index)
+    at = row = 0
+    for b in blocks:
+        k, r = b.nnz, b.shape[0]
+        data[at : at + k] = b.data[:k]
+        indices[at : at + k] = b.indices[:k]
+        indptr[row + 1 : row + r + 1] = b.indptr[1:] + at
+        at, row = at + k, row + r
+    return sp.csr_array((data, indices, indptr), shape=(n_rows, n))
