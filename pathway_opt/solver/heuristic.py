@@ -304,12 +304,28 @@ class State:
     def try_add(self, o: int) -> bool:
         """Take option ``o`` for its group (which holds none) if allowed."""
         if self.splits is not None:
-            g = int(self.st.option_group[o])
-            return self.try_group(g, o - int(self.st.group_options[g]))
+            return self._try_add_paid(o)
         rows, delta = self.option_delta(o)
         if not self.allowed(rows, delta):
             return False
         self.apply(rows, delta)
+        g = int(self.st.option_group[o])
+        self.choice[g] = o - int(self.st.group_options[g])
+        return True
+
+    def _try_add_paid(self, o: int) -> bool:
+        """:meth:`try_add` with the split paid; rows no amount touches first."""
+        assert self.splits is not None
+        rows, delta = self.option_delta(o)
+        plain = ~self.splits.touched[rows]
+        if not self.allowed(rows[plain], delta[plain]):
+            return False  # no split can help a row no amount column is in
+        rows, delta, cols, change = self.splits.settle(
+            self.activity, self.free_values, rows, delta
+        )
+        if not self.allowed(rows, delta):
+            return False
+        self._commit_amounts(rows, delta, cols, change)
         g = int(self.st.option_group[o])
         self.choice[g] = o - int(self.st.group_options[g])
         return True

@@ -44,6 +44,8 @@ class Splits:
     """Per column: its priced use of every row but the balancing ones."""
     pos: np.ndarray
     """Per column: its place among the free columns (-1: not free)."""
+    touched: np.ndarray
+    """Per row: whether an amount column is in it (a split can change it)."""
 
     @classmethod
     def of(cls, st: Structure) -> Splits | None:
@@ -67,7 +69,9 @@ class Splits:
         )
         pos = np.full(len(st.cost), -1, dtype=np.int64)
         pos[st.free] = np.arange(len(st.free))
-        return cls(st, amount, balancing, rows, np.zeros(len(st.cost)), pos)
+        touched = np.zeros(st.n_rows, dtype=bool)
+        touched[coo.row[amount[coo.col]]] = True
+        return cls(st, amount, balancing, rows, np.zeros(len(st.cost)), pos, touched)
 
     def set_prices(self, prices: np.ndarray | None) -> None:
         """Price each amount column by its use of the rows (balancing rows aside)."""
