@@ -338,13 +338,16 @@ def test_plan_failing_verification_exits_5(
 
     def tampered(
         self: Any, settings: SolveSettings, deadline: Any = None, start: Any = None,
-        on_plan: Any = None,
+        on_plan: Any = None, start_variants: Any = None, on_bound: Any = None,
     ) -> SolveOutcome:  # fmt: skip
         def seen(starts: dict[str, int]) -> None:
             offered.append(starts)
             on_plan(starts)
 
-        outcome = real_solve(self, settings, deadline, start, on_plan and seen)
+        outcome = real_solve(
+            self, settings, deadline, start, on_plan and seen, start_variants,
+            on_bound,
+        )  # fmt: skip
         assert outcome.starts is not None and "A" not in outcome.starts
         return dataclasses.replace(outcome, starts={**outcome.starts, "A": 0})
 
